@@ -1,0 +1,16 @@
+"""The project's typed JSON API (django-ninja); each app contributes a router."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from sinergie.territory.api import router as territory_router
+
+api = NinjaAPI(
+    title="Sinergie API",
+    version="1",
+    description="Public JSON API of Sinergie. Territory data: ISTAT and Openpolis (CC BY 4.0).",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+api.add_router("/territory/", territory_router)

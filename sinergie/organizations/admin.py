@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.contrib import admin
+
+from sinergie.organizations.models import Alliance, AlliancePartner, Membership, Organization
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "municipality", "is_demo"]
+    list_filter = ["kind", "is_demo"]
+    search_fields = ["name", "slug", "vat_number"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["municipality"]
+    inlines = [MembershipInline]
+
+
+class AlliancePartnerInline(admin.TabularInline):
+    model = AlliancePartner
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(Alliance)
+class AllianceAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "health_agency"]
+    search_fields = ["organization__name"]
+    autocomplete_fields = ["organization", "municipalities", "districts"]
+    inlines = [AlliancePartnerInline]
