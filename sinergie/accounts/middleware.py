@@ -12,7 +12,14 @@ from sinergie.accounts.mfa import user_needs_mfa_enrolment
 
 # Paths a staff member without a second factor may still reach: the enrolment pages
 # themselves, logout, static files, and public machine endpoints.
-EXEMPT_URL_NAMES = ("mfa_activate_totp", "mfa_index", "account_logout", "accounts:mfa-required")
+EXEMPT_URL_NAMES = (
+    "mfa_activate_totp",
+    "mfa_index",
+    "mfa_view_recovery_codes",
+    "account_reauthenticate",
+    "account_logout",
+    "accounts:mfa-required",
+)
 
 
 class RequireStaffMFAMiddleware:

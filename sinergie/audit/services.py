@@ -52,8 +52,8 @@ def audit_record(
     request: HttpRequest | None = None,
 ) -> AuditEvent:
     """Append one event to the trail. Only the fields that changed are kept."""
-    before = dict(before or {})
-    after = dict(after or {})
+    before = _plain(dict(before or {}))
+    after = _plain(dict(after or {}))
     if before and after:
         changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
         before = {k: v for k, v in before.items() if k in changed}

@@ -38,6 +38,10 @@ class MunicipalityByCodeField(forms.CharField):
 
 class OrganizationForm(forms.ModelForm):
     municipality = MunicipalityByCodeField(label=_("Municipality"), required=False, max_length=120)
+    # Longer than the stored value: people type "IT", spaces and dots, which cleaning removes.
+    vat_number = forms.CharField(label=_("VAT number"), required=False, max_length=20)
+    tax_code = forms.CharField(label=_("Tax code"), required=False, max_length=24)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organization
@@ -64,7 +68,7 @@ class OrganizationForm(forms.ModelForm):
             self.initial["municipality"] = self.instance.municipality.name
 
     def clean_vat_number(self) -> str:
-        value = self.cleaned_data["vat_number"].strip().upper().removeprefix("IT")
+        value = self.cleaned_data["vat_number"].replace(" ", "").replace(".", "").upper().removeprefix("IT")
         if value:
             try:
                 value = iva.validate(value)
@@ -75,7 +79,7 @@ class OrganizationForm(forms.ModelForm):
         return value
 
     def clean_tax_code(self) -> str:
-        value = self.cleaned_data["tax_code"].strip().upper()
+        value = self.cleaned_data["tax_code"].replace(" ", "").upper()
         if value:
             valid = False
             for validator in (codicefiscale, iva):

@@ -5,6 +5,7 @@ Kept free of Django and of the build-only packages so both sides can import it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -20,7 +21,7 @@ def boundaries_file(region: str) -> str:
     return f"boundaries-{region}.geojson.gz"
 
 
-def parse_region_codes(value: str | list[str] | tuple[str, ...]) -> list[str]:
+def parse_region_codes(value: str | Sequence[str]) -> list[str]:
     """Turn "3,05" or ["3", "05"] into ["03", "05"]; an empty value means no region.
 
     Raises ValueError for anything that is not a 1-2 digit ISTAT region code (01-20).

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time, format_hotp_value
+from django.core import mail
+from django.core.cache import cache
+from django.urls import reverse
+
+from sinergie.accounts.models import User
+from sinergie.conftest import PASSWORD, UserFactory, World
+
+
+def _login(client, email: str, password: str = PASSWORD):
+    return client.post(reverse("account_login"), {"login": email, "password": password})
+
+
+def test_it_logs_a_citizen_in_with_email_and_password(client, world: World):
+    response = _login(client, "CITIZEN@example.org")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:dashboard")
+    assert client.get(reverse("core:dashboard")).status_code == 200
+
+
+def test_it_names_the_problem_on_a_wrong_password(client, world: World):
+    response = _login(client, "citizen@example.org", "wrong-password")
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+def test_it_throttles_repeated_failed_logins(client, world: World):
+    cache.clear()
+    for _ in range(5):
+        _login(client, "citizen@example.org", "wrong-password")
+    # Even the right password is refused while the account is throttled.
+    response = _login(client, "citizen@example.org")
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+    cache.clear()
+
+
+def test_it_asks_staff_for_the_second_factor(client, world: World):
+    response = _login(client, "referent@example.org")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_accepts_a_totp_code_as_second_factor(client, world: World):
+    _login(client, "referent@example.org")
+    secret = Authenticator.objects.get(user=world.referent, type=Authenticator.Type.TOTP).data["secret"]
+    counter = next(iter(yield_hotp_counters_from_time()))
+    code = format_hotp_value(hotp_value(secret, counter))
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(world.referent.pk)
+
+
+def test_it_accepts_a_recovery_code_once(client, world: World):
+    code = RecoveryCodes.activate(world.referent).get_unused_codes()[0]
+    _login(client, "referent@example.org")
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    assert client.session["_auth_user_id"] == str(world.referent.pk)
+    client.logout()
+    _login(client, "referent@example.org")
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_sends_staff_without_a_second_factor_to_enrol(login, world: World):
+    Authenticator.objects.filter(user=world.provider_staff).delete()
+    client = login(world.provider_staff)
+    response = client.get(reverse("organizations:list"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:mfa-required")
+    assert client.get(reverse("accounts:mfa-required")).status_code == 200
+    # Enrolment asks for the password again first; neither page may bounce back here.
+    response = client.get(reverse("mfa_activate_totp"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_it_lets_citizens_in_without_a_second_factor(login, world: World):
+    assert login(world.citizen).get(reverse("organizations:list")).status_code == 200
+
+
+def test_it_registers_a_citizen_and_asks_to_verify_the_email(client, db):
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "new.parent@example.org", "password1": "correct horse battery", "password2": "correct horse battery"},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="new.parent@example.org")
+    assert not user.emailaddress_set.get().verified
+    assert len(mail.outbox) == 1
+    assert "new.parent@example.org" in mail.outbox[0].to
+
+
+def test_it_names_the_field_when_registration_fails(client, world: World):
+    response = client.post(
+        reverse("account_signup"), {"email": "citizen@example.org", "password1": "short", "password2": "other"}
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "email" in errors or "password1" in errors or "password2" in errors
+    assert User.objects.filter(email="citizen@example.org").count() == 1
+
+
+def test_it_sends_a_password_reset_email(client, world: World):
+    response = client.post(reverse("account_reset_password"), {"email": "citizen@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+
+
+def test_it_stores_emails_in_lower_case(db):
+    user = UserFactory(email="Mixed.Case@Example.ORG")
+    assert User.objects.get_by_natural_key("mixed.case@example.org") == user

@@ -1,0 +1,171 @@
+"""End-to-end checks in Debian's Chromium, driven by Playwright against pytest-django's live server.
+
+These cover what the Django test client cannot: the language switcher as a real form post,
+logging in through the rendered allauth form, keyboard access to the skip link, axe-core's
+accessibility rules on the rendered page, and that the pages still work without JavaScript.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+    from pytest_django.live_server_helper import LiveServer
+
+    from sinergie.accounts.models import User
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# As the machine notes prescribe: without the background-networking flags Chromium keeps
+# trying to reach Google's hosts, which this closed network refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "una-Password-robusta-42"
+# axe-core impacts that block people from using a page, not just inconvenience them.
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def chromium(chromium_executable: Path) -> Iterator[Browser]:
+    # Imported here so that collecting this module never needs playwright; the root
+    # conftest decides whether a missing browser skips or fails.
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an asyncio loop running in this thread, and Django then
+    # refuses ORM calls from it as "async unsafe"; the tests' own ORM calls are plainly sync.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=str(chromium_executable), headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _new_context(browser: Browser, **options: Any) -> BrowserContext:
+    # An Italian visitor: the site's default language should win anyway on unprefixed URLs.
+    context = browser.new_context(locale="it-IT", **options)
+    context.set_default_timeout(15_000)
+    return context
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    context = _new_context(chromium)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def page_without_js(chromium: Browser) -> Iterator[Page]:
+    context = _new_context(chromium, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def citizen() -> User:
+    """A citizen with a verified address: allauth's mandatory verification lets them in."""
+    from allauth.account.models import EmailAddress
+
+    from sinergie.accounts.models import User
+
+    user = User.objects.create_user(email="giulia.bianchi@example.org", password=PASSWORD, first_name="Giulia")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def _log_in(page: Page, base_url: str, user: User) -> None:
+    page.goto(f"{base_url}/account/login/")
+    form = page.locator("form:has(input[name='login'])")
+    form.locator("input[name='login']").fill(user.email)
+    form.locator("input[name='password']").fill(PASSWORD)
+    with page.expect_navigation(url=f"{base_url}/area-personale/"):
+        form.locator("[type='submit']").click()
+
+
+def _assert_in_personal_area(page: Page, base_url: str, user: User) -> None:
+    assert page.url == f"{base_url}/area-personale/"
+    main = page.locator("main")
+    # The page greets by first name; "Area personale" is what the Italian catalogue will say.
+    text = main.inner_text()
+    assert user.first_name in text or "Area personale" in text, text
+
+
+def test_it_serves_the_home_page_in_italian_and_switches_to_english(page: Page, live_server: LiveServer) -> None:
+    response = page.goto(f"{live_server.url}/")
+    assert response is not None
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == "it"
+    assert page.get_by_role("main").count() == 1
+
+    # The skip link is the first thing a keyboard user reaches, and it leads to <main>.
+    page.keyboard.press("Tab")
+    focused_href = page.evaluate("document.activeElement && document.activeElement.getAttribute('href')")
+    assert focused_href == "#main-content"
+    # Following it puts keyboard focus on <main> (it has tabindex=-1 for this). It also hides
+    # the link again: while focused it pushes the header down, and a mouse click during
+    # that layout shift would land on whatever moved under the pointer.
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'main-content'")
+    assert page.locator("main#main-content").count() == 1
+
+    english_home = f"{live_server.url}/en/"
+    # Listening before the click: a form post may finish before a later wait would start.
+    with page.expect_navigation(url=lambda url: url.startswith(english_home)):
+        page.locator("form[action='/i18n/setlang/'] button[name='language'][value='en']").click()
+    assert page.url.startswith(english_home)
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_it_logs_a_citizen_in_to_the_personal_area(page: Page, live_server: LiveServer, citizen: User) -> None:
+    _log_in(page, live_server.url, citizen)
+    _assert_in_personal_area(page, live_server.url, citizen)
+
+
+@pytest.mark.parametrize("path", ["/", "/account/login/"])
+def test_it_has_no_serious_accessibility_violations(page: Page, live_server: LiveServer, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    response = page.goto(f"{live_server.url}{path}")
+    assert response is not None
+    assert response.status == 200
+    results = Axe().run(page)
+    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    assert not blocking, f"axe-core found serious or critical violations on {path}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} — " + "; ".join(", ".join(n["target"]) for n in v["nodes"])
+        for v in blocking
+    )
+
+
+def test_it_works_without_javascript(page_without_js: Page, live_server: LiveServer, citizen: User) -> None:
+    page = page_without_js
+    response = page.goto(f"{live_server.url}/")
+    assert response is not None
+    assert response.status == 200
+    assert page.locator("html").get_attribute("lang") == "it"
+    assert page.get_by_role("main").count() == 1
+
+    # Plain HTML forms: the login posts and redirects with no script at all.
+    _log_in(page, live_server.url, citizen)
+    _assert_in_personal_area(page, live_server.url, citizen)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+
+BASE_ENV = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+
+
+def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sinergie.cli", *args],
+        env={**BASE_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_it_passes_the_deployment_checks_in_production_settings(tmp_path):
+    result = _run(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="sinergie.example.org",
+        SINERGIE_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key(tmp_path):
+    result = _run("check", DEBUG="false", ALLOWED_HOSTS="sinergie.example.org", SINERGIE_VAR_DIR=str(tmp_path))
+    assert result.returncode == 2
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_it_refuses_a_short_secret_key(tmp_path):
+    result = _run(
+        "check", DEBUG="false", SECRET_KEY="short", ALLOWED_HOSTS="x.example.org", SINERGIE_VAR_DIR=str(tmp_path)
+    )
+    assert result.returncode == 2
+    assert "at least 50" in result.stderr
+
+
+def test_it_refuses_production_without_allowed_hosts(tmp_path):
+    result = _run("check", DEBUG="false", SECRET_KEY=secrets.token_urlsafe(64), SINERGIE_VAR_DIR=str(tmp_path))
+    assert result.returncode == 2
+    assert "ALLOWED_HOSTS is required" in result.stderr
+
+
+def test_it_refuses_a_database_url_of_another_engine(tmp_path):
+    result = _run("check", DATABASE_URL="mysql://u:p@localhost/db", SINERGIE_VAR_DIR=str(tmp_path))
+    assert result.returncode == 2
+    assert "DATABASE_URL" in result.stderr
