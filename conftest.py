@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -66,6 +67,20 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             if _in_ci() and os.environ.get("DATABASE_URL"):
                 pytest.fail(f"postgres test cannot run under CI=true: {reason}", pytrace=False)
             pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """A cheap hasher for the test run only.
+
+    The production hasher costs about 0.3 s per password by design, and the fixtures create
+    and log in many users: with it a pass of the suite took minutes, mostly hashing.
+    override_settings (not a plain assignment) also clears Django's cached hasher list.
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session")

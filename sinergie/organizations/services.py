@@ -99,14 +99,14 @@ def membership_add(
 
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership, request: HttpRequest | None = None) -> None:
-    """Remove a role; an organization never loses its last manager this way."""
-    organization = membership.organization
+    """Remove a role; an organization never loses its last manager this way.
+
+    The organization row is locked first so that changes to one organization's managers
+    happen one at a time: two managers removing each other cannot both succeed.
+    """
+    organization = Organization.objects.select_for_update().get(pk=membership.organization_id)
     if membership.is_manager:
-        others = (
-            Membership.objects.select_for_update()
-            .filter(organization=organization, is_manager=True)
-            .exclude(pk=membership.pk)
-        )
+        others = Membership.objects.filter(organization=organization, is_manager=True).exclude(pk=membership.pk)
         if not others.exists():
             raise ValidationError(_("The last manager of an organization cannot be removed."))
     before = {"user": membership.user.email, "role": membership.role, "is_manager": membership.is_manager}
