@@ -83,3 +83,15 @@ def test_it_refuses_to_run_in_production(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG=false"):
         call_command("demo", "--no-serve", stdout=StringIO())
+
+
+@pytest.mark.parametrize("account", DEMO_ACCOUNTS, ids=lambda account: account.role_label)
+def test_it_lets_every_demo_account_log_in(client, account):
+    output = _demo()
+    response = client.post(reverse("account_login"), {"login": account.email, "password": DEMO_PASSWORD})
+    if response["Location"] == reverse("mfa_authenticate"):
+        line = next(line for line in output.splitlines() if account.email in line and "recovery codes" in line)
+        code = re.search(r"recovery codes: (\S+)", line).group(1)
+        response = client.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 302
+    assert client.get(reverse("core:dashboard")).status_code == 200
