@@ -278,7 +278,9 @@ def _municipality(name: str) -> Municipality:
         raise MissingTerritory(f"Municipality {name!r} is not loaded: run territory_load first.") from None
 
 
-def _organization(slug: str, *, kind: str, name: str, town: str, description: str = "") -> Organization:
+def _organization(
+    slug: str, *, kind: str, name: str, town: str, description: str = "", description_en: str = ""
+) -> Organization:
     organization, _ = Organization.objects.update_or_create(
         slug=slug,
         defaults={
@@ -286,6 +288,7 @@ def _organization(slug: str, *, kind: str, name: str, town: str, description: st
             "name": name,
             "municipality": _municipality(town),
             "description_it": description,
+            "description_en": description_en,
             "is_demo": True,
         },
     )
@@ -302,6 +305,11 @@ def _alliance(spec: dict) -> Alliance:
         description=(
             "Alleanza dimostrativa: enti, persone e numeri sono fittizi. Riunisce comuni, agenzie per il lavoro, "
             "sindacati, cooperative e imprese per aiutare chi lavora e si prende cura della famiglia."
+        ),
+        description_en=(
+            "Demonstration alliance: organizations, people and figures are fictitious. It brings together "
+            "municipalities, job agencies, unions, cooperatives and companies to help people who work and care "
+            "for their family."
         ),
     )
     alliance, _ = Alliance.objects.get_or_create(
