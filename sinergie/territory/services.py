@@ -21,7 +21,7 @@ from sinergie.territory.datafiles import (
 )
 from sinergie.territory.models import AGE_BANDS, Municipality, Province, Region
 
-REBUILD_HINT = "rebuild with `uv run --group territory-build sinergie territory_build`"
+REBUILD_HINT = "build it with `uv run --group territory-build sinergie territory_build --regions 03,<other codes>`"
 MUNICIPALITY_FIELDS = [
     "name",
     "search_name",
