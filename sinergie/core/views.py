@@ -10,7 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sinergie import __version__
-from sinergie.organizations.access import organizations_for_user
 from sinergie.organizations.selectors import alliances_public
 from sinergie.territory.models import Municipality
 
@@ -34,11 +33,7 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = request.user.memberships.select_related("organization").order_by("organization__name", "role")
-    return render(
-        request,
-        "core/dashboard.html",
-        {"memberships": memberships, "organizations": organizations_for_user(request.user)[:50]},
-    )
+    return render(request, "core/dashboard.html", {"memberships": memberships})
 
 
 @never_cache

@@ -11,7 +11,6 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from sinergie.organizations.models import Alliance, Membership, Organization, Role
@@ -109,12 +108,3 @@ def get_alliance_for_user(user: Any, slug: str, action: Action | None = None) ->
     if action is not None and not can(user, action, alliance):
         raise PermissionDenied
     return alliance
-
-
-def organizations_for_user(user: Any) -> QuerySet[Organization]:
-    """Organizations whose private pages the user may open (their own, or all for the admin)."""
-    if _is_admin(user):
-        return Organization.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return Organization.objects.none()
-    return Organization.objects.filter(memberships__user=user).distinct()
