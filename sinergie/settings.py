@@ -60,7 +60,6 @@ INSTALLED_APPS = [
     "sinergie.audit",
     "sinergie.territory",
     "sinergie.organizations",
-    "sinergie.schoolcalendar",
     "sinergie.directory",
     "django.contrib.admin",
     "django.contrib.auth",
