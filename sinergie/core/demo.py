@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from sinergie.accounts.models import User
+from sinergie.directory.demo import directory_demo_load
 from sinergie.organizations.models import (
     Alliance,
     AlliancePartner,
@@ -382,4 +383,5 @@ def demo_load() -> list[DemoCredentials]:
         name="Osservatorio conciliazione ATS Milano (demo)",
         town="Milano",
     )
+    directory_demo_load()
     return [_account(spec) for spec in DEMO_ACCOUNTS]

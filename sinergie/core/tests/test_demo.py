@@ -95,3 +95,26 @@ def test_it_lets_every_demo_account_log_in(client, account):
         response = client.post(reverse("mfa_authenticate"), {"code": code})
     assert response.status_code == 302
     assert client.get(reverse("core:dashboard")).status_code == 200
+
+
+def test_it_offers_fictitious_services_with_closure_cover_in_every_member_municipality():
+    _demo()
+    from sinergie.directory.models import Service
+
+    assert not Service.objects.filter(is_demo=False).exists()
+    seven_years = 7 * 12
+    christmas_in_melzo = Service.objects.filter(
+        state="published",
+        closure_availability__period="christmas",
+        sites__location__municipality__name="Melzo",
+        minimum_age_months__lte=seven_years,
+        maximum_age_months__gte=seven_years,
+    )
+    assert christmas_in_melzo.exists()
+    with_summer_camp = set(
+        Service.objects.filter(closure_availability__period="summer").values_list(
+            "sites__location__municipality", flat=True
+        )
+    )
+    members = set(Alliance.objects.values_list("municipalities", flat=True))
+    assert members <= with_summer_camp
