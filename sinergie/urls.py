@@ -7,10 +7,12 @@ from django.views.i18n import set_language
 
 from sinergie.api import api
 from sinergie.core import views as core_views
+from sinergie.directory.hsds_api import hsds_api
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("api/hsds/", hsds_api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
