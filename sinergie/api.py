@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from sinergie.schoolcalendar.api import router as school_calendar_router
 from sinergie.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -14,3 +15,4 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/territory/", territory_router)
+api.add_router("/school-calendar/", school_calendar_router)

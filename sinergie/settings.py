@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "sinergie.audit",
     "sinergie.territory",
     "sinergie.organizations",
+    "sinergie.schoolcalendar",
     "sinergie.directory",
     "django.contrib.admin",
     "django.contrib.auth",

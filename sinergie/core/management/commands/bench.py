@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 BENCHMARKS: dict[str, str] = {
     "foundation": "sinergie.core.bench:bench_foundation",
     "territory": "sinergie.territory.bench:bench_territory",
+    "school-calendar": "sinergie.schoolcalendar.bench:bench_school_calendar",
 }
 
 

@@ -1,0 +1,33 @@
+"""Who may change a municipality's school calendar: the one place that answers it.
+
+Reading the calendar is public. Changing it (local closures, rite, patron day) is for the
+platform admin and for the staff of an alliance that has the municipality as a member.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from sinergie.organizations.models import Membership, Role
+from sinergie.territory.models import Municipality
+
+
+def can_manage_calendar(user: Any, municipality: Municipality) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return Membership.objects.filter(
+        user=user, role=Role.ALLIANCE_STAFF, organization__alliance__municipalities=municipality
+    ).exists()
+
+
+def get_municipality_for_user(user: Any, istat_code: str, *, manage: bool = False) -> Municipality:
+    """The municipality at `istat_code` (404 if unknown); with `manage`, only for its managers."""
+    municipality = get_object_or_404(Municipality.objects.select_related("province"), istat_code=istat_code)
+    if manage and not can_manage_calendar(user, municipality):
+        raise PermissionDenied
+    return municipality
