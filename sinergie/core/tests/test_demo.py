@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 from io import StringIO
 
@@ -118,3 +119,13 @@ def test_it_offers_fictitious_services_with_closure_cover_in_every_member_munici
     )
     members = set(Alliance.objects.values_list("municipalities", flat=True))
     assert members <= with_summer_camp
+
+
+@pytest.mark.parametrize("name", ["foundation", "directory"])
+def test_it_benchmarks_the_demo_instance(name):
+    _demo()
+    out = StringIO()
+    call_command("bench", name, "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["benchmark"] == name
+    assert all(value is not None for value in report["figures"].values())

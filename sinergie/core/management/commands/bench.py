@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 BENCHMARKS: dict[str, str] = {
+    "directory": "sinergie.directory.bench:bench_directory",
     "foundation": "sinergie.core.bench:bench_foundation",
     "territory": "sinergie.territory.bench:bench_territory",
     "school-calendar": "sinergie.schoolcalendar.bench:bench_school_calendar",
