@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from sinergie.directory.search_api import search_router
 from sinergie.schoolcalendar.api import router as school_calendar_router
 from sinergie.territory.api import router as territory_router
 
@@ -16,3 +17,4 @@ api = NinjaAPI(
 )
 api.add_router("/territory/", territory_router)
 api.add_router("/school-calendar/", school_calendar_router)
+api.add_router("/services/", search_router)

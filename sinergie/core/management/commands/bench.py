@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, str] = {
     "foundation": "sinergie.core.bench:bench_foundation",
     "territory": "sinergie.territory.bench:bench_territory",
     "school-calendar": "sinergie.schoolcalendar.bench:bench_school_calendar",
+    "search": "sinergie.directory.search_bench:bench_search",
 }
 
 

@@ -1,0 +1,133 @@
+"""Search of the directory as JSON, mounted at /api/v1/services/ (see sinergie/api.py).
+
+Every parameter is declared as text and validated by `selectors.parse_search`, the one place that
+knows the rules, so a bad value gets the same message here as in the pages: HTTP 422 with
+{"detail": [{"loc": ["query", "<parameter>"], "msg": "..."}]}.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import translation
+from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError
+
+from sinergie.directory.selectors import (
+    MAX_AGE_YEARS,
+    MAX_RADIUS_KM,
+    PAGE_SIZE,
+    SearchError,
+    ServiceHit,
+    parse_search,
+    services_search,
+)
+
+search_router = Router(tags=["directory"])
+
+
+class MunicipalityRef(Schema):
+    istat_code: str
+    name: str
+
+
+class ServiceResult(Schema):
+    id: str
+    name: str
+    category: str | None = Field(description="Code of the service's first category.")
+    categories: list[str] = Field(description="Codes of all its categories.")
+    distance_km: float | None = Field(description="To its nearest location; null without a centre.")
+    minimum_age: float | None = Field(description="In years, one decimal.")
+    maximum_age: float | None = Field(description="In years, one decimal.")
+    municipality: MunicipalityRef | None = Field(description="Of the nearest location (or the first).")
+    next_available: str | None = Field(description="First day it runs from today, the date or the period's start.")
+    accepts_vouchers: bool
+    price_cents: int | None = Field(description="The lowest known price, in cents.")
+    lat: float | None
+    lon: float | None
+
+
+class SearchPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[ServiceResult]
+
+
+class ValidationIssue(Schema):
+    loc: list[str]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[ValidationIssue]
+
+
+class SearchParams(Schema):
+    municipality: str | None = Field(None, description="ISTAT code; without lat/lon it is the centre (10 km).")
+    lat: str | None = Field(None, description="Latitude of the centre (WGS84, inside Italy).")
+    lon: str | None = Field(None, description="Longitude of the centre.")
+    radius_km: str | None = Field(None, description=f"Radius around the centre, up to {MAX_RADIUS_KM:g} km.")
+    age: str | None = Field(None, description=f"Age of the child in years, 0–{MAX_AGE_YEARS}.")
+    category: str | None = Field(None, description="Taxonomy code, e.g. holiday_camps (includes subcategories).")
+    date: str | None = Field(None, description="A day (YYYY-MM-DD) on which the service must run.")
+    period: str | None = Field(None, description="A school closure, e.g. natale-2026, estate-2027, easter-2027.")
+    q: str | None = Field(None, description="Words to find; accents, case and plurals do not matter.")
+    free: str | None = Field(None, description="true: only services with a free option.")
+    voucher: str | None = Field(None, description="true: only services accepting the alliance's vouchers.")
+    max_price: str | None = Field(None, description="Maximum price in cents of at least one option.")
+    open_now: str | None = Field(None, description="true: only services open now (Europe/Rome).")
+    kind: str | None = Field(None, description="service or info_point.")
+    sort: str | None = Field(None, description="distance (default with a centre), relevance or name.")
+    page: str | None = Field(None, description=f"1-based page of {PAGE_SIZE} results.")
+    lang: str | None = Field(None, description="it (default) or en: language of names and messages.")
+
+
+def _years(months: int | None) -> float | None:
+    return None if months is None else round(months / 12, 1)
+
+
+def _result(hit: ServiceHit, language: str) -> dict[str, object]:
+    service, location = hit.service, hit.location
+    codes = [term.code for term in service.categories.all()]
+    return {
+        "id": str(service.pk),
+        "name": service.name(language),
+        "category": codes[0] if codes else None,
+        "categories": codes,
+        "distance_km": hit.distance_km,
+        "minimum_age": _years(service.minimum_age_months),
+        "maximum_age": _years(service.maximum_age_months),
+        "municipality": (
+            {"istat_code": location.municipality.istat_code, "name": location.municipality.name} if location else None
+        ),
+        "next_available": hit.next_available.isoformat() if hit.next_available else None,
+        "accepts_vouchers": service.accepts_vouchers,
+        "price_cents": hit.price_cents,
+        "lat": location.latitude if location else None,
+        "lon": location.longitude if location else None,
+    }
+
+
+@search_router.get("/search", response={200: SearchPage, 422: ValidationErrorOut}, summary="Search published services")
+def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
+    """Published services matching every given filter, nearest first when there is a centre.
+
+    Filters combine with AND; a page past the end has no results. A bad parameter gives 422
+    naming it in `loc`.
+    """
+    raw = {key: value for key, value in params.dict().items() if value is not None}
+    language = raw.get("lang") if raw.get("lang") in ("it", "en") else translation.get_language() or "it"
+    with translation.override(language):
+        try:
+            filters = parse_search(raw)
+        except SearchError as error:
+            raise ValidationError(
+                [{"type": "value_error", "loc": ["query", name], "msg": msg} for name, msg in error.errors.items()]
+            ) from None
+        result = services_search(filters=filters)
+    return {
+        "count": result.count,
+        "page": result.page,
+        "pages": result.pages,
+        "results": [_result(hit, filters.language) for hit in result.results],
+    }

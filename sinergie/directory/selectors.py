@@ -1,0 +1,698 @@
+"""Searching the directory: the filters families use to find a service near them, when they need it.
+
+`parse_search` turns query parameters into a `ServiceSearch` (or a `SearchError` naming each bad
+field); `services_search` runs it. The database does the coarse work with plain comparisons that
+SQLite and PostgreSQL both index or scan cheaply (a bounding box on the locations' coordinates,
+ages, categories, date ranges, costs, regular expressions for the text); Python then measures the
+exact distances, ranks and cuts the page, and loads the page's services with a fixed number of
+prefetch queries whatever their number.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+import uuid
+import zoneinfo
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import gettext_lazy as _
+
+from sinergie.directory.hsds import accent_insensitive_pattern, term_with_descendants
+from sinergie.directory.models import (
+    ClosureAvailability,
+    CostOption,
+    Location,
+    ModerationState,
+    Schedule,
+    ScheduleException,
+    Service,
+    ServiceAtLocation,
+    ServiceKind,
+    TaxonomyTerm,
+    Weekday,
+)
+from sinergie.lib.geo import bounding_box, haversine_km
+from sinergie.lib.school_calendar import YEAR_MAX, YEAR_MIN, Level, Rite, SchoolYear, school_year
+from sinergie.lib.text import fold
+from sinergie.schoolcalendar.selectors import school_year_for
+from sinergie.territory.models import Municipality
+from sinergie.territory.selectors import municipality_get
+
+PAGE_SIZE = 20
+DEFAULT_RADIUS_KM = 10.0
+MAX_RADIUS_KM = 100.0
+MAX_AGE_YEARS = 17
+MAX_Q_LENGTH = 200
+# The same rough box around Italy as Location's check constraint.
+ITALY_LAT = (35.0, 47.5)
+ITALY_LON = (6.0, 19.0)
+ROME = zoneinfo.ZoneInfo("Europe/Rome")
+# How far ahead next_available looks for a service that only has weekly opening hours.
+HORIZON_DAYS = 400
+# A typo is forgiven in words at least this long: shorter ones would match almost anything.
+TYPO_MIN_LENGTH = 5
+
+Sort = Literal["distance", "relevance", "name"]
+
+# Error messages: data, translatable, one per rule.
+BAD_NUMBER = _("Enter a number.")
+BAD_WHOLE_NUMBER = _("Enter a whole number.")
+BAD_BOOLEAN = _("Enter true or false.")
+BAD_AGE = _("The age must be a whole number of years between 0 and %(max)d.")
+BAD_RADIUS = _("The radius must be more than 0 and at most %(max)d km.")
+RADIUS_WITHOUT_CENTRE = _("Give a municipality or a point (lat and lon) to search around.")
+BAD_LAT = _("The latitude must be inside Italy (between %(min)s and %(max)s).")
+BAD_LON = _("The longitude must be inside Italy (between %(min)s and %(max)s).")
+HALF_A_POINT = _("Give both lat and lon.")
+UNKNOWN_MUNICIPALITY = _("No municipality has this ISTAT code.")
+UNKNOWN_CATEGORY = _("No category has this code.")
+BAD_DATE = _("Enter a date as YYYY-MM-DD.")
+DATE_OUT_OF_RANGE = _("The date must be between %(min)d and %(max)d.")
+UNKNOWN_PERIOD = _(
+    "Unknown period: use natale, carnevale, pasqua, estate or settembre (or christmas, carnival, "
+    "easter, summer, september) followed by the year, e.g. natale-2026."
+)
+Q_TOO_LONG = _("The text to search must be at most %(max)d characters.")
+BAD_PRICE = _("The maximum price must be a whole number of cents, 0 or more.")
+BAD_KIND = _("The kind must be service or info_point.")
+BAD_SORT = _("The order must be distance, relevance or name.")
+SORT_WITHOUT_CENTRE = _("Sorting by distance needs a municipality or a point.")
+BAD_PAGE = _("The page must be a whole number from 1.")
+BAD_LANGUAGE = _("The language must be it or en.")
+
+# Period slugs, Italian and English, to the kinds of lib.school_calendar (plus summer and September).
+PERIOD_WORDS = {
+    "natale": "christmas",
+    "christmas": "christmas",
+    "carnevale": "carnival",
+    "carnival": "carnival",
+    "pasqua": "easter",
+    "easter": "easter",
+    "estate": "summer",
+    "summer": "summer",
+    "settembre": "september",
+    "september": "september",
+}
+_PERIOD_SLUG = re.compile(r"^([a-z]+)-(\d{4})$")
+# Which school year a period of calendar year Y belongs to: Christmas and September open it (Y),
+# the others fall in the spring or summer that closes the school year Y-1 (summer: after it).
+_PERIOD_SCHOOL_YEAR_OFFSET = {"christmas": 0, "september": 0, "carnival": -1, "easter": -1, "summer": -1}
+
+_TRUE = {"1", "true", "yes", "on", "si", "sì"}
+_FALSE = {"0", "false", "no", "off", ""}
+_WEEKDAYS = [Weekday.MO, Weekday.TU, Weekday.WE, Weekday.TH, Weekday.FR, Weekday.SA, Weekday.SU]
+
+# Words that carry no meaning in a search ("centri estivi per bambini"): left out of the AND.
+_STOPWORDS_TEXT = """a ad al alla alle ai agli da dal dalla dai di del della delle dei degli e ed il i in nel nella
+nei la le lo gli un uno una per con su tra fra o the and for of to at with"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+class SearchError(ValueError):
+    """Bad search parameters: `errors` maps each parameter to a message saying what to give."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        super().__init__("; ".join(f"{key}: {message}" for key, message in errors.items()))
+        self.errors = dict(errors)
+
+
+@dataclass(frozen=True)
+class ServiceSearch:
+    municipality: str | None = None  # ISTAT code, 6 digits
+    lat: float | None = None
+    lon: float | None = None
+    radius_km: float | None = None
+    age_years: int | None = None
+    category: str | None = None  # taxonomy term code
+    date: datetime.date | None = None
+    period: str | None = None  # slug, e.g. natale-2026
+    free: bool = False
+    voucher: bool = False
+    max_price_cents: int | None = None
+    q: str | None = None
+    open_now: datetime.datetime | None = None  # aware, Europe/Rome
+    kind: str | None = None
+    sort: Sort | None = None  # None: distance when there is a centre, else relevance (name without q)
+    page: int = 1
+    language: str = "it"
+
+
+@dataclass
+class ServiceHit:
+    service: Service
+    distance_km: float | None
+    next_available: datetime.date | None
+    location: Location | None  # the nearest, or the first by name without a centre
+    price_cents: int | None  # the lowest known amount
+
+
+@dataclass
+class SearchResult:
+    count: int
+    page: int
+    results: list[ServiceHit] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return math.ceil(self.count / PAGE_SIZE)
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    start: datetime.date
+    end: datetime.date
+
+
+# --- Parsing ------------------------------------------------------------------------------------
+
+
+def parse_search(params: Mapping[str, str], *, now: datetime.datetime | None = None) -> ServiceSearch:
+    """Validate query parameters into a ServiceSearch; raise SearchError naming every bad one.
+
+    Blank parameters are ignored. `age` is in years, `max_price` in cents, `open_now` a boolean
+    (true: open at `now`, by default the current time in Rome). Unknown parameters are ignored.
+    """
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+
+    def text(name: str) -> str | None:
+        value = (params.get(name) or "").strip()
+        return value or None
+
+    def number(name: str, *, whole: bool = False) -> float | int | None:
+        raw = text(name)
+        if raw is None:
+            return None
+        try:
+            value = int(raw) if whole else float(raw.replace(",", "."))
+        except ValueError:
+            errors[name] = str(BAD_WHOLE_NUMBER if whole else BAD_NUMBER)
+            return None
+        if not math.isfinite(value):
+            errors[name] = str(BAD_NUMBER)
+            return None
+        return value
+
+    def boolean(name: str) -> bool:
+        raw = (params.get(name) or "").strip().lower()
+        if raw in _TRUE:
+            return True
+        if raw not in _FALSE:
+            errors[name] = str(BAD_BOOLEAN)
+        return False
+
+    code = text("municipality")
+    if code is not None:
+        municipality = municipality_get(istat_code=code) if code.isdigit() and len(code) <= 6 else None
+        if municipality is None:
+            errors["municipality"] = str(UNKNOWN_MUNICIPALITY)
+        else:
+            values["municipality"] = municipality.istat_code
+
+    lat, lon = number("lat"), number("lon")
+    if lat is not None and not ITALY_LAT[0] <= lat <= ITALY_LAT[1]:
+        errors["lat"] = str(BAD_LAT % {"min": ITALY_LAT[0], "max": ITALY_LAT[1]})
+    if lon is not None and not ITALY_LON[0] <= lon <= ITALY_LON[1]:
+        errors["lon"] = str(BAD_LON % {"min": ITALY_LON[0], "max": ITALY_LON[1]})
+    for name, value, other in (("lat", lat, lon), ("lon", lon, lat)):
+        if value is None and other is not None and name not in errors and text(name) is None:
+            errors[name] = str(HALF_A_POINT)
+    if lat is not None and lon is not None:
+        values["lat"], values["lon"] = float(lat), float(lon)
+    has_centre = "municipality" in values or "lat" in values
+
+    radius = number("radius_km")
+    if radius is not None:
+        if not 0 < radius <= MAX_RADIUS_KM:
+            errors["radius_km"] = str(BAD_RADIUS % {"max": MAX_RADIUS_KM})
+        elif not has_centre and not {"municipality", "lat", "lon"} & errors.keys():
+            errors["radius_km"] = str(RADIUS_WITHOUT_CENTRE)
+        else:
+            values["radius_km"] = float(radius)
+
+    if text("age") is not None:
+        age = number("age", whole=True)
+        if age is not None and not 0 <= age <= MAX_AGE_YEARS:
+            errors["age"] = str(BAD_AGE % {"max": MAX_AGE_YEARS})
+        elif age is not None:
+            values["age_years"] = int(age)
+        elif errors.get("age") == str(BAD_WHOLE_NUMBER):
+            errors["age"] = str(BAD_AGE % {"max": MAX_AGE_YEARS})
+
+    category = text("category")
+    if category is not None:
+        if TaxonomyTerm.objects.filter(code=category).exists():
+            values["category"] = category
+        else:
+            errors["category"] = str(UNKNOWN_CATEGORY)
+
+    raw_date = text("date")
+    if raw_date is not None:
+        try:
+            day = datetime.date.fromisoformat(raw_date)
+        except ValueError:
+            errors["date"] = str(BAD_DATE)
+        else:
+            if not YEAR_MIN <= day.year <= YEAR_MAX:
+                errors["date"] = str(DATE_OUT_OF_RANGE % {"min": YEAR_MIN, "max": YEAR_MAX})
+            else:
+                values["date"] = day
+
+    period = text("period")
+    if period is not None:
+        if period_parse(period) is None:
+            errors["period"] = str(UNKNOWN_PERIOD)
+        else:
+            values["period"] = period.lower()
+
+    q = params.get("q") or ""
+    if len(q) > MAX_Q_LENGTH:
+        errors["q"] = str(Q_TOO_LONG % {"max": MAX_Q_LENGTH})
+    elif q.strip():
+        values["q"] = q.strip()
+
+    values["free"] = boolean("free")
+    values["voucher"] = boolean("voucher")
+    if boolean("open_now"):
+        values["open_now"] = (now or datetime.datetime.now(tz=ROME)).astimezone(ROME)
+
+    if text("max_price") is not None:
+        price = number("max_price", whole=True)
+        if price is None or price < 0:
+            errors["max_price"] = str(BAD_PRICE)
+        else:
+            values["max_price_cents"] = int(price)
+
+    kind = text("kind")
+    if kind is not None:
+        if kind in ServiceKind.values:
+            values["kind"] = kind
+        else:
+            errors["kind"] = str(BAD_KIND)
+
+    sort = text("sort")
+    if sort is not None:
+        if sort not in ("distance", "relevance", "name"):
+            errors["sort"] = str(BAD_SORT)
+        elif sort == "distance" and not has_centre:
+            errors["sort"] = str(SORT_WITHOUT_CENTRE)
+        else:
+            values["sort"] = sort
+
+    if text("page") is not None:
+        page = number("page", whole=True)
+        if page is None or page < 1:
+            errors["page"] = str(BAD_PAGE)
+        else:
+            values["page"] = int(page)
+
+    language = text("lang")
+    if language is not None:
+        if language in ("it", "en"):
+            values["language"] = language
+        else:
+            errors["lang"] = str(BAD_LANGUAGE)
+
+    if errors:
+        raise SearchError(errors)
+    return ServiceSearch(**values)  # type: ignore[arg-type]
+
+
+def period_parse(slug: str) -> tuple[str, int] | None:
+    """("christmas", school year) for "natale-2026"; None for an unknown word or a year out of range."""
+    match = _PERIOD_SLUG.match(slug.strip().lower())
+    if match is None or match.group(1) not in PERIOD_WORDS:
+        return None
+    kind = PERIOD_WORDS[match.group(1)]
+    year = int(match.group(2)) + _PERIOD_SCHOOL_YEAR_OFFSET[kind]
+    # Summer needs the next school year too (it ends the day before lessons start again).
+    if not YEAR_MIN <= year <= year + (1 if kind == "summer" else 0) <= YEAR_MAX:
+        return None
+    return kind, year
+
+
+def period_dates(slug: str, municipality: Municipality | None = None, *, level: Level | str = Level.PRIMARIA) -> Period:
+    """The dates of a named school closure (inclusive), by the municipality's calendar.
+
+    Without a municipality: the regional rules with the Roman rite and no patron holiday.
+    Summer runs from the day after the last lesson to the day before the next school year;
+    September from the 1st to the day before lessons start. Raises ValueError for a bad slug.
+    """
+    parsed = period_parse(slug)
+    if parsed is None:
+        raise ValueError(f"Unknown period {slug!r}.")
+    kind, year = parsed
+
+    def calendar(of_year: int) -> SchoolYear:
+        if municipality is not None:
+            return school_year_for(municipality, of_year, level)
+        return school_year(of_year, level, Rite.ROMAN)
+
+    this_year = calendar(year)
+    if kind == "summer":
+        return Period(
+            kind, this_year.end + datetime.timedelta(days=1), calendar(year + 1).start - datetime.timedelta(days=1)
+        )
+    if kind == "september":
+        return Period(kind, datetime.date(year, 9, 1), this_year.start - datetime.timedelta(days=1))
+    closure = next(p for p in this_year.closures if p.kind == kind)
+    return Period(kind, closure.start, closure.end)
+
+
+# --- Text ---------------------------------------------------------------------------------------
+
+# Characters that end a word before a typo-tolerant match: portable (no \b, which means backspace
+# to PostgreSQL) and case-insensitive via __iregex.
+_LETTERS = "0-9a-zàáâäãèéêëìíîïòóôöõùúûüçñ"
+_WORD_START_DB = f"(^|[^{_LETTERS}])"
+_WORD_START_PY = r"(^|[^0-9a-z])"
+
+
+def search_terms(q: str) -> list[str]:
+    """The stems to look for: folded words minus stop words, plural or gender endings cut off.
+
+    "Centri estivi" and "centro estivo" both give ["centr", "estiv"]; "parchi" and "parco" give
+    "parc"; words of three letters or fewer are kept whole.
+    """
+    terms = []
+    for word in re.findall(r"[0-9a-z']+", fold(q).replace("'", " ")):
+        if word in STOPWORDS:
+            continue
+        stem = word
+        if len(stem) >= 4 and stem[-1] in "aeiou":
+            stem = stem[:-1]
+            if len(stem) >= 4 and stem[-1] == "h" and stem[-2] in "cg":  # amiche -> amic, laghi -> lag
+                stem = stem[:-1]
+        elif len(stem) >= 4 and stem.endswith("s") and not stem.endswith("ss"):  # camps -> camp
+            stem = stem[:-1]
+        if stem not in terms:
+            terms.append(stem)
+    return terms
+
+
+def _typo_variants(stem: str) -> list[list[str | None]]:
+    """Spellings of `stem` one edit away, as lists of characters where None stands for any character."""
+    chars: list[str | None] = list(stem)
+    variants: list[list[str | None]] = []
+    for i in range(len(chars)):
+        variants.append([*chars[:i], None, *chars[i + 1 :]])  # one letter wrong
+        variants.append([*chars[:i], *chars[i + 1 :]])  # one letter too many in what was typed
+        variants.append([*chars[:i], None, *chars[i:]])  # one letter missing
+        if i + 1 < len(chars):
+            variants.append([*chars[:i], chars[i + 1], chars[i], *chars[i + 2 :]])  # two letters swapped
+    return variants
+
+
+def _typo_tolerant(stem: str) -> bool:
+    return len(stem) >= TYPO_MIN_LENGTH - 1 and stem.isalpha()
+
+
+def _db_pattern(stem: str) -> str:
+    """Regular expression (for __iregex) matching `stem` whatever its accents, or, if long, one typo away."""
+    exact = accent_insensitive_pattern(stem)
+    if not _typo_tolerant(stem):
+        return exact
+    alternatives = {
+        "".join("." if c is None else accent_insensitive_pattern(c) for c in variant)
+        for variant in _typo_variants(stem)
+    }
+    return f"{exact}|{_WORD_START_DB}({'|'.join(sorted(alternatives))})"
+
+
+def _py_typo_pattern(stem: str) -> re.Pattern[str] | None:
+    if not _typo_tolerant(stem):
+        return None
+    alternatives = {"".join("." if c is None else re.escape(c) for c in v) for v in _typo_variants(stem)}
+    return re.compile(f"{_WORD_START_PY}({'|'.join(sorted(alternatives))})")
+
+
+def text_search_condition(terms: Sequence[str]) -> Q:
+    """Services whose names, descriptions or category names contain every term (one typo allowed)."""
+    condition = Q()
+    for stem in terms:
+        pattern = _db_pattern(stem)
+        categories = Service.categories.through.objects.filter(
+            Q(taxonomyterm__name_it__iregex=pattern) | Q(taxonomyterm__name_en__iregex=pattern)
+        )
+        condition &= (
+            Q(name_it__iregex=pattern)
+            | Q(name_en__iregex=pattern)
+            | Q(description_it__iregex=pattern)
+            | Q(description_en__iregex=pattern)
+            | Q(pk__in=categories.values("service_id"))
+        )
+    return condition
+
+
+def relevance(terms: Sequence[str], names: Iterable[str]) -> int:
+    """Higher for terms found as typed in the service's names than with a typo or only elsewhere."""
+    folded = " ".join(fold(name) for name in names if name)
+    score = 0
+    for stem in terms:
+        if stem in folded:
+            score += 3
+        else:
+            typo = _py_typo_pattern(stem)
+            score += 2 if typo is not None and typo.search(folded) else 1
+    return score
+
+
+# --- Dates --------------------------------------------------------------------------------------
+
+
+def _weekday(day: datetime.date) -> str:
+    return str(_WEEKDAYS[day.weekday()])
+
+
+def _valid_on(day: datetime.date, prefix: str = "") -> Q:
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def _schedule_services(schedules: QuerySet[Schedule]) -> Q:
+    """Services owning one of `schedules` directly or through one of their locations."""
+    return Q(pk__in=schedules.filter(service__isnull=False).values("service_id")) | Q(
+        pk__in=schedules.filter(service_at_location__isnull=False).values("service_at_location__service_id")
+    )
+
+
+def runs_on_condition(day: datetime.date) -> Q:
+    """Services running on `day`: inside one of their closure availability ranges, or, for
+    services without any, on a weekday of their opening hours valid that day and not closed by an
+    exception."""
+    in_closure = Q(pk__in=ClosureAvailability.objects.filter(start__lte=day, end__gte=day).values("service_id"))
+    closed = ScheduleException.objects.filter(start__lte=day, end__gte=day, closed=True).values("schedule_id")
+    schedules = Schedule.objects.filter(_valid_on(day), byday__contains=_weekday(day)).exclude(pk__in=closed)
+    without_closures = ~Q(pk__in=ClosureAvailability.objects.values("service_id"))
+    return in_closure | (without_closures & _schedule_services(schedules))
+
+
+def open_at_condition(moment: datetime.datetime) -> Q:
+    """Services running on that day (see runs_on_condition) with opening hours around that time.
+
+    An exception with its own hours that day replaces the weekly hours.
+    """
+    local = moment.astimezone(ROME)
+    day, time = local.date(), local.time()
+    exceptions = ScheduleException.objects.filter(start__lte=day, end__gte=day)
+    regular = Schedule.objects.filter(
+        _valid_on(day), byday__contains=_weekday(day), opens_at__lte=time, closes_at__gt=time
+    ).exclude(pk__in=exceptions.values("schedule_id"))
+    special = Schedule.objects.filter(
+        pk__in=exceptions.filter(closed=False, opens_at__lte=time, closes_at__gt=time).values("schedule_id")
+    )
+    return runs_on_condition(day) & (_schedule_services(regular) | _schedule_services(special))
+
+
+def _schedule_runs_on(schedule: Schedule, day: datetime.date) -> bool:
+    if _weekday(day) not in schedule.byday.split(","):
+        return False
+    if (schedule.valid_from and day < schedule.valid_from) or (schedule.valid_to and day > schedule.valid_to):
+        return False
+    return not any(e.closed and e.start <= day <= e.end for e in schedule.exceptions.all())
+
+
+def next_available(service: Service, since: datetime.date) -> datetime.date | None:
+    """The first day from `since` on which the service runs, by the rule of runs_on_condition.
+
+    Reads prefetched closure_availability, schedules and sites' schedules with their exceptions.
+    """
+    closures = list(service.closure_availability.all())
+    if closures:
+        days = [max(c.start, since) for c in closures if c.end >= since]
+        return min(days, default=None)
+    schedules = [*service.schedules.all(), *(s for site in service.sites.all() for s in site.schedules.all())]
+    if not schedules:
+        return None
+    for offset in range(HORIZON_DAYS):
+        day = since + datetime.timedelta(days=offset)
+        if any(_schedule_runs_on(schedule, day) for schedule in schedules):
+            return day
+    return None
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+def _age_condition(age_years: int) -> Q:
+    # A child of 7 is 84 to 95 months old: any overlap with the service's range will do.
+    low, high = age_years * 12, age_years * 12 + 11
+    return (Q(minimum_age_months__isnull=True) | Q(minimum_age_months__lte=high)) & (
+        Q(maximum_age_months__isnull=True) | Q(maximum_age_months__gte=low)
+    )
+
+
+def _level_for(age_years: int | None) -> Level:
+    return Level.INFANZIA if age_years is not None and 3 <= age_years <= 5 else Level.PRIMARIA
+
+
+def _page_queryset(pks: Sequence[uuid.UUID]) -> QuerySet[Service]:
+    schedules = Schedule.objects.prefetch_related("exceptions")
+    sites = ServiceAtLocation.objects.select_related("location__municipality").prefetch_related(
+        Prefetch("schedules", queryset=schedules)
+    )
+    return Service.objects.filter(pk__in=pks).prefetch_related(
+        "categories",
+        Prefetch("costs", queryset=CostOption.objects.order_by("amount_cents", "id")),
+        Prefetch("closure_availability", queryset=ClosureAvailability.objects.order_by("start", "end")),
+        Prefetch("schedules", queryset=schedules),
+        Prefetch("sites", queryset=sites.order_by("location__name", "id")),
+    )
+
+
+def services_search(*, filters: ServiceSearch, today: datetime.date | None = None) -> SearchResult:
+    """Published services matching every filter (AND), one page of them, nearest or most relevant first.
+
+    Rules: a municipality without a point centres the search on the municipality's point with a
+    default radius of 10 km (on its locations when it has no point); a service is as far as its
+    nearest location, and without a location inside the radius it is left out. A category includes
+    its descendants. `date` and `open_now` follow runs_on_condition; a period matches a closure
+    availability range overlapping it. `max_price` and `free` look at any cost option. Ordered by
+    distance when there is a centre, else by relevance to `q`, else by name.
+    """
+    today = today or datetime.datetime.now(tz=ROME).date()
+    municipality = municipality_get(istat_code=filters.municipality) if filters.municipality else None
+    queryset = Service.objects.filter(state=ModerationState.PUBLISHED)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.age_years is not None:
+        queryset = queryset.filter(_age_condition(filters.age_years))
+    if filters.category:
+        term = TaxonomyTerm.objects.filter(code=filters.category).values_list("pk", flat=True).first()
+        queryset = queryset.filter(term_with_descendants(term) if term else Q(pk__in=[]))
+    if filters.voucher:
+        queryset = queryset.filter(accepts_vouchers=True)
+    if filters.free:
+        queryset = queryset.filter(pk__in=CostOption.objects.filter(amount_cents=0).values("service_id"))
+    if filters.max_price_cents is not None:
+        cheap = CostOption.objects.filter(amount_cents__lte=filters.max_price_cents)
+        queryset = queryset.filter(pk__in=cheap.values("service_id"))
+    if filters.date:
+        queryset = queryset.filter(runs_on_condition(filters.date))
+    since = max(today, filters.date) if filters.date else today
+    if filters.period:
+        period = period_dates(filters.period, municipality, level=_level_for(filters.age_years))
+        overlapping = ClosureAvailability.objects.filter(start__lte=period.end, end__gte=period.start)
+        queryset = queryset.filter(pk__in=overlapping.values("service_id"))
+        since = max(since, period.start)
+    if filters.open_now:
+        queryset = queryset.filter(open_at_condition(filters.open_now))
+    terms = search_terms(filters.q or "")
+    if terms:
+        queryset = queryset.filter(text_search_condition(terms))
+
+    centre: tuple[float, float] | None = None
+    if filters.lat is not None and filters.lon is not None:
+        centre = (filters.lat, filters.lon)
+    elif municipality is not None and municipality.latitude is not None and municipality.longitude is not None:
+        centre = (municipality.latitude, municipality.longitude)
+    sort = filters.sort or ("distance" if centre else "relevance")
+    start = (filters.page - 1) * PAGE_SIZE
+
+    distances: dict[uuid.UUID, tuple[float, uuid.UUID]] = {}
+    names: dict[uuid.UUID, tuple[str, str]] = {}
+    if centre is not None:
+        radius = filters.radius_km or DEFAULT_RADIUS_KM
+        box = bounding_box(*centre, radius)
+        # One query: the matching services' sites inside the box, with what sorting needs.
+        sites = ServiceAtLocation.objects.filter(
+            service__in=queryset.values("pk"),
+            location__latitude__range=(box.min_lat, box.max_lat),
+            location__longitude__range=(box.min_lon, box.max_lon),
+        ).values_list(
+            "service_id",
+            "location_id",
+            "location__latitude",
+            "location__longitude",
+            "service__name_it",
+            "service__name_en",
+        )
+        for service_id, location_id, lat, lon, name_it, name_en in sites:
+            distance = haversine_km(*centre, lat, lon)
+            if distance <= radius and (service_id not in distances or distance < distances[service_id][0]):
+                distances[service_id] = (distance, location_id)
+                names[service_id] = (name_it, name_en)
+    elif municipality is not None:
+        queryset = queryset.filter(
+            pk__in=ServiceAtLocation.objects.filter(location__municipality=municipality).values("service_id")
+        )
+
+    if centre is None and not (sort == "relevance" and terms):
+        # Ordered by name: the database counts and cuts the page itself.
+        count = queryset.count()
+        ordered = queryset.annotate(sort_name=_name_expression(filters.language)).order_by("sort_name", "pk")
+        page_pks = list(ordered.values_list("pk", flat=True)[start : start + PAGE_SIZE]) if start < count else []
+    else:
+        if centre is None:
+            names = {
+                pk: (name_it, name_en) for pk, name_it, name_en in queryset.values_list("pk", "name_it", "name_en")
+            }
+        keys: dict[uuid.UUID, tuple[object, ...]] = {}
+        for pk, (name_it, name_en) in names.items():
+            name = fold(name_en if filters.language == "en" and name_en else name_it)
+            distance = distances[pk][0] if pk in distances else math.inf
+            score = -relevance(terms, [name_it, name_en]) if terms else 0
+            if sort == "distance":
+                keys[pk] = (distance, score, name, str(pk))
+            elif sort == "name":
+                keys[pk] = (name, distance, str(pk))
+            else:
+                keys[pk] = (score, name, distance, str(pk))
+        count = len(keys)
+        page_pks = sorted(keys, key=keys.__getitem__)[start : start + PAGE_SIZE]
+
+    services = {service.pk: service for service in _page_queryset(page_pks)} if page_pks else {}
+    results = []
+    for pk in page_pks:
+        service = services[pk]
+        locations = [site.location for site in service.sites.all()]
+        location = None
+        if pk in distances:
+            location = next((loc for loc in locations if loc.pk == distances[pk][1]), None)
+        elif locations:
+            location = locations[0]
+        amounts = [cost.amount_cents for cost in service.costs.all() if cost.amount_cents is not None]
+        results.append(
+            ServiceHit(
+                service=service,
+                distance_km=round(distances[pk][0], 2) if pk in distances else None,
+                next_available=next_available(service, since),
+                location=location,
+                price_cents=min(amounts, default=None),
+            )
+        )
+    return SearchResult(count=count, page=filters.page, results=results)
+
+
+def _name_expression(language: str) -> Coalesce | F:
+    if language == "en":
+        return Coalesce(NullIf("name_en", Value("")), "name_it")
+    return F("name_it")
