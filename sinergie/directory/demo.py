@@ -179,7 +179,7 @@ def _service(
             "capacity": rng.choice([12, 20, 25, 30, 40, 60]) if template.min_age is not None else None,
             "languages": ["it", "en"] if rng.random() < 0.4 else ["it"],
             "accepts_vouchers": template.kind == ServiceKind.SERVICE and rng.random() < 0.6,
-            "email": f"info@{slugify(provider.name)[:30]}.example",
+            "email": f"info@{slugify(provider.name.removesuffix(' (demo)'))}.example",
             "is_demo": True,
         },
     )
