@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -68,7 +68,7 @@ def municipality_find(text: str) -> list[Municipality]:
     return list(queryset.filter(search_name=folded).order_by("istat_code")[:5])
 
 
-def calendar_source(municipality: Municipality):  # noqa: ANN201 - a memoized callable
+def calendar_source(municipality: Municipality) -> Callable[[int, str], SchoolYear]:
     """`calendar_for(year, level)` for `find_gaps`, computing each school year of the municipality once."""
     cache: dict[tuple[int, str], SchoolYear] = {}
 

@@ -9,13 +9,16 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from sinergie.directory.views import cost_text
 from sinergie.planner import services
 from sinergie.planner.access import get_plan_for_user
-from sinergie.planner.forms import PlanForm, PlanNameForm
+from sinergie.planner.forms import CARE_CHOICES, PlanForm, PlanNameForm
+from sinergie.planner.gaps import Child
 from sinergie.planner.ics import plan_ics
 from sinergie.planner.models import Plan
 from sinergie.planner.selectors import covering_services, municipality_choices, plan_compute
@@ -28,6 +31,19 @@ def _plan_form(data: Any) -> PlanForm | None:
     return PlanForm(data)
 
 
+def child_label(child: Child) -> str:
+    """ "Child 1 (7 years, primary school)"."""
+    care = dict(CARE_CHOICES)[child.care.value]
+    if child.age_years is None:
+        return _("Child %(number)d (%(care)s)") % {"number": child.number, "care": care}
+    years = ngettext("%(age)d year", "%(age)d years", child.age_years) % {"age": child.age_years}
+    return _("Child %(number)d (%(age)s, %(care)s)") % {"number": child.number, "age": years, "care": care}
+
+
+def _children_text(numbers: list[int], labels: dict[int, str]) -> str:
+    return "; ".join(labels[number] for number in numbers)
+
+
 def _result(form: PlanForm) -> dict[str, Any]:
     data = form.cleaned_data
     municipality = form.municipality
@@ -36,7 +52,34 @@ def _result(form: PlanForm) -> dict[str, Any]:
     covers = covering_services(
         municipality=municipality, plan=plan, children=data["children"], radius_km=data["raggio"]
     )
-    return {"plan": plan, "covers": covers, "municipality": municipality, "children": data["children"]}
+    labels = {child.number: child_label(child) for child in data["children"]}
+    language = get_language() or "it"
+    today = timezone.localdate()
+    cards = []
+    for cover in covers:
+        for item in cover.services:
+            costs = list(item.service.costs.all())
+            priced = [cost for cost in costs if cost.amount_cents is not None] or costs
+            item.price_text = cost_text(priced[0]) if priced else ""
+            item.children_text = ", ".join(str(number) for number in item.children)
+            item.name = item.service.name(language)
+        cards.append(
+            {
+                "cover": cover,
+                "period": cover.period,
+                "name": cover.period.name(language),
+                "children_text": _children_text(cover.period.children, labels),
+                "past": cover.period.end < today,
+            }
+        )
+    return {
+        "plan": plan,
+        "covers": covers,
+        "cards": cards,
+        "municipality": municipality,
+        "children_labels": list(labels.values()),
+        "radius": data["raggio"],
+    }
 
 
 def _query(params: dict[str, Any]) -> str:
