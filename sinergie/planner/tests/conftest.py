@@ -44,7 +44,7 @@ class Territory:
                 municipality=m,
                 latitude=m.latitude + 0.002,
                 longitude=m.longitude + 0.002,
-            )  # fmt: skip
+            )
             for m in (self.cernusco, self.melzo, self.milano)
         }
         self.christmas_camp = self.service("Natale Cernusco", self.cernusco, (36, 168), 9000, [CHRISTMAS_2026])

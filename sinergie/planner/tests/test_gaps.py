@@ -107,8 +107,11 @@ def test_a_local_closure_becomes_a_period_of_its_own():
     assert (bridge.start, bridge.end, bridge.name("it")) == (D(2026, 11, 2), D(2026, 11, 2), "Ponte")
 
 
-@pytest.mark.parametrize(("age", "care"), [(0, "nido"), (2, "nido"), (3, "infanzia"), (6, "primaria"),
-                                           (11, "secondaria_primo"), (14, "secondaria_secondo"), (17, "secondaria_secondo")])  # fmt: skip
+AGES = [(0, "nido"), (2, "nido"), (3, "infanzia"), (6, "primaria"), (11, "secondaria_primo")]
+AGES += [(14, "secondaria_secondo"), (17, "secondaria_secondo")]
+
+
+@pytest.mark.parametrize(("age", "care"), AGES)
 def test_it_picks_the_level_from_the_age(age, care):
     assert care_for_age(age) == care
 

@@ -127,7 +127,7 @@ def test_it_exports_the_periods_as_an_icalendar_file(client, territory):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
-    events = [component for component in calendar.walk("VEVENT")]
+    events = list(calendar.walk("VEVENT"))
     assert len(events) == 8
     christmas = next(e for e in events if "Natale" in str(e["SUMMARY"]))
     assert christmas.decoded("DTSTART") == D(2026, 12, 23)
