@@ -63,8 +63,14 @@ class PlanForm(forms.Form):
         max_length=120,
         help_text=_("Where the children go to school: type the name and pick it from the list."),
     )
-    anno = forms.TypedChoiceField(
-        label=_("School year"), coerce=int, error_messages={"invalid_choice": BAD_YEAR}, choices=()
+    # Any year the calendar rules compute is valid (a shared or saved link stays valid for
+    # years); the select offers the years around today plus the one asked for.
+    anno = forms.IntegerField(
+        label=_("School year"),
+        min_value=YEAR_MIN + 1,
+        max_value=YEAR_MAX - 1,
+        error_messages={"invalid": BAD_YEAR, "min_value": BAD_YEAR, "max_value": BAD_YEAR},
+        widget=forms.Select,
     )
     raggio = forms.TypedChoiceField(
         label=_("Services within"),
@@ -77,7 +83,11 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["anno"].choices = school_year_choices()
+        choices = school_year_choices()
+        asked = str((self.data or {}).get("anno", "")).strip()
+        if asked.isdigit() and YEAR_MIN < int(asked) < YEAR_MAX and int(asked) not in dict(choices):
+            choices = sorted([*choices, (int(asked), f"{asked}/{(int(asked) + 1) % 100:02d}")])
+        self.fields["anno"].widget.choices = choices
         self.fields["anno"].initial = current_school_year()
         for number in range(1, MAX_CHILDREN + 1):
             self.fields[f"eta{number}"] = forms.IntegerField(
