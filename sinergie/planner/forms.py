@@ -83,6 +83,10 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("raggio"):
+            # The select shows the distance used, 10 km, when a link leaves it out.
+            self.data = self.data.copy()
+            self.data["raggio"] = str(DEFAULT_RADIUS_KM)
         choices = school_year_choices()
         asked = str((self.data or {}).get("anno", "")).strip()
         if asked.isdigit() and YEAR_MIN < int(asked) < YEAR_MAX and int(asked) not in dict(choices):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -31,6 +32,11 @@ def _plan_form(data: Any) -> PlanForm | None:
     return PlanForm(data)
 
 
+def _today() -> datetime.date:
+    """Today in Rome; a function so that tests can fix the date."""
+    return timezone.localdate()
+
+
 def child_label(child: Child) -> str:
     """ "Child 1 (7 years, primary school)"."""
     care = dict(CARE_CHOICES)[child.care.value]
@@ -54,7 +60,7 @@ def _result(form: PlanForm) -> dict[str, Any]:
     )
     labels = {child.number: child_label(child) for child in data["children"]}
     language = get_language() or "it"
-    today = timezone.localdate()
+    today = _today()
     cards = []
     for cover in covers:
         for item in cover.services:

@@ -85,6 +85,12 @@ class Territory:
         return service
 
 
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages mark periods already over: the tests see them from 22 November 2026, whatever the date."""
+    monkeypatch.setattr("sinergie.planner.views._today", lambda: D(2026, 11, 22))
+
+
 @pytest.fixture
 def territory(db: None) -> Territory:
     return Territory()

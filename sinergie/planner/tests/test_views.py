@@ -54,6 +54,13 @@ def test_it_lists_the_closure_periods_of_2026_27_with_the_services_for_each(clie
     assert response.context["plan"].day_count == 150
 
 
+def test_periods_already_over_are_marked_and_list_no_services(client, territory):
+    response = client.get(URL, FAMILY)
+    assert [card["past"] for card in response.context["cards"]][:3] == [True, True, False]  # summer, September 2026
+    html = response.content.decode()
+    assert html.count("already over") + html.count("già passato") == 2
+
+
 def test_a_larger_radius_brings_farther_services(client, territory):
     response = client.get(URL, {**FAMILY, "raggio": "20"})
     christmas = response.context["cards"][3]["cover"]
