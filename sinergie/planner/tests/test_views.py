@@ -260,3 +260,18 @@ def test_the_owner_renames_and_deletes_a_plan_with_audit_records(client, login, 
     assert response.status_code == 302
     assert not Plan.objects.exists()
     assert AuditEvent.objects.get(action="planner.plan_deleted").before["name"] == "Estate"
+
+
+def test_an_ambiguous_name_asks_for_the_province(client, territory):
+    from sinergie.territory.models import Municipality, Province
+
+    Municipality.objects.create(
+        istat_code="001999", name="Melzo", search_name="melzo", cadastral_code="Z999",
+        province=Province.objects.get(abbreviation="TO"), region=territory.torino.region,
+    )  # fmt: skip
+    response = client.get(URL, {**FAMILY, "comune": "Melzo"})
+    assert (
+        "province" in response.context["form"].errors["comune"][0]
+        or "provincia" in (response.context["form"].errors["comune"][0])
+    )
+    assert client.get(URL, {**FAMILY, "comune": "Melzo (MI)"}).context["municipality"] == territory.melzo
