@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,6 +23,7 @@ def plan_ics(
     title: str,
     language: str,
     service_url: Callable[[object], str],
+    child_labels: Mapping[int, str] | None = None,
     stamp: datetime.datetime | None = None,
 ) -> bytes:
     """VEVENTs with an exclusive DTEND (RFC 5545); UIDs depend on the plan's parameters (`key`) and the period.
@@ -41,7 +42,8 @@ def plan_ics(
         days = len(period.days)
         lines = [
             ngettext("%(count)d day to cover", "%(count)d days to cover", days) % {"count": days},
-            _("Children: %(children)s") % {"children": ", ".join(str(n) for n in period.children)},
+            _("Children: %(children)s")
+            % {"children": "; ".join((child_labels or {}).get(n, str(n)) for n in period.children)},
         ]
         if cover.services:
             lines.append(_("Services that can help:"))

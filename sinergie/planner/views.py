@@ -84,6 +84,7 @@ def _result(form: PlanForm) -> dict[str, Any]:
         "cards": cards,
         "municipality": municipality,
         "children_labels": list(labels.values()),
+        "labels": labels,
         "radius": data["raggio"],
     }
 
@@ -141,6 +142,7 @@ def plan_calendar(request: HttpRequest) -> HttpResponse:
         key=_query(form.parameters()),
         title=title,
         language=language,
+        child_labels=result["labels"],
         service_url=lambda service: request.build_absolute_uri(reverse("directory:service-detail", args=[service.pk])),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -150,6 +150,7 @@ def test_it_exports_the_periods_as_an_icalendar_file(client, territory):
     assert christmas.decoded("DTSTART") == D(2026, 12, 23)
     assert christmas.decoded("DTEND") == D(2027, 1, 6)  # exclusive
     assert f"/servizi/{territory.christmas_camp.pk}/" in str(christmas["DESCRIPTION"])
+    assert "7" in str(christmas["DESCRIPTION"])  # the child, by label
     again = Calendar.from_ical(client.get(URL + "calendario.ics", FAMILY).content)
     assert [str(e["UID"]) for e in again.walk("VEVENT")] == [str(e["UID"]) for e in events]
 
@@ -275,3 +276,11 @@ def test_an_ambiguous_name_asks_for_the_province(client, territory):
         or "provincia" in (response.context["form"].errors["comune"][0])
     )
     assert client.get(URL, {**FAMILY, "comune": "Melzo (MI)"}).context["municipality"] == territory.melzo
+
+
+def test_the_admin_shows_plans_read_only(client, login, world: World, saved: Plan):
+    login(world.admin)
+    page = client.get(f"/admin/planner/plan/{saved.pk}/change/")
+    assert page.status_code == 200 and "Famiglia" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    assert client.get("/admin/planner/plan/add/").status_code == 403
