@@ -28,7 +28,7 @@ Rules (documented in docs/architecture.md, "Closure-gap planner"):
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
@@ -251,11 +251,13 @@ def find_gaps(
         workday = day not in public and all(day.weekday() in carer.weekdays for carer in carers)
         named = {number: reason for number, reason in off.items() if reason.kind != WEEKEND}
         if not off:
-            current = _close(current, periods)
+            _close(current, periods)
+            current = None
         elif workday and named:
             kind = min((reason.kind for reason in named.values()), key=lambda k: _PRIORITY[GapKind(k)])
             if current is not None and _season_changes(current.kind, kind):
-                current = _close(current, periods)
+                _close(current, periods)
+                current = None
             reason = next(r for r in named.values() if r.kind == kind)
             if current is None:
                 current = GapPeriod(kind, reason.name_it, reason.name_en, [], [])
@@ -278,7 +280,3 @@ def _close(current: GapPeriod | None, periods: list[GapPeriod]) -> None:
     if current is not None and current.days:
         current.children = sorted(current.child_days)
         periods.append(current)
-
-
-def carers_from_weekdays(rows: Iterable[Iterable[int]]) -> list[Carer]:
-    return [Carer(frozenset(int(day) for day in row)) for row in rows]
