@@ -99,10 +99,12 @@ def plan(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form or PlanForm(),
         "municipalities": municipality_choices(),
-        "print_view": request.GET.get("stampa") == "1",
+        "print_view": False,
     }
     if form is not None and form.is_valid():
         context.update(_result(form))
+        # The print view only for a plan: with errors the form must stay to correct them.
+        context["print_view"] = request.GET.get("stampa") == "1"
         query = _query(form.parameters())
         context["query"] = query
         context["hidden_params"] = [

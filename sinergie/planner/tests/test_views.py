@@ -168,6 +168,8 @@ def test_the_print_view_applies_the_print_stylesheet_on_screen(client, territory
     assert 'planner-print.css" media="all"' in printed
     assert 'name="eta1"' not in printed  # no form in the print view
     assert "Natale Cernusco" in printed
+    broken = client.get(URL, {**FAMILY, "eta1": "40", "stampa": "1"}).content.decode()
+    assert 'name="eta1"' in broken and 'media="print"' in broken
 
 
 def test_it_speaks_english_under_en(client, territory):
