@@ -1,0 +1,95 @@
+"""The issue's "Done when": the planner lists the 2026/27 closure periods for a family in Cernusco
+sul Naviglio with services for each, on the demo data, in Chromium, with no serious axe violations."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from io import StringIO
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from django.core.management import call_command
+
+from sinergie.core.tests.test_browser import BLOCKING_IMPACTS, CHROMIUM_ARGS
+from sinergie.directory.models import Taxonomy, TaxonomyTerm
+from sinergie.directory.taxonomy import taxonomy_sync
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+    from pytest_django.live_server_helper import LiveServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CLOSURES_2026_27 = [
+    "Vacanze di Natale",
+    "Carnevale",
+    "Vacanze di Pasqua",
+    "Estate 2027",
+    "Settembre prima della scuola",
+]
+
+
+@pytest.fixture
+def demo(settings) -> None:
+    # A transactional test that ran before flushed the taxonomy its data migration created.
+    taxonomy_sync(Taxonomy, TaxonomyTerm)
+    settings.DEBUG = True  # the demo refuses to run outside development
+    call_command("demo", "--no-serve", stdout=StringIO())
+    settings.DEBUG = False
+
+
+def _fill_family(tab: Page, base_url: str) -> None:
+    tab.goto(f"{base_url}/pianificatore/")
+    tab.fill("#id_comune", "Cernusco sul Naviglio (MI)")
+    tab.select_option("#id_anno", "2026")
+    tab.fill("#id_eta1", "7")
+    # Parent 1 works Monday to Friday by default; parent 2 as well.
+    for index in range(5):
+        tab.locator(f"label[for='id_lavora2_{index}']").click()
+    tab.get_by_role("button", name="Trova i giorni da coprire").click()
+    tab.wait_for_selector("#planner-summary")
+
+
+def _check_in_chromium(executable: Path, base_url: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(executable), headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(locale="it-IT").new_page()
+            page.set_default_timeout(15_000)
+            _fill_family(page, base_url)
+            assert "comune=" in page.url
+            for name in CLOSURES_2026_27:
+                heading = page.get_by_role("heading", name=name, exact=False)
+                cards = page.locator("section.planner-period").filter(has=heading)
+                assert cards.count() >= 1, name
+                # The last one: September 2027, not the September 2026 already over.
+                assert cards.last.locator("a[href^='/servizi/']").count() >= 1, f"no service for {name}"
+            results = Axe().run(page)
+            blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+            assert not blocking, "axe-core found serious or critical violations:\n" + "\n".join(
+                f"- {v['id']} ({v['impact']}): {v['help']} — " + "; ".join(", ".join(n["target"]) for n in v["nodes"])
+                for v in blocking
+            )
+
+            # Without JavaScript, on a phone: the same plain GET form, no horizontal scrolling.
+            phone = browser.new_context(locale="it-IT", java_script_enabled=False).new_page()
+            phone.set_default_timeout(15_000)
+            phone.set_viewport_size({"width": 375, "height": 800})
+            _fill_family(phone, base_url)
+            assert phone.locator("section.planner-period").count() >= len(CLOSURES_2026_27)
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 376
+        finally:
+            browser.close()
+
+
+def test_the_planner_lists_cernusco_s_2026_27_closures_with_services_for_each(
+    live_server: LiveServer, demo: None, chromium_executable: Path
+) -> None:
+    # In a thread of its own: Playwright's sync API refuses to start while another test module's
+    # session-wide browser keeps its event loop in this thread, and the ORM stays out of that loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_check_in_chromium, chromium_executable, live_server.url).result()
