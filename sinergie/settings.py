@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "sinergie.organizations",
     "sinergie.schoolcalendar",
     "sinergie.directory",
+    "sinergie.catalogue",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
