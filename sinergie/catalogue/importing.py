@@ -629,8 +629,15 @@ def normalize_istat(text: str) -> str:
 class _Row:
     """One row's cells by column key, collecting its errors."""
 
-    def __init__(self, number: int, cells: dict[str, str], headers: dict[str, str], errors: list[RowError]) -> None:
-        self.number, self.cells, self.headers, self.errors = number, cells, headers, errors
+    def __init__(
+        self,
+        number: int,
+        cells: dict[str, str],
+        headers: dict[str, str],
+        errors: list[RowError],
+        reported: set[tuple[int | None, str]],
+    ) -> None:
+        self.number, self.cells, self.headers, self.errors, self.reported = number, cells, headers, errors, reported
         self.failed = False
 
     def text(self, key: str, *, required: bool = False, max_length: int | None = None) -> str:
@@ -654,7 +661,10 @@ class _Row:
 
     def error(self, key: str, message: str) -> None:
         self.failed = True
-        self.errors.append(RowError(self.number, self.headers.get(key, key), message))
+        column = self.headers.get(key, key)
+        # A cell already reported (an Excel formula without a value) is not reported twice.
+        if (self.number, column) not in self.reported:
+            self.errors.append(RowError(self.number, column, message))
 
 
 def validate(
@@ -676,6 +686,8 @@ def validate(
         plan.errors.append(RowError(None, "", _("The file has a header but no rows.")))
         return plan
     plan.errors.extend(table.cell_errors)
+    reported = {(error.row, error.column) for error in table.cell_errors}
+    reported_rows = {(error.row,) for error in table.cell_errors}
 
     service_first_row: dict[str, tuple[int, tuple]] = {}
     service_sites: dict[str, dict[str, SiteData]] = {}
@@ -685,7 +697,9 @@ def validate(
     total = len(table.rows)
     for done, (number, cells) in enumerate(table.rows, start=1):
         values = {key: (cells[index] if index < len(cells) else "") for index, key in mapping.items()}
-        row = _Row(number, values, plan.headers, plan.errors)
+        row = _Row(number, values, plan.headers, plan.errors, reported)
+        if (number,) in reported_rows:
+            row.failed = True
         service = _service_fields(row, lookups, organization_slug)
         location = _location_fields(row, lookups)
         hours = row.parse("opening_hours", parse_opening_hours, ())
