@@ -239,7 +239,9 @@ def _service_save(
     action: str,
 ) -> Service:
     service = stored or Service(organization=organization, external_id=wanted.external_id)
-    before = {**snapshot(service, ["state", *SERVICE_FIELDS, "languages"])} if stored is not None else {}
+    before = {}
+    if stored is not None:
+        before = {"state": stored.state, **_audit_view(service_state(stored))}
     for name in SERVICE_FIELDS:
         setattr(service, name, getattr(wanted, name))
     service.languages = list(wanted.languages)
@@ -299,10 +301,24 @@ def _service_save(
             for closure in wanted.closures
         ]
     )
-    after = snapshot(service, ["state", *SERVICE_FIELDS, "languages"])
-    after["categories"] = list(wanted.categories)
+    after = {"state": service.state, **_audit_view(wanted)}
     audit_record(actor=actor, action=f"catalogue.service_{action}", obj=service, before=before, after=after, note=note)
     return service
+
+
+def _audit_view(data: ServiceData) -> dict[str, Any]:
+    """A service as the trail keeps it: its fields, and its hours, prices, closures and places as text."""
+    from sinergie.catalogue.exporting import hours_text
+
+    return {
+        **{name: getattr(data, name) for name in SERVICE_FIELDS},
+        "languages": list(data.languages),
+        "categories": list(data.categories),
+        "hours": hours_text(data.hours),
+        "sites": {site.location_external_id: hours_text(site.hours) for site in data.sites},
+        "costs": [f"{cost.amount_cents} {cost.unit}" for cost in data.costs],
+        "closures": [f"{c.period} {c.start.isoformat()}..{c.end.isoformat()}" for c in data.closures],
+    }
 
 
 _COST_LABELS = {
