@@ -437,6 +437,10 @@ class _TableWriters:
             self.files[table], self.writers[table] = handle, writer
 
     def add(self, table: str, data: dict[str, Any]) -> None:
+        required = HSDS_REQUIRED.get(table, ("id",))
+        if "description" in required and not data.get("description"):
+            # HSDS requires a description and an empty CSV cell reads as missing: the name stands in.
+            data = {**data, "description": data.get("name", "")}
         self.writers[table].writerow([_cell(data.get(name)) for name, _kind in HSDS_TABLES[table]])
 
     def close(self) -> None:

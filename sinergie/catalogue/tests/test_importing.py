@@ -103,7 +103,7 @@ def test_it_accepts_italian_headers_whatever_their_case_and_accents():
 
 
 def test_it_reports_missing_required_columns_repeated_ones_and_warns_of_unknown_ones():
-    mapping, errors, warnings = map_headers(["nome_it", "nome", "colore preferito"])
+    _mapping, errors, warnings = map_headers(["nome_it", "nome", "colore preferito"])
     assert {error.column for error in errors} == {"nome", "external_id"}
     assert [warning.column for warning in warnings] == ["colore preferito"]
     plan, found = check(b"name_it;colore\nCampo;blu\n")
@@ -135,7 +135,7 @@ def test_it_refuses_a_file_with_too_many_rows():
 
 
 def test_a_header_without_rows_is_an_error():
-    plan, errors = check(csv_bytes([]))
+    _plan, errors = check(csv_bytes([]))
     assert errors == {(None, "")}
 
 
@@ -182,7 +182,7 @@ def test_it_reports_every_bad_row_with_its_row_and_column():
 
 def test_the_same_service_must_repeat_the_same_data_and_a_place_the_same_address():
     rows = [ROWS[0], ROWS[1].replace(";40;", ";45;"), ROWS[2].replace("Via Roma 1", "Via Roma 2")]
-    plan, errors = check(csv_bytes(rows))
+    _plan, errors = check(csv_bytes(rows))
     assert (3, "capacity") in errors
     assert (4, "location_external_id") in errors
 
@@ -191,7 +191,7 @@ def test_a_place_needs_a_code_and_a_municipality_with_a_point_or_coordinates():
     no_code = ROWS[3].replace("BS-1", "BS-2").replace(";no;;;;;;;;", ";no;;Casa;;;;;;")
     no_point = ROWS[2].replace("S1;", "S7;").replace(";015142;45.4979;9.4195;", ";015999;;;")
     half = ROWS[2].replace("NAT-1", "NAT-9").replace("S1;", "S6;").replace(";45.4979;9.4195;", ";45.4979;;")
-    plan, errors = check(csv_bytes([no_code, no_point, half]))
+    _plan, errors = check(csv_bytes([no_code, no_point, half]))
     assert {(2, "location_external_id"), (3, "latitude"), (4, "longitude")} <= errors
 
 
@@ -199,7 +199,7 @@ def test_a_row_of_another_provider_is_refused():
     header = "organization;" + HEADER
     plan, errors = check(csv_bytes(["altro-ente;" + ROWS[3]], header=header), organization_slug="provider-a")
     assert errors == {(2, "organization")}
-    plan, errors = check(csv_bytes(["provider-a;" + ROWS[3]], header=header), organization_slug="provider-a")
+    _plan, errors = check(csv_bytes(["provider-a;" + ROWS[3]], header=header), organization_slug="provider-a")
     assert errors == set()
 
 

@@ -152,7 +152,9 @@ def test_the_templates_can_be_downloaded_and_read_back(client, world):
     assert "summer_camp" in codes and "municipality_istat" in codes
 
 
-def test_the_exports_are_public_and_only_hold_published_services(client, login, world, django_capture_on_commit_callbacks):
+def test_the_exports_are_public_and_only_hold_published_services(
+    client, login, world, django_capture_on_commit_callbacks
+):
     upload(login(world.alliance_staff), world.provider, csv_bytes())
     with django_capture_on_commit_callbacks(execute=True):
         login(world.alliance_staff).post(reverse("catalogue:import-confirm", [ImportBatch.objects.get().pk]))

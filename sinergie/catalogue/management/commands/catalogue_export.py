@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, type=Path)
 
     def handle(self, *args: Any, **options: Any) -> str:
-        output: Path = options["output"]
+        output = Path(options["output"])
         if not output.parent.is_dir():
             raise CommandError(f"{output.parent}: no such directory.")
         kind = options["format"]

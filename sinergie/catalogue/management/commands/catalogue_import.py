@@ -32,7 +32,7 @@ class Command(BaseCommand):
         return show
 
     def handle(self, *args: Any, **options: Any) -> str:
-        path: Path = options["file"]
+        path = Path(options["file"])
         value = str(options["organization"]).strip()
         organization = (
             Organization.objects.filter(pk=int(value)).first()
