@@ -185,7 +185,7 @@ COLUMNS: list[Column] = [
         ("lat",),
         "Latitude (WGS84, decimal degrees); empty: the municipality's point.",
         "Latitudine (WGS84, gradi decimali); vuota: il punto del comune.",
-        "45.4979",
+        "45,4979",
         level="location",
     ),
     Column(
@@ -194,7 +194,7 @@ COLUMNS: list[Column] = [
         ("lon", "lng"),
         "Longitude (WGS84, decimal degrees); empty: the municipality's point.",
         "Longitudine (WGS84, gradi decimali); vuota: il punto del comune.",
-        "9.4195",
+        "9,4195",
         level="location",
     ),
     Column(

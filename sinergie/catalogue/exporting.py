@@ -63,6 +63,11 @@ def _euro(cents: int | None) -> str:
     return str((Decimal(cents) / 100).quantize(Decimal("0.01"))).replace(".", ",")
 
 
+def _coordinate(value: float) -> str:
+    """Decimal comma, as prices: Italian Excel would read 45.4979 as 454979."""
+    return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
 def rows_for(service: ServiceData, locations: dict[str, LocationData], organization_slug: str) -> Iterator[list[str]]:
     """One row per place of the service (one row without a place if it has none), in HEADERS order."""
     common = {
@@ -99,8 +104,8 @@ def rows_for(service: ServiceData, locations: dict[str, LocationData], organizat
             "address": location.address,
             "postal_code": location.postal_code,
             "municipality_istat": location.municipality_istat,
-            "latitude": f"{location.latitude:.6f}".rstrip("0").rstrip("."),
-            "longitude": f"{location.longitude:.6f}".rstrip("0").rstrip("."),
+            "latitude": _coordinate(location.latitude),
+            "longitude": _coordinate(location.longitude),
             # The service's own hours (without a place) are not lost: they join each place's.
             "opening_hours": hours_text(site.hours or service.hours),
         }

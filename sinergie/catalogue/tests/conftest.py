@@ -18,7 +18,8 @@ ROWS = [
     "CE-1;Centro estivo Girasole;Sunflower camp;service;summer_camp;6;11;40;it;info@girasole.example;+39 02 1234567;"
     "https://girasole.example;sì;S2;Palestra comunale;Via Dante 3;20066;15142;;;"
     "LU-VE 08:00-16:00;estate 15/06/2027..31/07/2027;120,50;settimana",
-    "NAT-1;Natale in ludoteca;;service;holiday_camp;3;10;;it;;;;no;S1;Scuola Rodari;Via Roma 1;20066;015142;45.4979;9.4195;"
+    "NAT-1;Natale in ludoteca;;service;holiday_camp;3;10;;it;;;;no;"
+    "S1;Scuola Rodari;Via Roma 1;20066;015142;45.4979;9.4195;"
     "MO-FR 08:00-13:00;christmas 2026-12-23..2027-01-05;25;day",
     "BS-1;Baby sitting a domicilio;;service;babysitting;0;12;;it;;;;no;;;;;;;;SA-SU 09:00-19:00;;12;hour",
 ]

@@ -197,7 +197,7 @@ def test_a_place_needs_a_code_and_a_municipality_with_a_point_or_coordinates():
 
 def test_a_row_of_another_provider_is_refused():
     header = "organization;" + HEADER
-    plan, errors = check(csv_bytes(["altro-ente;" + ROWS[3]], header=header), organization_slug="provider-a")
+    _plan, errors = check(csv_bytes(["altro-ente;" + ROWS[3]], header=header), organization_slug="provider-a")
     assert errors == {(2, "organization")}
     _plan, errors = check(csv_bytes(["provider-a;" + ROWS[3]], header=header), organization_slug="provider-a")
     assert errors == set()
