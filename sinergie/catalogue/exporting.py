@@ -130,7 +130,16 @@ def csv_stream(rows: Iterable[list[str]]) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
     yield "\ufeff" + writer.writerow(HEADERS)
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([csv_safe(cell) for cell in row])
+
+
+# A spreadsheet takes a cell starting with one of these for a formula (CSV injection, and
+# "+39 02 …" shown as #NAME?): an apostrophe keeps it text; the importer removes it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
 def example_row() -> list[str]:
@@ -168,11 +177,18 @@ def write_xlsx(rows: Iterable[list[str]], output: IO[bytes], *, template: bool =
         _instructions_sheet(workbook.create_sheet("istruzioni"))
         workbook.save(output)
         return
+    from openpyxl.cell import WriteOnlyCell
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("servizi")
     sheet.append(HEADERS)
     for row in rows:
-        sheet.append(row)
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+            cells.append(cell)
+        sheet.append(cells)
     workbook.save(output)
 
 

@@ -250,13 +250,18 @@ def _read_csv(data: bytes) -> Table:
                 headers = [cell.strip() for cell in cells]
                 continue
             if any(cell.strip() for cell in cells):
-                rows.append((number, [cell.strip() for cell in cells]))
+                rows.append((number, [_unescape(cell.strip()) for cell in cells]))
                 _check_row_count(len(rows))
     except csv.Error as error:
         raise ImportFileError(_("The CSV file is malformed: %(error)s") % {"error": error}) from None
     if not headers or not any(headers):
         raise ImportFileError(_("The file is empty."))
     return Table(headers=headers, rows=rows)
+
+
+def _unescape(cell: str) -> str:
+    """The export writes '=… '+… '-… '@… to keep spreadsheets from taking them for formulas."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in ("=", "+", "-", "@") else cell
 
 
 def excel_cell_text(value: object) -> str:

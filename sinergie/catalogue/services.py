@@ -164,6 +164,9 @@ def catalogue_import_apply(
     """Save a checked plan, all or nothing; returns the counts. Raises ValueError on a plan with errors."""
     if not plan.ok:
         raise ValueError("a plan with errors cannot be applied")
+    # Two imports for the same provider run one after the other: the second then sees what the
+    # first created instead of failing on the unique code.
+    Organization.objects.select_for_update().filter(pk=organization.pk).first()
     note = f"catalogue import {batch.pk}"
     counts = {f"{what}_{action}": 0 for what in ("services", "locations") for action in (CREATE, UPDATE, UNCHANGED)}
     municipalities = dict(

@@ -190,3 +190,20 @@ def test_an_export_of_every_provider_is_refused_for_one_provider(world):
     run_import(world, csv_bytes([ROWS[2]]), organization=world.other_provider, actor=world.admin)
     plan = services.catalogue_check(organization=world.provider, data=_export_csv(None))
     assert [(error.row, error.column) for error in plan.errors] == [(3, "organization")]
+
+
+def test_cells_that_look_like_formulas_stay_text_in_the_exports_and_import_back(world):
+    formula_name = ROWS[3].replace("Baby sitting a domicilio", '=HYPERLINK("http://evil.example")')
+    run_import(world, csv_bytes([formula_name.replace(";it;;;;no", ";it;;+39 02 1234567;;no")]))
+    exported = _export_csv(world.provider).decode("utf-8")
+    assert "\"'=HYPERLINK" in exported and ";'+39 02 1234567;" in exported
+    buffer = io.BytesIO()
+    write_xlsx(catalogue_rows(catalogue_published(world.provider)), buffer)
+    from openpyxl import load_workbook
+
+    cell = load_workbook(io.BytesIO(buffer.getvalue())).active["C2"]
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    for data in (exported.encode("utf-8"), buffer.getvalue()):
+        plan = services.catalogue_check(organization=world.provider, data=data)
+        assert plan.ok, plan.errors
+        assert services.catalogue_preview(organization=world.provider, plan=plan).counts["services_unchanged"] == 1
