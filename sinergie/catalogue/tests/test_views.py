@@ -171,3 +171,15 @@ def test_the_exports_are_public_and_only_hold_published_services(
     assert len(rows) == 4
     response = client.get(reverse("catalogue:export-hsds"))
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+
+
+def test_the_import_pages_speak_italian_and_english(login, world):
+    client = login(world.alliance_staff)
+    assert "Importa servizi da un file" in client.get(reverse("catalogue:import")).content.decode()
+    assert "Import services from a file" in client.get("/en" + reverse("catalogue:import")).content.decode()
+    upload(client, world.provider, csv_bytes([ROWS[3].replace(";0;12;", ";0;200;")]))
+    batch = ImportBatch.objects.get()
+    italian = client.get(reverse("catalogue:import-preview", [batch.pk])).content.decode()
+    assert "Un&#x27;età di 200 anni non è possibile." in italian
+    english = client.get("/en" + reverse("catalogue:import-preview", [batch.pk])).content.decode()
+    assert "An age of 200 years is not possible." in english
