@@ -17,7 +17,6 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -289,7 +288,7 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         values_book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         formulas_book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
+    except Exception:  # noqa: BLE001 (openpyxl raises many kinds of errors on a damaged file)
         raise ImportFileError(_("The file cannot be read as an Excel (.xlsx) file.")) from None
     try:
         values = values_book.worksheets[0]
@@ -318,7 +317,9 @@ def _read_xlsx(data: bytes) -> Table:
             if any(cells):
                 rows.append((number, cells))
                 _check_row_count(len(rows))
-    except (KeyError, ValueError, TypeError, zipfile.BadZipFile):
+    except ImportFileError:
+        raise
+    except Exception:  # noqa: BLE001 (as above, while reading the rows)
         raise ImportFileError(_("The file cannot be read as an Excel (.xlsx) file.")) from None
     finally:
         values_book.close()

@@ -420,5 +420,7 @@ def _batch_finish(
     batch.finished_at = timezone.now()
     if status == BatchStatus.DONE:
         batch.processed_rows = batch.total_rows
-    batch.save(update_fields=["status", "errors", "summary", "finished_at", "processed_rows", "updated_at"])
+    # The file is no longer needed (its hash stays): the table does not grow with every upload.
+    batch.content = b""
+    batch.save(update_fields=["status", "errors", "summary", "finished_at", "processed_rows", "content", "updated_at"])
     return batch

@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from openpyxl import load_workbook
 
 from sinergie.catalogue.tests.conftest import ROWS, csv_bytes
@@ -46,7 +47,7 @@ def test_errors_are_printed_by_row_and_column_and_nothing_is_saved(world, tmp_pa
     path = tmp_path / "servizi.csv"
     path.write_bytes(csv_bytes([ROWS[3], ROWS[2].replace(";015142;", ";999999;"), ROWS[3]]))
     err = io.StringIO()
-    with pytest.raises(CommandError) as raised:
+    with pytest.raises(CommandError) as raised, translation.override("en"):
         call_command("catalogue_import", str(path), organization="provider-a", stdout=io.StringIO(), stderr=err)
     assert raised.value.returncode == 1
     assert "row 3, municipality_istat: No municipality has the ISTAT code 999999." in err.getvalue()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Iterator
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from sinergie.catalogue.importing import (
@@ -32,6 +34,13 @@ LOOKUPS = Lookups(
     categories=frozenset({"summer_camp", "holiday_camp", "babysitting", "nursery"}),
     municipalities={"015142": (45.4993, 9.4207), "015146": (45.4642, 9.19), "015999": None},
 )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages in English here; the pages' tests check the Italian ones."""
+    with translation.override("en"):
+        yield
 
 
 def check(data: bytes, **kwargs) -> tuple:
@@ -291,3 +300,14 @@ def test_it_reads_excel_numbers_and_dates_and_refuses_formulas_without_values():
 def test_errors_say_where_they_are():
     assert str(RowError(4, "email", "bad")) == "row 4, email: bad"
     assert str(RowError(None, "", "empty")) == "header: empty"
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused_with_a_clear_message():
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("datapackage.json", "{}")
+    with pytest.raises(ImportFileError) as raised:
+        read_table(buffer.getvalue(), "servizi.xlsx")
+    assert "Excel" in raised.value.message

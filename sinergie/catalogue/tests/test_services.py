@@ -61,6 +61,7 @@ def test_it_creates_the_services_places_hours_prices_and_closures_published(worl
     babysitting = Service.objects.get(external_id="BS-1")
     assert babysitting.schedules.get().byday == "SA,SU"
     assert batch.processed_rows == batch.total_rows == 4
+    assert bytes(batch.content) == b"" and len(batch.sha256) == 64  # the file is not kept once imported
     # One record for the batch with its counts, one per service and place, all naming the batch.
     event = AuditEvent.objects.get(action="catalogue.import")
     assert event.actor == world.alliance_staff and event.after["services_create"] == 3
@@ -144,7 +145,7 @@ def test_an_unexpected_failure_while_saving_rolls_everything_back(world, monkeyp
     monkeypatch.setattr(services.ClosureAvailability.objects, "bulk_create", explode)
     batch = run_import(world, csv_bytes())
     assert batch.status == BatchStatus.FAILED
-    assert "nothing was saved" in batch.errors[0]["message"]
+    assert "non è stato salvato nulla" in batch.errors[0]["message"]  # in the site's default language
     assert counts() == dict.fromkeys(counts(), 0)
     assert not AuditEvent.objects.filter(action__startswith="catalogue.").exists()
 
