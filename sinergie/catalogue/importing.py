@@ -710,7 +710,7 @@ def validate(
         location = _location_fields(row, lookups)
         hours = row.parse("opening_hours", parse_opening_hours, ())
         external_id = values.get("external_id", "")
-        location_id = location.external_id if location else ""
+        location_id = values.get("location_external_id", "")
         if progress is not None and (done % 500 == 0 or done == total):
             progress(done, total)
         if not external_id:
