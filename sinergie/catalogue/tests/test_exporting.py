@@ -89,6 +89,13 @@ def test_the_hsds_package_follows_the_official_schemas(world):
     closure_values = {row["value"] for row in tables["attributes"] if row["link_type"] == "school_closure_availability"}
     assert "2026-12-23/2027-01-05" in closure_values
     assert any(row["code"] == "summer_camp" for row in tables["taxonomy_terms"])
+    # Hours at a place belong to the service at that location; those without a place to the service.
+    site_ids = {row["id"] for row in tables["service_at_locations"]}
+    site_hours = [row for row in tables["schedules"] if row["service_at_location_id"]]
+    own_hours = [row for row in tables["schedules"] if row["service_id"]]
+    assert len(site_hours) == 3 and {row["service_at_location_id"] for row in site_hours} == site_ids
+    assert [row["byday"] for row in own_hours] == ["SA,SU"]
+    assert {row["freq"] for row in tables["schedules"]} == {"WEEKLY"}
 
 
 def test_the_exports_read_a_fixed_number_of_queries_whatever_the_number_of_services(world):

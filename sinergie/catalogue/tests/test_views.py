@@ -183,3 +183,35 @@ def test_the_import_pages_speak_italian_and_english(login, world):
     assert "Un&#x27;età di 200 anni non è possibile." in italian
     english = client.get("/en" + reverse("catalogue:import-preview", [batch.pk])).content.decode()
     assert "An age of 200 years is not possible." in english
+
+
+def test_the_preview_reads_a_fixed_number_of_queries_whatever_the_number_of_rows(login, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sinergie.catalogue.tests.test_exporting import _many_rows
+    from sinergie.catalogue.tests.test_services import run_import
+
+    client = login(world.alliance_staff)
+    client.get(reverse("catalogue:import"))  # the layout caches what it reads once (the demo banner)
+    numbers = []
+    for size in (5, 50):
+        run_import(world, csv_bytes(_many_rows(size)))  # stored services to compare with
+        upload(client, world.provider, csv_bytes(_many_rows(size)))
+        batch = ImportBatch.objects.filter(status=BatchStatus.UPLOADED).latest("created_at")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("catalogue:import-preview", [batch.pk])).status_code == 200
+        numbers.append(len(queries))
+    assert numbers[0] == numbers[1]
+
+
+def test_the_template_checks_clean_for_the_provider_it_names(world):
+    from sinergie.catalogue.exporting import template_csv, template_xlsx
+    from sinergie.catalogue.importing import read_table, validate
+    from sinergie.catalogue.selectors import lookups_for
+
+    for data in (template_csv().encode("utf-8"), template_xlsx()):
+        table = read_table(data)
+        plan = validate(table, lookups_for(table), organization_slug="cooperativa-aurora")
+        assert plan.ok, plan.errors
+        assert list(plan.services) == ["CE-2026-01"]
