@@ -240,7 +240,13 @@ def _check_row_count(count: int) -> None:
 def _read_csv(data: bytes) -> Table:
     text = decode_text(data)
     first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_delimiter(first_line))
+    match = re.fullmatch(r"sep=(.)\r?", first_line)
+    if match:
+        # Excel's own hint line; Excel does not show it as a row, so neither do we count it.
+        delimiter, text = match[1], text.split("\n", 1)[1] if "\n" in text else ""
+    else:
+        delimiter = detect_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     try:

@@ -311,3 +311,10 @@ def test_a_zip_that_is_not_a_workbook_is_refused_with_a_clear_message():
     with pytest.raises(ImportFileError) as raised:
         read_table(buffer.getvalue(), "servizi.xlsx")
     assert "Excel" in raised.value.message
+
+
+def test_it_follows_excels_sep_hint_line():
+    data = b"sep=|\r\n" + csv_bytes([ROWS[3].replace(";", "|")], header=HEADER.replace(";", "|"))
+    plan, errors = check(data)
+    assert errors == set()
+    assert plan.rows == [(2, "BS-1", "")]
