@@ -216,7 +216,7 @@ def _location_save(
     location.municipality_id = municipalities[wanted.municipality_istat]
     location.latitude = wanted.latitude
     location.longitude = wanted.longitude
-    location.full_clean(validate_unique=False, validate_constraints=False)
+    location.full_clean(exclude=["organization", "municipality"], validate_unique=False, validate_constraints=False)
     location.save()
     action = CREATE if stored is None else UPDATE
     audit_record(
@@ -249,7 +249,8 @@ def _service_save(
         setattr(service, name, getattr(wanted, name))
     service.languages = list(wanted.languages)
     service.state = ModerationState.PUBLISHED
-    service.full_clean(validate_unique=False, validate_constraints=False)
+    # The foreign keys are known to exist (the provider is locked, the terms were just read).
+    service.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
     service.save()
     if stored is not None:
         # Replace the children: simpler and safer than matching rows that have no code of their own.
@@ -257,7 +258,11 @@ def _service_save(
         service.sites.all().delete()
         service.costs.all().delete()
         service.closure_availability.all().delete()
-    service.categories.set([terms[code] for code in wanted.categories])
+    if stored is None:
+        links = Service.categories.through
+        links.objects.bulk_create([links(service=service, taxonomyterm_id=terms[code]) for code in wanted.categories])
+    else:
+        service.categories.set([terms[code] for code in wanted.categories])
     Schedule.objects.bulk_create(
         [
             Schedule(
