@@ -651,6 +651,7 @@ class _Row:
     ) -> None:
         self.number, self.cells, self.headers, self.errors, self.reported = number, cells, headers, errors, reported
         self.failed = False
+        self.count = 0  # errors found in this row, including those already reported for a cell
 
     def text(self, key: str, *, required: bool = False, max_length: int | None = None) -> str:
         value = self.cells.get(key, "")
@@ -673,6 +674,7 @@ class _Row:
 
     def error(self, key: str, message: str) -> None:
         self.failed = True
+        self.count += 1
         column = self.headers.get(key, key)
         # A cell already reported (an Excel formula without a value) is not reported twice.
         if (self.number, column) not in self.reported:
@@ -798,7 +800,7 @@ def _first_difference(first: tuple, other: tuple) -> str:
 
 def _service_fields(row: _Row, lookups: Lookups, organization_slug: str | None) -> tuple | None:
     """The service's fields in ServiceData order (without hours and sites), or None when a cell is wrong."""
-    errors_before = len(row.errors)
+    errors_before = row.count
     external_id = row.text("external_id", required=True, max_length=100)
     organization = row.cells.get("organization", "")
     if organization and organization_slug is not None and organization != organization_slug:
@@ -862,7 +864,7 @@ def _service_fields(row: _Row, lookups: Lookups, organization_slug: str | None) 
         row.parse("closures", parse_closures, ()),
         costs,
     )
-    return None if len(row.errors) > errors_before else fields
+    return None if row.count > errors_before else fields
 
 
 LOCATION_COLUMNS = ("location_name", "address", "postal_code", "municipality_istat", "latitude", "longitude")
@@ -876,7 +878,7 @@ def _location_fields(row: _Row, lookups: Lookups) -> LocationData | None:
                 row.error("location_external_id", _("Give the place a code, or leave all the place's columns empty."))
                 break
         return None
-    errors_before = len(row.errors)
+    errors_before = row.count
     name = row.text("location_name", required=True, max_length=200)
     address = row.text("address", required=True, max_length=200)
     postal_code = row.cells.get("postal_code", "")
@@ -904,7 +906,7 @@ def _location_fields(row: _Row, lookups: Lookups) -> LocationData | None:
             row.error("latitude", _("The municipality has no point on the map: give latitude and longitude."))
         else:
             latitude, longitude = round(point[0], 6), round(point[1], 6)
-    if len(row.errors) > errors_before:
+    if row.count > errors_before:
         return None
     return LocationData(external_id, name, address, postal_code, istat, latitude, longitude)
 

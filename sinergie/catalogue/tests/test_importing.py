@@ -318,3 +318,11 @@ def test_it_follows_excels_sep_hint_line():
     plan, errors = check(data)
     assert errors == set()
     assert plan.rows == [(2, "BS-1", "")]
+
+
+def test_a_formula_cell_is_reported_once_and_not_compared_with_the_next_rows():
+    header = ["external_id", "name_it", "location_external_id", "location_name", "address", "municipality_istat"]
+    first = ["A1", '=UPPER("campo")', "S1", "Scuola", "Via Roma 1", "015142"]
+    second = ["A1", "CAMPO", "S2", "Palestra", "Via Dante 3", "015142"]
+    plan = validate(read_table(_xlsx([header, first, second])), LOOKUPS)
+    assert [(error.row, error.column) for error in plan.errors] == [(2, "name_it")]
