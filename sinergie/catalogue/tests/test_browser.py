@@ -8,13 +8,40 @@ import pytest
 from django.test import Client
 
 from sinergie.catalogue.tests.conftest import ROWS, csv_bytes
-from sinergie.core.tests.test_browser import BLOCKING_IMPACTS, chromium  # noqa: F401 (the session fixture)
+from sinergie.core.tests.test_browser import BLOCKING_IMPACTS, CHROMIUM_ARGS
 from sinergie.directory.models import Service
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
     from playwright.sync_api import Browser, Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_executable: Path) -> Iterator[Browser]:
+    """Our own Chromium, closed with this module: Playwright's sync API allows one running at a time,
+    and core's session-wide one starts only after this module (tests run in file order)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # as core's fixture: the ORM runs beside Playwright's loop
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(
+                executable_path=str(chromium_executable), headless=True, args=CHROMIUM_ARGS
+            )
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def _assert_accessible(page: Page) -> None:
@@ -25,11 +52,11 @@ def _assert_accessible(page: Page) -> None:
     assert not blocking, "\n".join(f"- {v['id']}: {v['help']}" for v in blocking)
 
 
-def test_alliance_staff_upload_preview_and_confirm_an_import(chromium: Browser, live_server, world, tmp_path):  # noqa: F811
+def test_alliance_staff_upload_preview_and_confirm_an_import(browser: Browser, live_server, world, tmp_path):
     # A session made by the test client: the staff member is enrolled in MFA, as the middleware wants.
     client = Client()
     client.force_login(world.alliance_staff, backend="django.contrib.auth.backends.ModelBackend")
-    context = chromium.new_context(locale="it-IT")
+    context = browser.new_context(locale="it-IT")
     context.set_default_timeout(15_000)
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
     page = context.new_page()
