@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "sinergie.schoolcalendar",
     "sinergie.directory",
     "sinergie.planner",
+    "sinergie.catalogue",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("calendario-scolastico/", include("sinergie.schoolcalendar.urls")),
     path("servizi/", include("sinergie.directory.urls")),
     path("pianificatore/", include("sinergie.planner.urls")),
+    path("catalogo/", include("sinergie.catalogue.urls")),
     path("account/", include("sinergie.accounts.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),
