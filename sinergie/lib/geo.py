@@ -12,6 +12,10 @@ from dataclasses import dataclass
 # The mean Earth radius (IUGG): within 0.5% of the true distance anywhere, plenty for "near me".
 EARTH_RADIUS_KM = 6371.0088
 
+# Added to each half-width so that rounding never leaves a point exactly on the circle outside
+# the box (about a tenth of a millimetre).
+_MARGIN_DEGREES = 1e-9
+
 # Near the poles a longitude delta blows up; past this latitude the box spans every longitude.
 _POLAR_LATITUDE = 89.0
 
@@ -45,11 +49,11 @@ def radius_deltas(lat: float, radius_km: float) -> tuple[float, float]:
     """
     if radius_km < 0:
         raise ValueError("The radius cannot be negative.")
-    d_lat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    d_lat = math.degrees(radius_km / EARTH_RADIUS_KM) + _MARGIN_DEGREES
     edge = min(90.0, abs(lat) + d_lat)
     if edge >= _POLAR_LATITUDE:
         return d_lat, 180.0
-    d_lon = math.degrees(radius_km / (EARTH_RADIUS_KM * math.cos(math.radians(edge))))
+    d_lon = math.degrees(radius_km / (EARTH_RADIUS_KM * math.cos(math.radians(edge)))) + _MARGIN_DEGREES
     return d_lat, min(180.0, d_lon)
 
 
