@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("sinergie.organizations.urls")),
     path("calendario-scolastico/", include("sinergie.schoolcalendar.urls")),
     path("servizi/", include("sinergie.directory.urls")),
+    path("gestione/servizi/", include("sinergie.directory.manage_urls")),
     path("account/", include("sinergie.accounts.urls")),
     path("account/", include("allauth.urls")),
     path("admin/", admin.site.urls),

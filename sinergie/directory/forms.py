@@ -79,7 +79,9 @@ class ServiceForm(forms.Form):
     name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False)
     description_it = forms.CharField(label=_("Description (Italian)"), widget=_textarea(), required=False)
     description_en = forms.CharField(label=_("Description (English)"), widget=_textarea(), required=False)
-    categories = forms.MultipleChoiceField(label=_("Categories"), widget=forms.CheckboxSelectMultiple)
+    categories = forms.MultipleChoiceField(
+        label=_("Categories"), widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+    )
     minimum_age_years = forms.IntegerField(
         label=_("Minimum age: years"), min_value=0, max_value=MAX_AGE_YEARS, required=False
     )
@@ -90,7 +92,9 @@ class ServiceForm(forms.Form):
     maximum_age_months = forms.IntegerField(label=_("Maximum age: months"), min_value=0, max_value=11, required=False)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=100000, required=False)
     languages = forms.MultipleChoiceField(
-        label=_("Languages spoken"), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Languages spoken"),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
     )
     eligibility_description_it = forms.CharField(
         label=_("Who can use it (Italian)"), widget=_textarea(), required=False
@@ -109,7 +113,7 @@ class ServiceForm(forms.Form):
     sites = forms.ModelMultipleChoiceField(
         label=_("Where it takes place"),
         queryset=Location.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
     new_location_name = forms.CharField(label=_("New location: name"), max_length=200, required=False)
@@ -261,7 +265,11 @@ class CostForm(forms.Form):
 
 
 class HoursForm(forms.Form):
-    days = forms.MultipleChoiceField(label=_("Days"), choices=Weekday.choices, widget=forms.CheckboxSelectMultiple)
+    days = forms.MultipleChoiceField(
+        label=_("Days"),
+        choices=Weekday.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
     opens_at = forms.TimeField(label=_("Opens at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     closes_at = forms.TimeField(label=_("Closes at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
