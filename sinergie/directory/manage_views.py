@@ -167,8 +167,6 @@ def service_preview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 class _Rollback(Exception):
     """Raised to roll the preview's transaction back."""
 
-    pass
-
 
 def _render_preview(request: HttpRequest, service: Any, revision: ServiceRevision) -> SafeString | str:
     """The <main> of the public page with the revision applied, from a transaction rolled back."""

@@ -83,8 +83,8 @@ def published_service(organization: Organization, location: Location, name: str)
     return service
 
 
-@pytest.fixture
-def moderation(world: World) -> Moderation:
+@pytest.fixture(name="moderation")
+def moderation_fixture(world: World) -> Moderation:
     from sinergie.conftest import OrganizationFactory, UserFactory, add_member, enrol_totp
 
     region = Region.objects.create(istat_code="03", name="Lombardia")

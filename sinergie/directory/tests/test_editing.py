@@ -21,7 +21,7 @@ from sinergie.directory.models import (
     ServiceRevision,
 )
 from sinergie.directory.revisions import payload_diff, service_payload
-from sinergie.directory.tests.moderation_world import Moderation, form_data, moderation  # noqa: F401
+from sinergie.directory.tests.moderation_world import Moderation, form_data, moderation_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
