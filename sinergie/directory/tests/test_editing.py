@@ -435,3 +435,65 @@ def test_the_history_lists_revisions_and_audit_events(moderation: Moderation, lo
     assert "Serve una foto." in page
     assert "directory.revision.reject" in page
     assert m.world.alliance_staff.email in page
+
+
+# --- Concurrency (PostgreSQL only: SQLite serialises writers, so a race there proves nothing) --
+
+# Long enough for the other thread to reach the same point when nothing blocks it.
+RACE_WINDOW_SECONDS = 3.0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_approvals_apply_the_revision_once(moderation: Moderation, monkeypatch) -> None:
+    import contextlib
+    import threading
+
+    from django.db import connections
+
+    from sinergie.accounts.models import User
+
+    m = moderation
+    revision = _submitted(m, name_it="Approvato una volta")
+    # The worst interleaving: each approval passes its "still submitted" check before either
+    # applies. Holding every apply until both got there (or the window closes, when the lock
+    # makes one wait for the other) makes that race happen on every run.
+    both_checked = threading.Barrier(2)
+    real_apply = editing.payload_apply
+
+    def apply_once_both_checked(*args, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_checked.wait(timeout=RACE_WINDOW_SECONDS)
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(editing, "payload_apply", apply_once_both_checked)
+    outcomes: dict[str, Exception | None] = {}
+
+    def approve(user_pk: int, label: str) -> None:
+        try:
+            editing.revision_approve(
+                actor=User.objects.get(pk=user_pk), revision=ServiceRevision.objects.get(pk=revision.pk)
+            )
+            outcomes[label] = None
+        except Exception as error:  # noqa: BLE001 - the test reports whatever the service raised
+            outcomes[label] = error
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=approve, args=(m.world.alliance_staff.pk, "staff")),
+        threading.Thread(target=approve, args=(m.world.admin.pk, "admin")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "revision_approve hung"
+
+    failures = [error for error in outcomes.values() if error is not None]
+    assert len(outcomes) == 2
+    assert len(failures) == 1, outcomes
+    assert isinstance(failures[0], ValidationError)
+    assert AuditEvent.objects.filter(action="directory.revision.approve").count() == 1
+    m.service.refresh_from_db()
+    assert m.service.name_it == "Approvato una volta"
