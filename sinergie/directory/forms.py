@@ -297,7 +297,9 @@ class HoursForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    period = forms.ChoiceField(label=_("School closure period"), choices=ClosurePeriodKind.choices)
+    # A blank first choice: a browser posts the first option of a select, and an untouched
+    # extra row must stay unchanged to be ignored.
+    period = forms.ChoiceField(label=_("School closure period"), choices=[("", "—"), *ClosurePeriodKind.choices])
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
