@@ -290,8 +290,9 @@ def service_create(
     if organization.kind != "provider":
         raise ValidationError(ERROR_NOT_PROVIDER, code="kind")
     service = Service(organization=organization, state=ModerationState.DRAFT)
-    # The row holds the first draft too; nobody but its editors and moderators sees it.
-    payload_apply(service, payload)
+    # The row holds the first draft too (nobody but its editors and moderators sees it),
+    # except new locations: those are created once, on approval.
+    payload_apply(service, {**payload, "sites": [site for site in payload.get("sites", []) if site.get("location")]})
     revision = ServiceRevision.objects.create(service=service, author=actor, payload=payload)
     audit_record(
         actor=actor,

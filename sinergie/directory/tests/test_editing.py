@@ -404,7 +404,7 @@ def test_a_new_service_with_a_new_location_through_the_form(moderation: Moderati
 
     editing.revision_submit(actor=m.world.provider_staff, revision=revision)
     editing.revision_approve(actor=m.world.alliance_staff, revision=revision)
-    assert Location.objects.filter(organization=m.world.provider, name="Oratorio").exists()
+    assert Location.objects.filter(organization=m.world.provider, name="Oratorio").count() == 1
     assert set(service.sites.values_list("location__name", flat=True)) == {"Oratorio", "Sede di via Roma"}
     assert CostOption.objects.get(service=service).amount_cents == 12050
 
