@@ -135,11 +135,6 @@ def revisions_for_moderator(user: Any) -> QuerySet[ServiceRevision]:
     return revisions.filter(moderated_organizations_condition(alliance_ids, field="service__organization_id"))
 
 
-def may_use_back_office(user: Any) -> bool:
-    """Whether the services back office has anything for this user (list or queue)."""
-    return is_admin(user) or bool(provider_organization_ids(user)) or bool(moderating_alliance_ids(user))
-
-
 def get_service_for_editor(user: Any, pk: uuid.UUID) -> Service:
     """The service at `pk` for an action only its editors may take: 404 unseen, 403 seen but not editable."""
     service = get_service_for_viewer(user, pk)

@@ -62,6 +62,8 @@ ERROR_NOT_PUBLISHED = gettext_lazy("Only a published service can be archived.")
 ERROR_NO_CHANGES = gettext_lazy("This revision changes nothing in the published service.")
 ERROR_NOT_PROVIDER = gettext_lazy("Services belong to service providers.")
 
+ERROR_UNKNOWN_MUNICIPALITY = gettext_lazy("The new location's municipality (ISTAT code %(code)s) no longer exists.")
+
 REVISION_FIELDS = ("state", "moderator_id", "moderator_comment", "submitted_at", "decided_at")
 
 
@@ -77,7 +79,10 @@ def _time(value: str | None) -> datetime.time | None:
 
 
 def _new_location(organization: Organization, data: dict[str, Any]) -> Location:
-    municipality = Municipality.objects.get(istat_code=data["municipality"])
+    municipality = Municipality.objects.filter(istat_code=data.get("municipality")).first()
+    if municipality is None:
+        # The form checked it; the territory could have been reloaded since.
+        raise ValidationError(ERROR_UNKNOWN_MUNICIPALITY % {"code": data.get("municipality")}, code="municipality")
     location = Location(
         organization=organization,
         name=data["name"],

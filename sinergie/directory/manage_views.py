@@ -29,7 +29,7 @@ from sinergie.directory import access, editing
 from sinergie.directory import views as public_views
 from sinergie.directory.forms import ServiceEditor
 from sinergie.directory.models import OPEN_REVISION_STATES, ModerationState, RevisionState, ServiceRevision
-from sinergie.directory.revisions import base_payload, open_revision, payload_diff, payload_to_edit
+from sinergie.directory.revisions import base_payload, empty_payload, open_revision, payload_diff, payload_to_edit
 
 PER_PAGE = 25
 
@@ -93,7 +93,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
     single = organizations.first() if organizations.count() == 1 else None
     data = request.POST if request.method == "POST" else None
     editor = ServiceEditor(
-        data, base=base_payload_for_new(), organization=single, organizations=None if single else organizations
+        data, base=empty_payload(), organization=single, organizations=None if single else organizations
     )
     if request.method == "POST" and editor.is_valid():
         organization = single or editor.chosen_organization()
@@ -107,12 +107,6 @@ def service_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Draft saved. Check the preview, then submit it for moderation."))
             return redirect("directory-manage:preview", revision.service_id)
     return render(request, "directory/manage/service_form.html", {"editor": editor, "service": None})
-
-
-def base_payload_for_new() -> dict[str, Any]:
-    from sinergie.directory.revisions import empty_payload
-
-    return empty_payload()
 
 
 @login_required

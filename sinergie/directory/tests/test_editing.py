@@ -26,6 +26,13 @@ from sinergie.directory.tests.moderation_world import Moderation, form_data, mod
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """Services' messages in English here; the pages (unprefixed URLs) answer in Italian."""
+    with translation.override("en"):
+        yield
+
+
 def reverse(name: str, args: list | None = None) -> str:
     with translation.override("it"):
         return django_reverse(name, args=args)
@@ -301,14 +308,14 @@ def test_the_whole_flow_through_the_pages(moderation: Moderation, login, client)
     assert "Centro estivo Girasole 2027" in review and "<del>Centro estivo Girasole</del>" in review
     response = moderator.post(reverse("directory-manage:review", [revision.pk]), {"decision": "reject", "comment": ""})
     assert response.status_code == 400
-    assert "comment is required" in response.content.decode()
+    assert "serve un commento" in response.content.decode()
     response = moderator.post(reverse("directory-manage:review", [revision.pk]), {"decision": "approve"})
     assert response.status_code == 302
     m.service.refresh_from_db()
     assert m.service.name_it == "Centro estivo Girasole 2027"
     # A second approval of the same revision is refused with a message, not applied again.
     response = moderator.post(reverse("directory-manage:review", [revision.pk]), {"decision": "approve"}, follow=True)
-    assert "Only a revision waiting for moderation" in response.content.decode()
+    assert "Si può decidere solo su una revisione in attesa di moderazione" in response.content.decode()
     assert AuditEvent.objects.filter(action="directory.revision.approve").count() == 1
 
 
@@ -435,6 +442,44 @@ def test_the_history_lists_revisions_and_audit_events(moderation: Moderation, lo
     assert "Serve una foto." in page
     assert "directory.revision.reject" in page
     assert m.world.alliance_staff.email in page
+
+
+def test_an_approval_that_cannot_apply_is_refused_with_a_message_and_changes_nothing(
+    moderation: Moderation, login
+) -> None:
+    m = moderation
+    new_site = {
+        "new_location": {
+            "name": "Sede",
+            "address_1": "Via X",
+            "municipality": "999999",
+            "latitude": 45.5,
+            "longitude": 9.4,
+        },
+        "description": "",
+    }
+    revision = _submitted(m, name_it="Con sede sparita", sites=[*service_payload(m.service)["sites"], new_site])
+    client = login(m.world.alliance_staff)
+    response = client.post(reverse("directory-manage:review", [revision.pk]), {"decision": "approve"}, follow=True)
+    assert response.status_code == 200
+    assert "999999" in response.content.decode()
+    m.service.refresh_from_db()
+    assert m.service.name_it == "Centro estivo Girasole"
+    assert ServiceRevision.objects.get(pk=revision.pk).state == RevisionState.SUBMITTED
+    assert not Location.objects.filter(name="Sede").exists()
+
+
+def test_the_personal_area_links_providers_to_their_services_and_alliance_staff_to_the_queue(
+    moderation: Moderation, login
+) -> None:
+    m = moderation
+    page = login(m.world.provider_staff).get(reverse("core:dashboard")).content.decode()
+    assert reverse("directory-manage:list") in page
+    assert reverse("directory-manage:queue") not in page
+    page = login(m.world.alliance_staff).get(reverse("core:dashboard")).content.decode()
+    assert reverse("directory-manage:queue") in page
+    page = login(m.world.citizen).get(reverse("core:dashboard")).content.decode()
+    assert "/gestione/" not in page
 
 
 # --- Concurrency (PostgreSQL only: SQLite serialises writers, so a race there proves nothing) --

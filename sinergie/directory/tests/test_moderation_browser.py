@@ -137,9 +137,15 @@ def test_a_change_is_returned_fixed_and_published(browser: Browser, live_server:
     # The provider reads the comment, fixes the name and submits again.
     provider.goto(f"{base}/gestione/servizi/{m.service.pk}/anteprima/")
     assert "Manca una lettera nel nome." in provider.locator("#moderator-comment").inner_text()
+    _assert_accessible(provider)
+    provider.goto(f"{base}/gestione/servizi/{m.service.pk}/storia/")
+    assert "Manca una lettera nel nome." in provider.locator("main").inner_text()
+    _assert_accessible(provider)
     _save_name(provider, base, m.service, "Centro estivo Girasole 2027")
 
     # The alliance approves; the public page now shows the new name.
+    moderator.goto(f"{base}/gestione/servizi/moderazione/")
+    _assert_accessible(moderator)  # the queue
     _open_review(moderator, base, "Centro estivo Girasole 2027")
     with moderator.expect_navigation():
         moderator.locator("button[name='decision'][value='approve']").click()
