@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.directory.models import (
@@ -34,8 +33,26 @@ from sinergie.territory.models import Municipality
 MAX_AMOUNT_EUR = Decimal("1000000")
 MAX_AGE_YEARS = 120
 MAX_ROWS = 20
-# Languages families most often ask for in Lombardy; a code already on a service stays offered.
-LANGUAGE_CODES = ["it", "en", "fr", "es", "de", "ro", "sq", "ar", "zh", "uk", "ru", "pt", "hi", "bn", "ur", "tl"]
+# Languages families most often ask for in Lombardy, named in the page's language; a code
+# already on a service stays offered under its code.
+LANGUAGES = {
+    "it": _("Italian"),
+    "en": _("English"),
+    "fr": _("French"),
+    "es": _("Spanish"),
+    "de": _("German"),
+    "ro": _("Romanian"),
+    "sq": _("Albanian"),
+    "ar": _("Arabic"),
+    "zh": _("Chinese"),
+    "uk": _("Ukrainian"),
+    "ru": _("Russian"),
+    "pt": _("Portuguese"),
+    "hi": _("Hindi"),
+    "bn": _("Bengali"),
+    "ur": _("Urdu"),
+    "tl": _("Filipino"),
+}
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ./()-]{4,24}$")
 # Rough box around Italy, the same as the database constraint on Location.
 LATITUDE_RANGE = (35.0, 47.5)
@@ -60,13 +77,6 @@ ERROR_NEW_LOCATION_MISSING = _("Needed to add a new location.")
 ERROR_SITE_OWNER = _("Choose only locations of the provider you chose.")
 ERROR_LATITUDE = _("The latitude must be inside Italy (between 35 and 47.5).")
 ERROR_LONGITUDE = _("The longitude must be inside Italy (between 6 and 19).")
-
-
-def _language_label(code: str) -> str:
-    try:
-        return f"{get_language_info(code)['name_local']} ({code})"
-    except KeyError:
-        return code
 
 
 def _textarea() -> forms.Textarea:
@@ -159,8 +169,10 @@ class ServiceForm(forms.Form):
             self.fields["organization"].queryset = organizations
         terms = TaxonomyTerm.objects.select_related("parent").order_by("position", "code")
         self.fields["categories"].choices = [(term.code, term.name_it) for term in terms]
-        codes = LANGUAGE_CODES + [code for code in languages or [] if code not in LANGUAGE_CODES]
-        self.fields["languages"].choices = [(code, _language_label(code)) for code in codes]
+        self.fields["languages"].choices = [
+            *LANGUAGES.items(),
+            *[(code, code) for code in languages or [] if code not in LANGUAGES],
+        ]
         owners = [organization] if organization is not None else list(organizations or [])
         self.fields["sites"].queryset = Location.objects.filter(organization__in=owners).select_related("municipality")
         self.fields["sites"].label_from_instance = lambda loc: f"{loc.name} – {loc.address_1}, {loc.municipality.name}"
