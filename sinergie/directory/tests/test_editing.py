@@ -482,6 +482,52 @@ def test_the_personal_area_links_providers_to_their_services_and_alliance_staff_
     assert "/gestione/" not in page
 
 
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_list_and_the_queue_read_a_fixed_number_of_queries(moderation: Moderation, login, client) -> None:
+    from sinergie.directory.tests.moderation_world import published_service
+
+    m = moderation
+    _submitted(m, name_it="Uno")
+    provider = login(m.world.provider_staff)
+    list_url, queue_url = reverse("directory-manage:list"), reverse("directory-manage:queue")
+    _queries(provider, list_url)  # the first request after logging in also touches the session
+    few = _queries(provider, list_url)
+    for number in range(5):
+        service = published_service(m.world.provider, m.location, f"Servizio {number}")
+        revision = editing.revision_save(
+            actor=m.world.provider_staff, service=service, payload={**service_payload(service), "name_it": f"N{number}"}
+        )
+        editing.revision_submit(actor=m.world.provider_staff, revision=revision)
+    assert _queries(provider, list_url) == few
+    moderator = login(m.world.alliance_staff)
+    _queries(moderator, queue_url)
+    assert _queries(moderator, queue_url) <= few
+
+
+def test_the_pages_answer_in_english_too(moderation: Moderation, login) -> None:
+    m = moderation
+    revision = _submitted(m, name_it="Nuovo")
+    provider = login(m.world.provider_staff)
+    for name, args in (("list", None), ("edit", [m.service.pk]), ("history", [m.service.pk])):
+        with translation.override("en"):
+            url = django_reverse(f"directory-manage:{name}", args=args)
+        response = provider.get(url, follow=True)
+        assert response.status_code == 200
+        assert '<html lang="en">' in response.content.decode()
+    with translation.override("en"):
+        url = django_reverse("directory-manage:review", args=[revision.pk])
+    page = login(m.world.alliance_staff).get(url).content.decode()
+    assert "Approve and publish" in page
+
+
 # --- Concurrency (PostgreSQL only: SQLite serialises writers, so a race there proves nothing) --
 
 # Long enough for the other thread to reach the same point when nothing blocks it.
