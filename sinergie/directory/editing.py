@@ -57,6 +57,7 @@ ERROR_SUBMITTED_PENDING = gettext_lazy(
     "A revision of this service is waiting for moderation: withdraw it before changing it again."
 )
 ERROR_COMMENT_REQUIRED = gettext_lazy("Say what the provider should change: a comment is required to return it.")
+ERROR_COMMENT_TOO_LONG = gettext_lazy("Keep the comment within %(limit)d characters.")
 ERROR_OWN_REVISION = gettext_lazy("You wrote this revision: another moderator has to decide on it.")
 ERROR_NOT_PUBLISHED = gettext_lazy("Only a published service can be archived.")
 ERROR_NO_CHANGES = gettext_lazy("This revision changes nothing in the published service.")
@@ -64,6 +65,7 @@ ERROR_NOT_PROVIDER = gettext_lazy("Services belong to service providers.")
 
 ERROR_UNKNOWN_MUNICIPALITY = gettext_lazy("The new location's municipality (ISTAT code %(code)s) no longer exists.")
 
+MAX_COMMENT_LENGTH = 4000
 REVISION_FIELDS = ("state", "moderator_id", "moderator_comment", "submitted_at", "decided_at")
 
 
@@ -407,6 +409,8 @@ def revision_approve(
     Two moderators approving at once: the second waits for the lock, then finds the
     revision approved and is told so; the payload is applied once.
     """
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise ValidationError({"comment": ERROR_COMMENT_TOO_LONG % {"limit": MAX_COMMENT_LENGTH}})
     service, revision = _locked(revision)
     _require(access.can_moderate(actor, service))
     if revision.state != RevisionState.SUBMITTED:
@@ -440,6 +444,8 @@ def revision_reject(*, actor: Any, revision: ServiceRevision, comment: str, requ
     """Return a submitted revision to its provider with a comment saying what to change."""
     if not comment.strip():
         raise ValidationError({"comment": ERROR_COMMENT_REQUIRED})
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise ValidationError({"comment": ERROR_COMMENT_TOO_LONG % {"limit": MAX_COMMENT_LENGTH}})
     service, revision = _locked(revision)
     _require(access.can_moderate(actor, service))
     if revision.state != RevisionState.SUBMITTED:

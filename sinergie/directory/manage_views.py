@@ -241,10 +241,13 @@ def service_discard(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def service_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """GET asks for confirmation (it works without JavaScript); POST archives."""
     service = access.get_service_for_editor(request.user, pk)
     back = reverse("directory-manage:history", args=[service.pk])
+    if request.method == "GET":
+        return render(request, "directory/manage/service_archive.html", {"service": service})
     try:
         editing.service_archive(actor=request.user, service=service, request=request)
     except ValidationError as error:
@@ -293,7 +296,7 @@ def moderation_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     comment_error = ""
     if request.method == "POST":
         decision = request.POST.get("decision")
-        comment = request.POST.get("comment", "")[:4000]
+        comment = request.POST.get("comment", "")
         back = reverse("directory-manage:review", args=[revision.pk])
         try:
             if decision == "approve":

@@ -482,6 +482,31 @@ def test_the_personal_area_links_providers_to_their_services_and_alliance_staff_
     assert "/gestione/" not in page
 
 
+def test_archiving_asks_for_confirmation_first(moderation: Moderation, login) -> None:
+    m = moderation
+    client = login(m.world.provider_staff)
+    url = reverse("directory-manage:archive", [m.service.pk])
+    assert client.get(url).status_code == 200
+    m.service.refresh_from_db()
+    assert m.service.state == ModerationState.PUBLISHED
+    assert client.post(url).status_code == 302
+    m.service.refresh_from_db()
+    assert m.service.state == ModerationState.ARCHIVED
+
+
+def test_an_overlong_comment_is_refused_and_nothing_decided(moderation: Moderation, login) -> None:
+    m = moderation
+    revision = _submitted(m, name_it="Nuovo")
+    client = login(m.world.alliance_staff)
+    for decision in ("reject", "approve"):
+        response = client.post(
+            reverse("directory-manage:review", [revision.pk]), {"decision": decision, "comment": "x" * 4001}
+        )
+        assert response.status_code == 400
+        assert "4000" in response.content.decode()
+    assert ServiceRevision.objects.get(pk=revision.pk).state == RevisionState.SUBMITTED
+
+
 def _queries(client, url: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -79,6 +79,7 @@ SERVICE_ACTIONS = [
     ("submit", "post"),
     ("withdraw", "post"),
     ("discard", "post"),
+    ("archive", "get"),
     ("archive", "post"),
 ]
 
