@@ -7,13 +7,15 @@ through the real forms, second factor included.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from django.db import connections
 
 from sinergie.conftest import PASSWORD
 from sinergie.core.tests.test_browser import BLOCKING_IMPACTS, CHROMIUM_ARGS
@@ -27,25 +29,47 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_executable: Path) -> Iterator[Browser]:
+def _in_own_thread(chromium_executable: Path, scenario: Callable[[Browser], None]) -> None:
+    """Run `scenario` with its own Chromium in a thread of its own.
+
+    Playwright's sync API refuses to start where an asyncio loop already runs, and another
+    module's session-wide browser may keep one running in the main thread. The worker
+    thread has its own database connection: the test is transactional, so it sees the data.
+    """
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an asyncio loop in this thread; the tests' ORM calls are sync.
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=str(chromium_executable), headless=True, args=CHROMIUM_ARGS
+                )
+                try:
+                    scenario(browser)
+                finally:
+                    browser.close()
+        except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    # Playwright's loop runs in the worker; its ORM calls (TOTP secrets) are plainly sync.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
-        with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(
-                executable_path=str(chromium_executable), headless=True, args=CHROMIUM_ARGS
-            )
-            yield launched
-            launched.close()
+        worker = threading.Thread(target=run)
+        worker.start()
+        worker.join(timeout=600)
+        assert not worker.is_alive(), "the browser scenario hung"
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+    if errors:
+        raise errors[0]
 
 
 def _page(browser: Browser) -> Page:
@@ -110,9 +134,13 @@ def _open_review(page: Page, base_url: str, name: str) -> None:
         page.get_by_role("link", name=name, exact=True).click()
 
 
-def test_a_change_is_returned_fixed_and_published(browser: Browser, live_server: Any, moderation: Moderation) -> None:
-    m = moderation
-    base = live_server.url
+def test_a_change_is_returned_fixed_and_published(
+    chromium_executable: Path, live_server: Any, moderation: Moderation
+) -> None:
+    _in_own_thread(chromium_executable, lambda browser: _scenario(browser, live_server.url, moderation))
+
+
+def _scenario(browser: Browser, base: str, m: Moderation) -> None:
     provider = _page(browser)
     moderator = _page(browser)
     _log_in(provider, base, m.world.provider_staff)
