@@ -441,7 +441,9 @@ class ServiceEditor:
             entries.append({"label": "", "message": error, "anchor": ""})
         for field in self.form:
             for error in field.errors:
-                entries.append({"label": str(field.label), "message": error, "anchor": field.id_for_label})
+                entries.append(
+                    {"label": str(field.label), "message": error, "anchor": field.id_for_label or field.auto_id}
+                )
         for title, formset in self.formsets:
             for error in formset.non_form_errors():
                 entries.append({"label": title, "message": error, "anchor": ""})
@@ -453,7 +455,9 @@ class ServiceEditor:
                             "row": number,
                             "field": field.label,
                         }
-                        entries.append({"label": str(label), "message": error, "anchor": field.id_for_label})
+                        entries.append(
+                            {"label": str(label), "message": error, "anchor": field.id_for_label or field.auto_id}
+                        )
         return entries
 
     @staticmethod

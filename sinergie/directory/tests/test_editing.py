@@ -376,6 +376,15 @@ def test_bad_input_names_the_field_and_saves_nothing(
     assert not AuditEvent.objects.exists()
 
 
+def test_the_error_summary_links_to_every_field_even_groups_of_checkboxes(moderation: Moderation, login) -> None:
+    m = moderation
+    data = form_data(service_payload(m.service), m.world.provider)
+    data.pop("categories")
+    page = login(m.world.provider_staff).post(reverse("directory-manage:edit", [m.service.pk]), data).content.decode()
+    assert 'href="#id_categories"' in page
+    assert 'id="id_categories"' in page
+
+
 def test_a_new_service_with_a_new_location_through_the_form(moderation: Moderation, login) -> None:
     m = moderation
     client = login(m.world.provider_staff)
