@@ -205,9 +205,116 @@ def _service(
 @transaction.atomic
 def directory_demo_load() -> int:
     """Create two fictitious providers per alliance area and services in the member municipalities."""
-    if Service.objects.filter(is_demo=True).exists():
+    count = _services_load()
+    moderation_demo_load()
+    return count
+
+
+# The demo's provider staff account works for this provider (see core/demo.py).
+MODERATION_DEMO_PROVIDER = "cooperativa-sociale-il-girotondo-martesana-demo"
+
+
+def moderation_demo_load() -> None:
+    """The moderation workflow to look at: one published service with a change waiting, one draft.
+
+    Idempotent: the services are keyed by the provider's identifier and get their revisions once.
+    """
+    from sinergie.directory.editing import payload_apply
+    from sinergie.directory.models import ModerationState, RevisionState, ServiceRevision
+    from sinergie.directory.revisions import service_payload
+    from sinergie.organizations.models import Membership, Role
+
+    provider = Organization.objects.filter(slug=MODERATION_DEMO_PROVIDER, municipality__isnull=False).first()
+    if provider is None or provider.municipality.latitude is None:
+        return
+    staff = Membership.objects.filter(organization=provider, role=Role.PROVIDER_STAFF).select_related("user").first()
+    author = staff.user if staff else None
+    location, _ = Location.objects.get_or_create(
+        organization=provider,
+        external_id="sede-moderazione",
+        defaults={
+            "name": f"Sede di {provider.municipality.name}",
+            "address_1": "Via Dante 12",
+            "municipality": provider.municipality,
+            "latitude": provider.municipality.latitude,
+            "longitude": provider.municipality.longitude,
+        },
+    )
+    camp_term = TaxonomyTerm.objects.filter(code="holiday_camp").first()
+    after_school_term = TaxonomyTerm.objects.filter(code="after_school").first()
+    published, created = Service.objects.get_or_create(
+        organization=provider,
+        external_id="demo-moderazione-pubblicato",
+        defaults={
+            "state": ModerationState.PUBLISHED,
+            "name_it": "Centro estivo Il Girotondo",
+            "name_en": "Il Girotondo summer camp",
+            "description_it": "Servizio dimostrativo (fittizio): un cambiamento attende la moderazione.",
+            "description_en": "Demonstration service (fictitious): a change is waiting for moderation.",
+            "minimum_age_months": 72,
+            "maximum_age_months": 144,
+            "is_demo": True,
+        },
+    )
+    if created:
+        if camp_term:
+            published.categories.set([camp_term])
+        ServiceAtLocation.objects.create(service=published, location=location)
+        Schedule.objects.create(
+            service=published, byday=WEEKDAYS, opens_at=datetime.time(8), closes_at=datetime.time(17)
+        )
+        CostOption.objects.create(service=published, option_it="Settimana", option_en="Week", amount_cents=9000)
+        ClosureAvailability.objects.create(
+            service=published, period=SUMMER_2027[0], start=SUMMER_2027[1], end=SUMMER_2027[2]
+        )
+    if not published.revisions.exists():
+        proposal = service_payload(published)
+        proposal["name_it"] = "Centro estivo Il Girotondo – estate 2027"
+        proposal["costs"] = [{**cost, "amount_cents": 9500} for cost in proposal["costs"]]
+        ServiceRevision.objects.create(
+            service=published,
+            author=author,
+            payload=proposal,
+            state=RevisionState.SUBMITTED,
+            submitted_at=published.updated_at,
+        )
+
+    draft, created = Service.objects.get_or_create(
+        organization=provider,
+        external_id="demo-moderazione-bozza",
+        defaults={"state": ModerationState.DRAFT, "name_it": "Doposcuola Il Girotondo", "is_demo": True},
+    )
+    if not draft.revisions.exists():
+        payload = service_payload(draft)
+        payload.update(
+            name_en="Il Girotondo after-school club",
+            description_it="Servizio dimostrativo (fittizio) ancora in bozza.",
+            minimum_age_months=72,
+            maximum_age_months=132,
+            categories=[after_school_term.code] if after_school_term else [],
+            sites=[{"location": str(location.pk), "description": ""}],
+            schedules=[
+                {
+                    "byday": WEEKDAYS,
+                    "opens_at": "16:30",
+                    "closes_at": "18:30",
+                    "valid_from": None,
+                    "valid_to": None,
+                    "description_it": "",
+                    "description_en": "",
+                    "exceptions": [],
+                }
+            ],
+        )
+        payload_apply(draft, payload)
+        ServiceRevision.objects.create(service=draft, author=author, payload=payload)
+
+
+def _services_load() -> int:
+    generated = Service.objects.filter(is_demo=True).exclude(external_id__startswith="demo-moderazione")
+    if generated.exists():
         # Deterministic data: what a previous run created is what this run would create.
-        return Service.objects.filter(is_demo=True).count()
+        return generated.count()
     rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not secrets
     terms = {term.code: term for term in TaxonomyTerm.objects.all()}
     count = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -333,3 +334,76 @@ class ClosureAvailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_period_display()} {self.start} – {self.end}"
+
+
+class RevisionState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for moderation")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Returned with comments")
+    WITHDRAWN = "withdrawn", _("Discarded")
+
+
+# A service has at most one of these at a time (a database constraint says so).
+OPEN_REVISION_STATES = (RevisionState.DRAFT, RevisionState.SUBMITTED)
+
+
+class ServiceRevision(models.Model):
+    """A provider's proposed content of a service, waiting for an alliance moderator.
+
+    The live Service row (and its children) is what the public sees; a revision holds the
+    complete editable content as a structured dict (`payload`, see directory/revisions.py)
+    until approval copies it onto the live rows. So published data never disappears
+    because of an edit in progress.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="revisions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last modified"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    payload = models.JSONField(_("proposed content"), default=dict)
+    state = models.CharField(
+        _("state"), max_length=16, choices=RevisionState.choices, default=RevisionState.DRAFT, db_index=True
+    )
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moderator_comment = models.TextField(_("moderator's comment"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("service revision")
+        verbose_name_plural = _("service revisions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=Q(state__in=["draft", "submitted"]),
+                name="directory_revision_one_open",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="rejected") | ~Q(moderator_comment=""),
+                name="directory_revision_rejection_comment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} ({self.get_state_display()}, {self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_REVISION_STATES

@@ -1,0 +1,166 @@
+"""Who may edit, moderate and see the unpublished content of services: the one place that says.
+
+- **Editors** of a service: the provider staff (role `provider_staff`) of the organization
+  that owns it, and platform administrators. Nobody else, whatever their other roles.
+- **Moderators** of a provider: the alliance staff (role `alliance_staff` in an alliance's
+  own organization) of every alliance that moderates that provider, and administrators.
+  An alliance moderates a provider when the provider is one of its partners
+  (`AlliancePartner`) or when the provider's registered municipality
+  (`Organization.municipality`) is one of the alliance's member municipalities. Where the
+  service's sites are does not matter: a provider is moderated as a whole.
+- **Viewers** of drafts, revisions and history: editors and moderators.
+
+Pages answer 404 to anyone who may not see a service's unpublished side (its existence in
+the back office is not revealed), and 403 to a viewer who may see it but not do the thing
+asked (a moderator posting an edit, a provider approving its own revision).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from sinergie.directory.models import Service, ServiceRevision
+from sinergie.organizations.models import Alliance, AlliancePartner, Membership, Organization, Role
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_admin(user: Any) -> bool:
+    return _authenticated(user) and bool(user.is_superuser)
+
+
+def provider_organization_ids(user: Any) -> set[int]:
+    """The organizations whose services this user edits as provider staff."""
+    if not _authenticated(user):
+        return set()
+    cached = getattr(user, "_sinergie_provider_orgs", None)
+    if cached is None:
+        cached = set(
+            Membership.objects.filter(user=user, role=Role.PROVIDER_STAFF).values_list("organization_id", flat=True)
+        )
+        user._sinergie_provider_orgs = cached
+    return cached
+
+
+def provider_organizations(user: Any) -> QuerySet[Organization]:
+    """Where this user may create services: its provider organizations (all providers for admins)."""
+    if is_admin(user):
+        return Organization.objects.filter(kind="provider").order_by("name")
+    return Organization.objects.filter(pk__in=provider_organization_ids(user)).order_by("name")
+
+
+def moderating_alliance_ids(user: Any) -> set[int]:
+    """The alliances whose staff this user is."""
+    if not _authenticated(user):
+        return set()
+    cached = getattr(user, "_sinergie_moderated_alliances", None)
+    if cached is None:
+        cached = set(
+            Alliance.objects.filter(
+                organization__memberships__user=user, organization__memberships__role=Role.ALLIANCE_STAFF
+            ).values_list("pk", flat=True)
+        )
+        user._sinergie_moderated_alliances = cached
+    return cached
+
+
+def moderated_organizations_condition(alliance_ids: set[int], field: str = "pk") -> Q:
+    """A condition on a model whose `field` is an organization id: moderated by one of `alliance_ids`.
+
+    Also used the other way round (who moderates a provider?) by `alliances_moderating`.
+    """
+    partner = AlliancePartner.objects.filter(organization_id=OuterRef(field), alliance_id__in=alliance_ids)
+    municipality_field = "municipality_id" if field == "pk" else field.replace("_id", "") + "__municipality_id"
+    in_territory = Alliance.municipalities.through.objects.filter(
+        municipality_id=OuterRef(municipality_field), alliance_id__in=alliance_ids
+    )
+    return Q(Exists(partner)) | Q(Exists(in_territory))
+
+
+def alliances_moderating(organization: Organization) -> QuerySet[Alliance]:
+    """The alliances whose staff moderate this provider's services."""
+    condition = Q(alliancepartner__organization=organization)
+    if organization.municipality_id:
+        condition |= Q(municipalities=organization.municipality_id)
+    return Alliance.objects.filter(condition).distinct().select_related("organization")
+
+
+def can_edit_services_of(user: Any, organization_id: int) -> bool:
+    return is_admin(user) or organization_id in provider_organization_ids(user)
+
+
+def can_edit(user: Any, service: Service) -> bool:
+    """Create, edit, submit, withdraw, discard and archive: the owner's provider staff, admins."""
+    return can_edit_services_of(user, service.organization_id)
+
+
+def can_moderate(user: Any, service: Service) -> bool:
+    """Approve or reject: staff of an alliance that moderates the owner, admins."""
+    if is_admin(user):
+        return True
+    alliance_ids = moderating_alliance_ids(user)
+    if not alliance_ids:
+        return False
+    return Organization.objects.filter(
+        moderated_organizations_condition(alliance_ids), pk=service.organization_id
+    ).exists()
+
+
+def can_view(user: Any, service: Service) -> bool:
+    """Drafts, revisions, previews and history."""
+    return can_edit(user, service) or can_moderate(user, service)
+
+
+def services_for_editor(user: Any) -> QuerySet[Service]:
+    services = Service.objects.select_related("organization")
+    if is_admin(user):
+        return services
+    return services.filter(organization_id__in=provider_organization_ids(user))
+
+
+def revisions_for_moderator(user: Any) -> QuerySet[ServiceRevision]:
+    revisions = ServiceRevision.objects.select_related("service__organization", "author")
+    if is_admin(user):
+        return revisions
+    alliance_ids = moderating_alliance_ids(user)
+    if not alliance_ids:
+        return revisions.none()
+    return revisions.filter(moderated_organizations_condition(alliance_ids, field="service__organization_id"))
+
+
+def get_service_for_editor(user: Any, pk: uuid.UUID) -> Service:
+    """The service at `pk` for an action only its editors may take: 404 unseen, 403 seen but not editable."""
+    service = get_service_for_viewer(user, pk)
+    if not can_edit(user, service):
+        raise PermissionDenied
+    return service
+
+
+def get_service_for_viewer(user: Any, pk: uuid.UUID) -> Service:
+    try:
+        service = Service.objects.select_related("organization__municipality").get(pk=pk)
+    except Service.DoesNotExist:
+        raise Http404 from None
+    if not can_view(user, service):
+        raise Http404
+    return service
+
+
+def get_revision_for_moderator(user: Any, pk: uuid.UUID) -> ServiceRevision:
+    """A revision to review: 404 unseen, 403 for its provider (who sees it but may not decide)."""
+    try:
+        revision = ServiceRevision.objects.select_related("service__organization", "author", "moderator").get(pk=pk)
+    except ServiceRevision.DoesNotExist:
+        raise Http404 from None
+    if not can_view(user, revision.service):
+        raise Http404
+    if not can_moderate(user, revision.service):
+        raise PermissionDenied
+    return revision
