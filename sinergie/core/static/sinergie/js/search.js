@@ -1,0 +1,90 @@
+// The search page's enhancements. Without JavaScript the page is a plain GET form with a
+// list of results; with it: "use my position", a print button, the map of the results
+// (Leaflet, local boundary only, no tiles) and, through htmx, results updated in place.
+(function () {
+  "use strict";
+
+  var map = null;
+
+  function drawMap() {
+    var element = document.getElementById("search-map");
+    var source = document.getElementById("search-map-data");
+    if (map) { map.remove(); map = null; }
+    if (!element || !source || typeof L === "undefined") { return; }
+    var data;
+    try { data = JSON.parse(source.textContent); } catch (error) { return; }
+    if (!data.markers.length && !data.boundary) { element.classList.add("search-map--empty"); return; }
+    map = L.map(element, { scrollWheelZoom: false });
+    var bounds = L.latLngBounds([]);
+    if (data.boundary) {
+      map.attributionControl.addAttribution("ISTAT, Openpolis (CC BY 4.0)");
+      var area = L.geoJSON(data.boundary, {
+        interactive: false,
+        style: function () { return { color: "#0066cc", weight: 2, fillColor: "#0066cc", fillOpacity: 0.08 }; }
+      }).addTo(map);
+      bounds.extend(area.getBounds());
+    }
+    data.markers.forEach(function (marker) {
+      var point = [marker.latitude, marker.longitude];
+      var box = document.createElement("div");
+      var link = document.createElement("a");
+      link.href = marker.url;
+      link.textContent = marker.name;
+      box.appendChild(link);
+      if (marker.place) {
+        box.appendChild(document.createElement("br"));
+        box.appendChild(document.createTextNode(marker.place));
+      }
+      L.marker(point, { alt: marker.name, title: marker.name }).bindPopup(box).addTo(map);
+      bounds.extend(point);
+    });
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
+    } else {
+      map.setView([45.47, 9.19], 9);
+    }
+  }
+
+  function announce() {
+    var title = document.getElementById("results-title");
+    var announcer = document.getElementById("results-announcer");
+    if (announcer) { announcer.textContent = title ? title.dataset.announce || "" : ""; }
+  }
+
+  function nearMe() {
+    var button = document.getElementById("near-me");
+    var form = document.getElementById("search-form");
+    if (!button || !form || !("geolocation" in navigator)) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var status = document.getElementById("near-me-status");
+      navigator.geolocation.getCurrentPosition(function (position) {
+        form.elements.lat.value = position.coords.latitude.toFixed(5);
+        form.elements.lon.value = position.coords.longitude.toFixed(5);
+        // A position replaces the municipality as the centre of the search.
+        form.elements.municipality.value = "";
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+      }, function () {
+        if (status) { status.textContent = button.dataset.error; }
+      }, { maximumAge: 600000, timeout: 15000 });
+    });
+  }
+
+  function printButton() {
+    var button = document.getElementById("print-results");
+    if (!button) { return; }
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target && event.target.id === "search-results") {
+      drawMap();
+      announce();
+    }
+  });
+
+  nearMe();
+  printButton();
+  drawMap();
+})();
