@@ -13,7 +13,9 @@
     if (!element || !source || typeof L === "undefined") { return; }
     var data;
     try { data = JSON.parse(source.textContent); } catch (error) { return; }
-    if (!data.markers.length && !data.boundary) { element.classList.add("search-map--empty"); return; }
+    if (!data.markers.length && !data.boundary) { return; }
+    // Shown only now: Leaflet measures the box when it starts.
+    element.classList.add("search-map--ready");
     map = L.map(element, { scrollWheelZoom: false });
     var bounds = L.latLngBounds([]);
     if (data.boundary) {
@@ -77,8 +79,11 @@
     button.addEventListener("click", function () { window.print(); });
   }
 
+  // Fired on the element that made the request (the form, or a pagination link); the
+  // results it replaced are detail.target.
   document.addEventListener("htmx:afterSettle", function (event) {
-    if (event.target && event.target.id === "search-results") {
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "search-results") {
       drawMap();
       announce();
     }
