@@ -125,7 +125,10 @@ def _clock(value: datetime.time) -> str:
 
 
 def open_status_text(status: OpenStatus, moment: datetime.datetime, language: str) -> str:
-    """'Open now, until 17:00'; 'Closed now, opens today at 14:00' / 'tomorrow at 9:00' / 'on Tuesday 8 December at 9:00'."""
+    """'Open now, until 17:00'; 'Closed now, opens today at 14:00' (or tomorrow, or on Tuesday 8 December).
+
+    The moment and the language are the page's: "today" and "tomorrow" are relative to it.
+    """
     if status.is_open and status.closes_at is not None:
         return _("Open now, until %(time)s") % {"time": _clock(status.closes_at)}
     if status.next_opening is None:

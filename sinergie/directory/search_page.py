@@ -115,7 +115,9 @@ class SearchForm(forms.Form):
 
 def category_choices(language: str) -> list[tuple[str, object]]:
     """Top-level terms as groups of their children (a top-level term is itself the first option)."""
-    terms = list(TaxonomyTerm.objects.order_by("position", "code").values("code", "parent_id", "id", "name_it", "name_en"))
+    terms = list(
+        TaxonomyTerm.objects.order_by("position", "code").values("code", "parent_id", "id", "name_it", "name_en")
+    )
     label = "name_en" if language == "en" else "name_it"
     children: dict[object, list[dict]] = {}
     for term in terms:

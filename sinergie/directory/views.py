@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from sinergie.directory.ics import service_ics
-from sinergie.directory.opening import open_status, open_status_text
 from sinergie.directory.models import (
     ClosureAvailability,
     CostOption,
@@ -42,6 +41,7 @@ from sinergie.directory.models import (
     ServiceStatus,
     Weekday,
 )
+from sinergie.directory.opening import open_status, open_status_text
 from sinergie.organizations.access import Action, can
 
 WEEKDAY_ORDER = list(Weekday.values)  # MO … SU, as iCalendar writes them

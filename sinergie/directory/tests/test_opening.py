@@ -41,16 +41,23 @@ def loaded(service: Service) -> Service:
     return Service.objects.prefetch_related(
         "closure_availability",
         Prefetch("schedules", queryset=schedules),
-        Prefetch("sites", queryset=ServiceAtLocation.objects.prefetch_related(Prefetch("schedules", queryset=schedules))),
+        Prefetch(
+            "sites", queryset=ServiceAtLocation.objects.prefetch_related(Prefetch("schedules", queryset=schedules))
+        ),
     ).get(pk=service.pk)
 
 
 @pytest.fixture
 def service() -> Service:
-    return Service.objects.create(organization=OrganizationFactory(kind="provider"), name_it="Sportello", state="published")
+    return Service.objects.create(
+        organization=OrganizationFactory(kind="provider"), name_it="Sportello", state="published"
+    )
 
 
-def weekly(service: Service, byday: str = "MO,TU,WE,TH,FR", opens: T = T(9), closes: T = T(12), **extra) -> Schedule:
+NINE, NOON = T(9), T(12)
+
+
+def weekly(service: Service, byday: str = "MO,TU,WE,TH,FR", opens: T = NINE, closes: T = NOON, **extra) -> Schedule:
     return Schedule.objects.create(service=service, byday=byday, opens_at=opens, closes_at=closes, **extra)
 
 

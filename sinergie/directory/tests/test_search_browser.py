@@ -16,16 +16,36 @@ from typing import TYPE_CHECKING
 import pytest
 from django.core.management import call_command
 
-from sinergie.core.tests.test_browser import BLOCKING_IMPACTS, chromium, page, page_without_js  # noqa: F401
+from sinergie.core.tests import test_browser as core_browser
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser, Page
     from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 # The period is in the starting URL: the form lists only coming periods, and this one is fixed.
 START = "/servizi/?period=natale-2026"
+
+
+# The session's Chromium, as the core browser tests start it.
+chromium = core_browser.chromium
+
+
+@pytest.fixture
+def visitor(chromium: Browser) -> Iterator[Page]:
+    context = core_browser._new_context(chromium)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def visitor_without_js(chromium: Browser) -> Iterator[Page]:
+    context = core_browser._new_context(chromium, java_script_enabled=False)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture
@@ -68,7 +88,7 @@ def _assert_no_blocking_violations(page: Page) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    blocking = [v for v in results.response["violations"] if v.get("impact") in core_browser.BLOCKING_IMPACTS]
     assert not blocking, "axe-core found serious or critical violations:\n" + "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} — " + "; ".join(", ".join(n["target"]) for n in v["nodes"])
         for v in blocking
@@ -77,8 +97,9 @@ def _assert_no_blocking_violations(page: Page) -> None:
 
 @pytest.mark.parametrize(("prefix", "heading"), [("", "risultat"), ("/en", "result")])
 def test_a_visitor_finds_christmas_camps_near_melzo_and_adds_one_to_a_calendar(
-    demo: None, page: Page, live_server: LiveServer, tmp_path: Path, prefix: str, heading: str
+    demo: None, visitor: Page, live_server: LiveServer, tmp_path: Path, prefix: str, heading: str
 ) -> None:
+    page = visitor
     _search(page, live_server.url, prefix)
     # htmx updates the results in place and puts the filters in the address bar.
     page.wait_for_url(re.compile(r"age=7"))
@@ -99,9 +120,9 @@ def test_a_visitor_finds_christmas_camps_near_melzo_and_adds_one_to_a_calendar(
 
 
 def test_the_search_works_without_javascript(
-    demo: None, page_without_js: Page, live_server: LiveServer, tmp_path: Path
+    demo: None, visitor_without_js: Page, live_server: LiveServer, tmp_path: Path
 ) -> None:
-    page = page_without_js
+    page = visitor_without_js
     _search(page, live_server.url, "")
     page.wait_for_url(re.compile(r"age=7"))
     names = _results(page)
