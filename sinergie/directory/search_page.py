@@ -110,7 +110,7 @@ class SearchForm(forms.Form):
             if field in self.fields and not self.fields[field].widget.is_hidden:
                 self.add_error(field, message)
             else:
-                self.add_error(None, f"{name}: {message}")
+                self.add_error(None, message)
 
 
 def category_choices(language: str) -> list[tuple[str, object]]:
@@ -155,7 +155,9 @@ def period_choices(today: datetime.date, *, keep: str = "") -> list[tuple[str, s
             period_dates(keep)
         except (ValueError, StopIteration):
             return choices
-        choices.append((keep, keep))
+        word, _dash, year = keep.partition("-")
+        labels = {slug_word: label for slug_word, _offset, label in PERIOD_SLUGS}
+        choices.append((keep, str(labels[word]) % {"year": year} if word in labels else keep))
     return choices
 
 

@@ -28,7 +28,7 @@ from sinergie.directory.selectors import (
     parse_search,
     services_search,
 )
-from sinergie.directory.views import age_range_text, cost_text, language_names, long_date
+from sinergie.directory.views import age_range_text, cost_text, language_names, long_date, opening_hours
 from sinergie.territory.models import Municipality
 
 
@@ -60,6 +60,15 @@ def _hit_row(request: HttpRequest, hit: ServiceHit, language: str, now: Any) -> 
         "is_info_point": service.kind == ServiceKind.INFO_POINT,
         "languages": language_names(service.languages or [], language),
         "hours_today": intervals_text(opening_today(service, now.date())) if status else "",
+        "hours": [
+            opening_hours(schedule, language).text
+            for schedule in [
+                *service.schedules.all(),
+                *(s for site in service.sites.all() for s in site.schedules.all()),
+            ]
+        ]
+        if service.kind == ServiceKind.INFO_POINT
+        else [],
         "location": location,
     }
 
@@ -103,11 +112,9 @@ def _search(request: HttpRequest, *, info_points: bool) -> HttpResponse:
             if name not in errors and not (name == "max_price" and "max_price_eur" in errors):
                 errors[name] = message
     if errors:
-        if _is_htmx(request):
-            # Field messages belong next to the fields: the full page shows them.
-            response = HttpResponse(status=200)
-            response["HX-Redirect"] = request.get_full_path()
-            return response
+        # On the full page each message sits next to its field and in the summary; an htmx
+        # request (a filter just changed) gets the summary in place of the results, its links
+        # leading to the fields, without reloading the form under the visitor's cursor.
         form.add_search_errors(errors)
 
     result: SearchResult | None = None
@@ -137,6 +144,7 @@ def _search(request: HttpRequest, *, info_points: bool) -> HttpResponse:
         "search_url": request.path,
     }
     if _is_htmx(request):
+        context["is_htmx"] = True
         return render(request, "directory/_search_results.html", context)
     context["municipalities"] = lombardy_municipalities()
     return render(request, "directory/search.html", context)

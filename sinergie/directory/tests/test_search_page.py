@@ -204,8 +204,8 @@ def test_the_periods_are_labelled_in_the_page_language(directory, client):
         ({"free": "forse"}, "free", ""),
         ({"sort": "random"}, "sort", ""),
         ({"sort": "distance"}, "sort", ""),
-        ({"page": "0"}, None, "page"),
-        ({"lat": "91", "lon": "9"}, None, "lat"),
+        ({"page": "0"}, None, "La pagina deve essere"),
+        ({"lat": "91", "lon": "9"}, None, "La latitudine deve essere in Italia"),
     ],
 )
 def test_each_bad_value_is_named_next_to_its_field_and_in_the_summary(directory, client, params, field, message):
@@ -247,10 +247,13 @@ def test_an_htmx_request_gets_only_the_results(directory, client):
     assert map_data(response)["markers"]
 
 
-def test_an_htmx_request_with_errors_goes_to_the_full_page(directory, client):
-    response = client.get(URL, {"age": "200"}, **HTMX)
+def test_an_htmx_request_with_errors_gets_the_summary_linking_to_the_fields(directory, client):
+    response = client.get(URL, {"age": "200", "radius_km": "5"}, **HTMX)
+    html = response.content.decode()
     assert response.status_code == 200
-    assert response["HX-Redirect"] == f"{URL}?age=200"
+    assert "<form" not in html and 'id="form-errors"' in html
+    assert 'href="#id_age"' in html and 'href="#id_radius_km"' in html
+    assert not names(response)
 
 
 def test_a_history_restore_gets_the_full_page(directory, client):

@@ -81,6 +81,15 @@
 
   // Fired on the element that made the request (the form, or a pagination link); the
   // results it replaced are detail.target.
+  // Empty filters stay out of the address: shorter links to share, the same search.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var parameters = event.detail.parameters;
+    if (!parameters || typeof parameters.forEach !== "function" || typeof parameters.delete !== "function") { return; }
+    var empty = [];
+    parameters.forEach(function (value, key) { if (value === "") { empty.push(key); } });
+    empty.forEach(function (key) { parameters.delete(key); });
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
     if (target && target.id === "search-results") {
