@@ -73,7 +73,14 @@ def _hit_row(request: HttpRequest, hit: ServiceHit, language: str, now: Any) -> 
     }
 
 
-def _map_data(rows: list[dict[str, Any]], boundary: dict[str, Any] | None, municipality: str) -> dict[str, Any]:
+def _map_data(
+    rows: list[dict[str, Any]],
+    boundary: dict[str, Any] | None,
+    municipality: str,
+    centre: list[float] | None,
+    radius_km: float,
+) -> dict[str, Any]:
+    """What the map draws: the page's results, the searched municipality, the circle searched."""
     return {
         "markers": [
             {
@@ -88,6 +95,8 @@ def _map_data(rows: list[dict[str, Any]], boundary: dict[str, Any] | None, munic
         ],
         "boundary": boundary,
         "municipality": municipality,
+        "centre": centre,
+        "radius_m": round(radius_km * 1000) if centre else None,
     }
 
 
@@ -120,27 +129,37 @@ def _search(request: HttpRequest, *, info_points: bool) -> HttpResponse:
     result: SearchResult | None = None
     rows: list[dict[str, Any]] = []
     boundary, municipality_name = None, ""
+    centre: list[float] | None = None
     if filters is not None and not errors:
         result = services_search(filters=filters, today=now.date())
         rows = [_hit_row(request, hit, language, now) for hit in result.results]
+        if filters.lat is not None and filters.lon is not None:
+            centre = [filters.lat, filters.lon]
         if filters.municipality:
-            found = Municipality.objects.filter(istat_code=filters.municipality).values_list("name", "boundary").first()
+            found = (
+                Municipality.objects.filter(istat_code=filters.municipality)
+                .values_list("name", "boundary", "latitude", "longitude")
+                .first()
+            )
             if found:
-                municipality_name, geometry = found
+                municipality_name, geometry, latitude, longitude = found
                 if geometry:
                     boundary = {"type": "Feature", "properties": {"name": municipality_name}, "geometry": geometry}
+                if centre is None and latitude is not None and longitude is not None:
+                    centre = [latitude, longitude]
 
+    radius = filters.radius_km if filters is not None and filters.radius_km else DEFAULT_RADIUS_KM
     context = {
         "form": form,
         "info_points": info_points,
         "result": result,
         "rows": rows,
         "page": page_links(result.count, result.page) if result else None,
-        "map_data": _map_data(rows, boundary, municipality_name),
+        "map_data": _map_data(rows, boundary, municipality_name, centre, radius),
         "has_centre": filters is not None and (filters.municipality is not None or filters.lat is not None),
         "near_me": filters is not None and filters.lat is not None,
         "default_radius": int(DEFAULT_RADIUS_KM),
-        "radius": filters.radius_km if filters is not None and filters.radius_km else DEFAULT_RADIUS_KM,
+        "radius": radius,
         "search_url": request.path,
     }
     if _is_htmx(request):

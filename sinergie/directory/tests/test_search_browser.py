@@ -112,6 +112,16 @@ def test_a_visitor_finds_christmas_camps_near_melzo_and_adds_one_to_a_calendar(
     assert "municipality=Melzo" in page.url and "category=holiday_camps" in page.url
     _assert_no_blocking_violations(page)
 
+    # The information points and a search with errors pass axe-core too.
+    page.goto(f"{live_server.url}{prefix}/punti-informativi/?municipality=Melzo")
+    assert page.locator("#search-results h3 a").count() > 0
+    _assert_no_blocking_violations(page)
+    page.goto(f"{live_server.url}{prefix}/servizi/?age=200&municipality=Atlantide")
+    assert page.locator("#form-errors li").count() == 2
+    _assert_no_blocking_violations(page)
+    page.go_back()
+    page.go_back()
+
     # The address bar is the state: a reload gives the same list.
     page.reload()
     assert _results(page) == names

@@ -16,7 +16,8 @@
     if (!data.markers.length && !data.boundary) { return; }
     // Shown only now: Leaflet measures the box when it starts.
     element.classList.add("search-map--ready");
-    map = L.map(element, { scrollWheelZoom: false });
+    // A first view before any layer (a circle needs one to be drawn); fitted to the data below.
+    map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25 }).setView(data.centre || [45.47, 9.19], 11);
     var bounds = L.latLngBounds([]);
     if (data.boundary) {
       map.attributionControl.addAttribution("ISTAT, Openpolis (CC BY 4.0)");
@@ -25,6 +26,13 @@
         style: function () { return { color: "#0066cc", weight: 2, fillColor: "#0066cc", fillOpacity: 0.08 }; }
       }).addTo(map);
       bounds.extend(area.getBounds());
+    }
+    if (data.centre && data.radius_m) {
+      // The area searched: only its outline, so that the markers stay readable.
+      L.circle(data.centre, {
+        radius: data.radius_m, interactive: false, color: "#5c6f82", weight: 1, dashArray: "4 4", fill: false
+      }).addTo(map);
+      bounds.extend(L.latLng(data.centre).toBounds(data.radius_m * 2));
     }
     data.markers.forEach(function (marker) {
       var point = [marker.latitude, marker.longitude];
@@ -40,11 +48,7 @@
       L.marker(point, { alt: marker.name, title: marker.name }).bindPopup(box).addTo(map);
       bounds.extend(point);
     });
-    if (bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
-    } else {
-      map.setView([45.47, 9.19], 9);
-    }
+    if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 }); }
   }
 
   function announce() {
@@ -95,6 +99,12 @@
     if (target && target.id === "search-results") {
       drawMap();
       announce();
+      // A page link replaced itself: keyboard focus goes to the new page's heading.
+      var title = document.getElementById("results-title");
+      if (event.detail.boosted && title) {
+        title.setAttribute("tabindex", "-1");
+        title.focus();
+      }
     }
   });
 
