@@ -360,3 +360,31 @@ def test_the_page_needs_as_many_queries_for_twenty_results_on_page_two(
     with django_assert_max_num_queries(20):
         response = client.get(URL, {"municipality": "Melzo", "category": "laundry", "page": "2"})
     assert len(names(response)) == 20
+
+
+# --- Access -------------------------------------------------------------------------------------
+
+PERSONAS = [
+    "citizen",
+    "stranger",
+    "referent",
+    "provider_staff",
+    "alliance_staff",
+    "evaluator",
+    "analyst",
+    "admin",
+]
+
+
+@pytest.mark.parametrize("persona", [None, *PERSONAS])
+@pytest.mark.parametrize("url", [URL, INFO_URL])
+def test_every_role_sees_the_same_published_services_and_never_a_draft(directory, world, login, client, persona, url):
+    # Even the draft's own provider and the administrators: previews are on the service page only.
+    world.provider_staff.memberships.update(organization=directory.provider)
+    if persona is not None:
+        client = login(getattr(world, persona))
+    response = client.get(url, {"municipality": "Melzo", "radius_km": "30"})
+    assert response.status_code == 200
+    assert "Bozza centro vacanze" not in response.content.decode()
+    expected = 7 if url == URL else 1
+    assert len(names(response)) == expected
