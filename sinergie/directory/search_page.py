@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sinergie.directory.models import ServiceKind, TaxonomyTerm
-from sinergie.directory.selectors import MAX_AGE_YEARS, MAX_RADIUS_KM, PAGE_SIZE, period_dates
+from sinergie.directory.selectors import MAX_AGE_YEARS, MAX_RADIUS_KM, PAGE_SIZE, PERIOD_WORDS, period_dates
 from sinergie.lib.text import fold
 from sinergie.territory.models import Municipality
 
@@ -148,7 +148,11 @@ def period_choices(today: datetime.date, *, keep: str = "") -> list[tuple[str, s
     for year in (first, first + 1):
         for word, offset, label in PERIOD_SLUGS:
             slug = f"{word}-{year + offset}"
-            if period_dates(slug).end >= today:
+            try:
+                ends = period_dates(slug).end
+            except ValueError:  # beyond the years the school calendar computes
+                continue
+            if ends >= today:
                 choices.append((slug, str(label) % {"year": year + offset}))
     if keep and keep not in {slug for slug, _label in choices}:
         try:
@@ -156,8 +160,10 @@ def period_choices(today: datetime.date, *, keep: str = "") -> list[tuple[str, s
         except (ValueError, StopIteration):
             return choices
         word, _dash, year = keep.partition("-")
-        labels = {slug_word: label for slug_word, _offset, label in PERIOD_SLUGS}
-        choices.append((keep, str(labels[word]) % {"year": year} if word in labels else keep))
+        # "christmas-2026" as well as "natale-2026": labelled by the kind of closure.
+        labels = {PERIOD_WORDS[slug_word]: label for slug_word, _offset, label in PERIOD_SLUGS}
+        label = labels.get(PERIOD_WORDS.get(word, ""))
+        choices.append((keep, str(label) % {"year": year} if label else keep))
     return choices
 
 

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
@@ -164,9 +165,13 @@ def _search(request: HttpRequest, *, info_points: bool) -> HttpResponse:
     }
     if _is_htmx(request):
         context["is_htmx"] = True
-        return render(request, "directory/_search_results.html", context)
-    context["municipalities"] = lombardy_municipalities()
-    return render(request, "directory/search.html", context)
+        response = render(request, "directory/_search_results.html", context)
+    else:
+        context["municipalities"] = lombardy_municipalities()
+        response = render(request, "directory/search.html", context)
+    # The same URL answers a fragment or a page: caches (and the back button) must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sinergie.directory.models import Location, ServiceAtLocation
 from sinergie.directory.search_page import (
@@ -176,6 +176,15 @@ def test_the_periods_offered_are_the_coming_ones_of_this_school_year_and_the_nex
     )
 
 
+def test_a_period_in_the_url_that_is_not_coming_is_kept_and_labelled():
+    with translation.override("it"):
+        choices = dict(period_choices(datetime.date(2027, 2, 1), keep="christmas-2026"))
+    assert "natale-2026" not in choices
+    assert choices["christmas-2026"] == "Natale 2026"
+    assert "bogus" not in dict(period_choices(datetime.date(2027, 2, 1), keep="bogus"))
+    assert period_choices(datetime.date(2100, 10, 1))  # near the last computable year: no error
+
+
 def test_the_periods_are_labelled_in_the_page_language(directory, client):
     assert ">Natale 2026</option>" in client.get(URL).content.decode()
     assert ">Christmas 2026</option>" in client.get("/en" + URL).content.decode()
@@ -245,6 +254,8 @@ def test_an_htmx_request_gets_only_the_results(directory, client):
     assert "<html" not in html and "<form" not in html
     assert names(response) == ["Centro vacanze di Natale Melzo", "Centro vacanze Cernusco"]
     assert map_data(response)["markers"]
+    assert "HX-Request" in response["Vary"]
+    assert "HX-Request" in client.get(URL, CHRISTMAS_IN_MELZO)["Vary"]
 
 
 def test_an_htmx_request_with_errors_gets_the_summary_linking_to_the_fields(directory, client):
