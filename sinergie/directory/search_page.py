@@ -229,6 +229,8 @@ def municipality_code(text: str) -> str:
 
 def page_params_to_search(params: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """The page's query parameters as parse_search's, and the errors found on the way (by page field)."""
+    # NUL cannot reach PostgreSQL in a string; nobody types it.
+    params = {key: (params.get(key) or "").replace("\x00", "") for key in params}
     search: dict[str, str] = {}
     errors: dict[str, str] = {}
     for name in (

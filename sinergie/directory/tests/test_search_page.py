@@ -10,6 +10,8 @@ from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone, translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sinergie.directory.models import Location, ServiceAtLocation
 from sinergie.directory.search_page import (
@@ -399,3 +401,22 @@ def test_every_role_sees_the_same_published_services_and_never_a_draft(directory
     assert "Bozza centro vacanze" not in response.content.decode()
     expected = 7 if url == URL else 1
     assert len(names(response)) == expected
+
+
+PAGE_FIELDS = [
+    "q", "municipality", "radius_km", "age", "category", "period", "date", "max_price_eur", "free", "voucher",
+    "open_now", "kind", "sort", "lat", "lon", "page",
+]  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from(PAGE_FIELDS), st.text(max_size=30), max_size=6))
+def test_no_input_causes_a_server_error(directory, client, params):
+    for url in (URL, INFO_URL):
+        assert client.get(url, params).status_code == 200
+        assert client.get(url, params, **HTMX).status_code == 200
+
+
+def test_a_nul_character_is_ignored(directory, client):
+    response = client.get(URL, {"municipality": "Mel\x00zo", "q": "ambrosiano\x00"})
+    assert names(response) == ["Carnevale ambrosiano"]
