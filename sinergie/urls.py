@@ -20,7 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("sinergie.core.urls")),
     path("", include("sinergie.organizations.urls")),
     path("calendario-scolastico/", include("sinergie.schoolcalendar.urls")),
-    path("servizi/", include("sinergie.directory.urls")),
+    path("", include("sinergie.directory.urls")),
     path("pianificatore/", include("sinergie.planner.urls")),
     path("catalogo/", include("sinergie.catalogue.urls")),
     path("gestione/servizi/", include("sinergie.directory.manage_urls")),

@@ -41,6 +41,7 @@ from sinergie.directory.models import (
     ServiceStatus,
     Weekday,
 )
+from sinergie.directory.opening import open_status, open_status_text
 from sinergie.organizations.access import Action, can
 
 WEEKDAY_ORDER = list(Weekday.values)  # MO … SU, as iCalendar writes them
@@ -409,9 +410,11 @@ def json_ld(data: dict[str, Any]) -> SafeString:
 
 @require_GET
 def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    today = timezone.localdate()
+    now = timezone.localtime()
+    today = now.date()
     service = get_service_for_user(request.user, pk, queryset=_page_queryset(today))
     language = get_language() or "it"
+    status = open_status(service, now)
     sites = [
         {
             "location": site.location,
@@ -447,6 +450,8 @@ def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         ],
         "sites": sites,
         "json_ld": json_ld(structured_data(service, request, language)),
+        "open_status": open_status_text(status, now, language) if status else "",
+        "is_open": bool(status and status.is_open),
     }
     return render(request, "directory/service_detail.html", context)
 

@@ -1,0 +1,184 @@
+"""The families' search page (/servizi/) and the information points (/punti-informativi/).
+
+One view for both: a GET form whose query string is the whole state (shareable, bookmarkable,
+works without JavaScript). An htmx request gets only the results fragment; when the filters
+have errors it is sent to the full page instead, where each message sits next to its field.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from sinergie.directory.models import ServiceKind
+from sinergie.directory.opening import intervals_text, open_status, open_status_text, opening_today
+from sinergie.directory.search_page import SearchForm, lombardy_municipalities, page_links, page_params_to_search
+from sinergie.directory.selectors import (
+    DEFAULT_RADIUS_KM,
+    SearchError,
+    SearchResult,
+    ServiceHit,
+    parse_search,
+    services_search,
+)
+from sinergie.directory.views import age_range_text, cost_text, language_names, long_date, opening_hours
+from sinergie.territory.models import Municipality
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    # A history restore asks for the whole page even though htmx sends it.
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
+def _hit_row(request: HttpRequest, hit: ServiceHit, language: str, now: Any) -> dict[str, Any]:
+    service = hit.service
+    url = reverse("directory:service-detail", args=[service.pk])
+    cheapest = next((cost for cost in service.costs.all() if cost.amount_cents == hit.price_cents), None)
+    status = open_status(service, now)
+    location = hit.location
+    return {
+        "service": service,
+        "name": service.name(language),
+        "url": url,
+        "absolute_url": request.build_absolute_uri(url),
+        "categories": [term.name(language) for term in service.categories.all()],
+        "municipality": location.municipality.name if location else "",
+        "address": location.address_1 if location else "",
+        "distance": number_format(hit.distance_km, decimal_pos=1, use_l10n=True) if hit.distance_km is not None else "",
+        "ages": age_range_text(service.minimum_age_months, service.maximum_age_months),
+        "price": cost_text(cheapest) if cheapest is not None else "",
+        "next_available": long_date(hit.next_available, language) if hit.next_available else "",
+        "status": open_status_text(status, now, language) if status else "",
+        "is_open": bool(status and status.is_open),
+        "is_info_point": service.kind == ServiceKind.INFO_POINT,
+        "languages": language_names(service.languages or [], language),
+        "hours_today": intervals_text(opening_today(service, now.date())) if status else "",
+        "hours": [
+            opening_hours(schedule, language).text
+            for schedule in [
+                *service.schedules.all(),
+                *(s for site in service.sites.all() for s in site.schedules.all()),
+            ]
+        ]
+        if service.kind == ServiceKind.INFO_POINT
+        else [],
+        "location": location,
+    }
+
+
+def _map_data(
+    rows: list[dict[str, Any]],
+    boundary: dict[str, Any] | None,
+    municipality: str,
+    centre: list[float] | None,
+    radius_km: float,
+) -> dict[str, Any]:
+    """What the map draws: the page's results, the searched municipality, the circle searched."""
+    return {
+        "markers": [
+            {
+                "name": row["name"],
+                "url": row["url"],
+                "place": row["municipality"],
+                "latitude": row["location"].latitude,
+                "longitude": row["location"].longitude,
+            }
+            for row in rows
+            if row["location"] is not None
+        ],
+        "boundary": boundary,
+        "municipality": municipality,
+        "centre": centre,
+        "radius_m": round(radius_km * 1000) if centre else None,
+    }
+
+
+def _search(request: HttpRequest, *, info_points: bool) -> HttpResponse:
+    language = get_language() or "it"
+    now = timezone.localtime()
+    form = SearchForm(request.GET, language=language, today=now.date())
+    if info_points:
+        del form.fields["kind"]
+    form.is_valid()  # every field is optional text: this only prepares cleaned_data for add_error
+
+    params, errors = page_params_to_search(request.GET)
+    if info_points:
+        params["kind"] = ServiceKind.INFO_POINT
+    params["lang"] = language
+    filters = None
+    try:
+        filters = parse_search(params, now=now)
+    except SearchError as error:
+        # The page's own messages (name, euro) win over parse_search's on the same field.
+        for name, message in error.errors.items():
+            if name not in errors and not (name == "max_price" and "max_price_eur" in errors):
+                errors[name] = message
+    if errors:
+        # On the full page each message sits next to its field and in the summary; an htmx
+        # request (a filter just changed) gets the summary in place of the results, its links
+        # leading to the fields, without reloading the form under the visitor's cursor.
+        form.add_search_errors(errors)
+
+    result: SearchResult | None = None
+    rows: list[dict[str, Any]] = []
+    boundary, municipality_name = None, ""
+    centre: list[float] | None = None
+    if filters is not None and not errors:
+        result = services_search(filters=filters, today=now.date())
+        rows = [_hit_row(request, hit, language, now) for hit in result.results]
+        if filters.lat is not None and filters.lon is not None:
+            centre = [filters.lat, filters.lon]
+        if filters.municipality:
+            found = (
+                Municipality.objects.filter(istat_code=filters.municipality)
+                .values_list("name", "boundary", "latitude", "longitude")
+                .first()
+            )
+            if found:
+                municipality_name, geometry, latitude, longitude = found
+                if geometry:
+                    boundary = {"type": "Feature", "properties": {"name": municipality_name}, "geometry": geometry}
+                if centre is None and latitude is not None and longitude is not None:
+                    centre = [latitude, longitude]
+
+    radius = filters.radius_km if filters is not None and filters.radius_km else DEFAULT_RADIUS_KM
+    context = {
+        "form": form,
+        "info_points": info_points,
+        "result": result,
+        "rows": rows,
+        "page": page_links(result.count, result.page) if result else None,
+        "map_data": _map_data(rows, boundary, municipality_name, centre, radius),
+        "has_centre": filters is not None and (filters.municipality is not None or filters.lat is not None),
+        "near_me": filters is not None and filters.lat is not None,
+        "default_radius": int(DEFAULT_RADIUS_KM),
+        "radius": radius,
+        "search_url": request.path,
+    }
+    if _is_htmx(request):
+        context["is_htmx"] = True
+        response = render(request, "directory/_search_results.html", context)
+    else:
+        context["municipalities"] = lombardy_municipalities()
+        response = render(request, "directory/search.html", context)
+    # The same URL answers a fragment or a page: caches (and the back button) must tell them apart.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def service_search(request: HttpRequest) -> HttpResponse:
+    return _search(request, info_points=False)
+
+
+@require_GET
+def info_points(request: HttpRequest) -> HttpResponse:
+    return _search(request, info_points=True)
