@@ -27,18 +27,6 @@ if TYPE_CHECKING:
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 
-# As the machine notes prescribe: without the background-networking flags Chromium keeps
-# trying to reach Google's hosts, which this closed network refuses.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
@@ -111,6 +99,8 @@ def chromium(chromium_executable: Path) -> Iterator[Browser]:
     # Playwright instances cannot run in one thread). Imported here so that collecting
     # never needs playwright; pytest_runtest_setup decides whether a missing browser skips or fails.
     from playwright.sync_api import sync_playwright
+
+    from sinergie.core.tests.browser_support import CHROMIUM_ARGS
 
     # Playwright's sync API keeps an asyncio loop running in this thread, and Django then
     # refuses ORM calls from it as "async unsafe"; the tests' own ORM calls are plainly sync.

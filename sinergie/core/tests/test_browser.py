@@ -8,12 +8,14 @@ accessibility rules on the rendered page, and that the pages still work without 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
+from sinergie.core.tests.browser_support import assert_accessible, new_context
+
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page
+    from playwright.sync_api import Browser, Page
     from pytest_django.live_server_helper import LiveServer
 
     from sinergie.accounts.models import User
@@ -21,27 +23,18 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "una-Password-robusta-42"
-# axe-core impacts that block people from using a page, not just inconvenience them.
-BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-def _new_context(browser: Browser, **options: Any) -> BrowserContext:
-    # An Italian visitor: the site's default language should win anyway on unprefixed URLs.
-    context = browser.new_context(locale="it-IT", **options)
-    context.set_default_timeout(15_000)
-    return context
 
 
 @pytest.fixture
 def page(chromium: Browser) -> Iterator[Page]:
-    context = _new_context(chromium)
+    context = new_context(chromium)
     yield context.new_page()
     context.close()
 
 
 @pytest.fixture
 def page_without_js(chromium: Browser) -> Iterator[Page]:
-    context = _new_context(chromium, java_script_enabled=False)
+    context = new_context(chromium, java_script_enabled=False)
     yield context.new_page()
     context.close()
 
@@ -108,17 +101,10 @@ def test_it_logs_a_citizen_in_to_the_personal_area(page: Page, live_server: Live
 
 @pytest.mark.parametrize("path", ["/", "/account/login/"])
 def test_it_has_no_serious_accessibility_violations(page: Page, live_server: LiveServer, path: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     response = page.goto(f"{live_server.url}{path}")
     assert response is not None
     assert response.status == 200
-    results = Axe().run(page)
-    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
-    assert not blocking, f"axe-core found serious or critical violations on {path}:\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} — " + "; ".join(", ".join(n["target"]) for n in v["nodes"])
-        for v in blocking
-    )
+    assert_accessible(page)
 
 
 def test_it_works_without_javascript(page_without_js: Page, live_server: LiveServer, citizen: User) -> None:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.core.management import call_command
 
-from sinergie.core.tests import test_browser as core_browser
+from sinergie.core.tests.browser_support import assert_accessible, new_context
 from sinergie.directory.models import Taxonomy, TaxonomyTerm
 from sinergie.directory.taxonomy import taxonomy_sync
 
@@ -34,14 +34,14 @@ START = "/servizi/?period=natale-2026"
 
 @pytest.fixture
 def visitor(chromium: Browser) -> Iterator[Page]:
-    context = core_browser._new_context(chromium)
+    context = new_context(chromium)
     yield context.new_page()
     context.close()
 
 
 @pytest.fixture
 def visitor_without_js(chromium: Browser) -> Iterator[Page]:
-    context = core_browser._new_context(chromium, java_script_enabled=False)
+    context = new_context(chromium, java_script_enabled=False)
     yield context.new_page()
     context.close()
 
@@ -85,17 +85,6 @@ def _open_first_and_download_its_calendar(page: Page, tmp_path: Path) -> None:
     assert "20261223" in text  # the camp's first day of Christmas 2026
 
 
-def _assert_no_blocking_violations(page: Page) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    blocking = [v for v in results.response["violations"] if v.get("impact") in core_browser.BLOCKING_IMPACTS]
-    assert not blocking, "axe-core found serious or critical violations:\n" + "\n".join(
-        f"- {v['id']} ({v['impact']}): {v['help']} — " + "; ".join(", ".join(n["target"]) for n in v["nodes"])
-        for v in blocking
-    )
-
-
 @pytest.mark.parametrize(("prefix", "heading"), [("", "risultat"), ("/en", "result")])
 def test_a_visitor_finds_christmas_camps_near_melzo_and_adds_one_to_a_calendar(
     demo: None, visitor: Page, live_server: LiveServer, tmp_path: Path, prefix: str, heading: str
@@ -111,15 +100,15 @@ def test_a_visitor_finds_christmas_camps_near_melzo_and_adds_one_to_a_calendar(
     assert all("Natale" in name or "Christmas" in name for name in names), names
     assert page.locator("#search-map .leaflet-marker-icon").count() == len(names)
     assert "municipality=Melzo" in page.url and "category=holiday_camps" in page.url
-    _assert_no_blocking_violations(page)
+    assert_accessible(page)
 
     # The information points and a search with errors pass axe-core too.
     page.goto(f"{live_server.url}{prefix}/punti-informativi/?municipality=Melzo")
     assert page.locator("#search-results h3 a").count() > 0
-    _assert_no_blocking_violations(page)
+    assert_accessible(page)
     page.goto(f"{live_server.url}{prefix}/servizi/?age=200&municipality=Atlantide")
     assert page.locator("#form-errors li").count() == 2
-    _assert_no_blocking_violations(page)
+    assert_accessible(page)
     page.go_back()
     page.go_back()
 

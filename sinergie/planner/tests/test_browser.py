@@ -3,20 +3,18 @@ sul Naviglio with services for each, on the demo data, in Chromium, with no seri
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from django.core.management import call_command
 
-from sinergie.core.tests.test_browser import BLOCKING_IMPACTS, CHROMIUM_ARGS
+from sinergie.core.tests.browser_support import assert_accessible, new_context
 from sinergie.directory.models import Taxonomy, TaxonomyTerm
 from sinergie.directory.taxonomy import taxonomy_sync
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
     from pytest_django.live_server_helper import LiveServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,45 +49,25 @@ def _fill_family(tab: Page, base_url: str) -> None:
     tab.wait_for_selector("#planner-summary")
 
 
-def _check_in_chromium(executable: Path, base_url: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(executable), headless=True, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_context(locale="it-IT").new_page()
-            page.set_default_timeout(15_000)
-            _fill_family(page, base_url)
-            assert "comune=" in page.url
-            for name in CLOSURES_2026_27:
-                heading = page.get_by_role("heading", name=name, exact=False)
-                cards = page.locator("section.planner-period").filter(has=heading)
-                assert cards.count() >= 1, name
-                # The last one: September 2027, not the September 2026 already over.
-                assert cards.last.locator("a[href^='/servizi/']").count() >= 1, f"no service for {name}"
-            results = Axe().run(page)
-            blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
-            assert not blocking, "axe-core found serious or critical violations:\n" + "\n".join(
-                f"- {v['id']} ({v['impact']}): {v['help']} — " + "; ".join(", ".join(n["target"]) for n in v["nodes"])
-                for v in blocking
-            )
-
-            # Without JavaScript, on a phone: the same plain GET form, no horizontal scrolling.
-            phone = browser.new_context(locale="it-IT", java_script_enabled=False).new_page()
-            phone.set_default_timeout(15_000)
-            phone.set_viewport_size({"width": 375, "height": 800})
-            _fill_family(phone, base_url)
-            assert phone.locator("section.planner-period").count() >= len(CLOSURES_2026_27)
-            assert phone.evaluate("document.documentElement.scrollWidth") <= 376
-        finally:
-            browser.close()
-
-
 def test_the_planner_lists_cernusco_s_2026_27_closures_with_services_for_each(
-    live_server: LiveServer, demo: None, chromium_executable: Path
+    chromium: Browser, live_server: LiveServer, demo: None
 ) -> None:
-    # In a thread of its own: Playwright's sync API refuses to start while another test module's
-    # session-wide browser keeps its event loop in this thread, and the ORM stays out of that loop.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(_check_in_chromium, chromium_executable, live_server.url).result()
+    page = new_context(chromium).new_page()
+    _fill_family(page, live_server.url)
+    assert "comune=" in page.url
+    for name in CLOSURES_2026_27:
+        heading = page.get_by_role("heading", name=name, exact=False)
+        cards = page.locator("section.planner-period").filter(has=heading)
+        assert cards.count() >= 1, name
+        # The last one: September 2027, not the September 2026 already over.
+        assert cards.last.locator("a[href^='/servizi/']").count() >= 1, f"no service for {name}"
+    assert_accessible(page)
+    page.context.close()
+
+    # Without JavaScript, on a phone: the same plain GET form, no horizontal scrolling.
+    phone = new_context(chromium, java_script_enabled=False).new_page()
+    phone.set_viewport_size({"width": 375, "height": 800})
+    _fill_family(phone, live_server.url)
+    assert phone.locator("section.planner-period").count() >= len(CLOSURES_2026_27)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 376
+    phone.context.close()

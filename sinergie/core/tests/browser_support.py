@@ -1,0 +1,46 @@
+"""What every browser test shares: Chromium's flags and the accessibility assertion.
+
+The browser itself is the session-wide `chromium` fixture of the root conftest: Playwright's
+sync API runs one instance per thread, so every module uses that one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
+
+# As the machine notes prescribe: without the background-networking flags Chromium keeps
+# trying to reach Google's hosts, which this closed network refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# axe-core impacts that fail a test (WCAG 2.1 AA is the bar; minor and moderate are reported by axe only).
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def assert_accessible(page: Page) -> None:
+    """Fail with a readable list when axe-core finds serious or critical violations on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
+    assert not blocking, f"axe-core found serious or critical violations on {page.url}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} — " + "; ".join(", ".join(n["target"]) for n in v["nodes"])
+        for v in blocking
+    )
+
+
+def new_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A context of an Italian visitor (the site's default language should win anyway on unprefixed URLs)."""
+    context = browser.new_context(locale="it-IT", **options)
+    context.set_default_timeout(15_000)
+    return context
