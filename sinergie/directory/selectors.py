@@ -17,13 +17,28 @@ import uuid
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
-from sinergie.directory.hsds import accent_insensitive_pattern, term_with_descendants
+from sinergie.directory.hsds import term_with_descendants
 from sinergie.directory.models import (
     ClosureAvailability,
     CostOption,
@@ -31,15 +46,18 @@ from sinergie.directory.models import (
     ModerationState,
     Schedule,
     ScheduleException,
+    SearchTerm,
     Service,
     ServiceAtLocation,
     ServiceKind,
     TaxonomyTerm,
     Weekday,
 )
-from sinergie.lib.geo import bounding_box, haversine_km
+from sinergie.directory.search_index import STOPWORDS as STOPWORDS  # re-exported
+from sinergie.directory.search_index import Match, vocabulary
+from sinergie.directory.search_index import search_terms as search_terms  # re-exported
+from sinergie.lib.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 from sinergie.lib.school_calendar import YEAR_MAX, YEAR_MIN, Level, Rite, SchoolYear, school_year
-from sinergie.lib.text import fold
 from sinergie.schoolcalendar.selectors import school_year_for
 from sinergie.territory.models import Municipality
 from sinergie.territory.selectors import municipality_get
@@ -55,8 +73,15 @@ ITALY_LON = (6.0, 19.0)
 ROME = zoneinfo.ZoneInfo("Europe/Rome")
 # How far ahead next_available looks for a service that only has weekly opening hours.
 HORIZON_DAYS = 400
-# A typo is forgiven in words at least this long: shorter ones would match almost anything.
-TYPO_MIN_LENGTH = 5
+# ISO 639-1: the two-letter codes a service's `languages` hold.
+ISO_639_1 = frozenset(
+    """aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
+    ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io
+    is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr
+    ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si
+    sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh
+    yi yo za zh zu""".split()  # noqa: SIM905 - reads as the standard's table
+)
 
 Sort = Literal["distance", "relevance", "name"]
 
@@ -85,6 +110,7 @@ BAD_SORT = _("The order must be distance, relevance or name.")
 SORT_WITHOUT_CENTRE = _("Sorting by distance needs a municipality or a point.")
 BAD_PAGE = _("The page must be a whole number from 1.")
 BAD_LANGUAGE = _("The language must be it or en.")
+BAD_SPOKEN_LANGUAGE = _("The spoken language must be a two-letter ISO 639-1 code, e.g. it, en, ar or zh.")
 
 # Period slugs, Italian and English, to the kinds of lib.school_calendar (plus summer and September).
 PERIOD_WORDS = {
@@ -107,11 +133,6 @@ _PERIOD_SCHOOL_YEAR_OFFSET = {"christmas": 0, "september": 0, "carnival": -1, "e
 _TRUE = {"1", "true", "yes", "on", "si", "sì"}
 _FALSE = {"0", "false", "no", "off", ""}
 _WEEKDAYS = [Weekday.MO, Weekday.TU, Weekday.WE, Weekday.TH, Weekday.FR, Weekday.SA, Weekday.SU]
-
-# Words that carry no meaning in a search ("centri estivi per bambini"): left out of the AND.
-_STOPWORDS_TEXT = """a ad al alla alle ai agli da dal dalla dai di del della delle dei degli e ed il i in nel nella
-nei la le lo gli un uno una per con su tra fra o the and for of to at with"""
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
 class SearchError(ValueError):
@@ -140,7 +161,8 @@ class ServiceSearch:
     kind: str | None = None
     sort: Sort | None = None  # None: distance when there is a centre, else relevance (name without q)
     page: int = 1
-    language: str = "it"
+    language: str = "it"  # of names and messages (the `lang` parameter)
+    spoken_language: str | None = None  # ISO 639-1 code among the service's languages (`language`)
 
 
 @dataclass
@@ -320,6 +342,13 @@ def parse_search(params: Mapping[str, str], *, now: datetime.datetime | None = N
         else:
             errors["lang"] = str(BAD_LANGUAGE)
 
+    spoken = text("language")
+    if spoken is not None:
+        if spoken.lower() in ISO_639_1:
+            values["spoken_language"] = spoken.lower()
+        else:
+            errors["language"] = str(BAD_SPOKEN_LANGUAGE)
+
     if errors:
         raise SearchError(errors)
     return ServiceSearch(**values)  # type: ignore[arg-type]
@@ -367,100 +396,48 @@ def period_dates(slug: str, municipality: Municipality | None = None, *, level: 
 
 
 # --- Text ---------------------------------------------------------------------------------------
-
-# Characters that end a word before a typo-tolerant match: portable (no \b, which means backspace
-# to PostgreSQL) and case-insensitive via __iregex.
-_LETTERS = "0-9a-zàáâäãèéêëìíîïòóôöõùúûüçñ"
-_WORD_START_DB = f"(^|[^{_LETTERS}])"
-_WORD_START_PY = r"(^|[^0-9a-z])"
+# The stemming and the index live in search_index; `search_terms` is re-exported from here.
 
 
-def search_terms(q: str) -> list[str]:
-    """The stems to look for: folded words minus stop words, plural or gender endings cut off.
-
-    "Centri estivi" and "centro estivo" both give ["centr", "estiv"]; "parchi" and "parco" give
-    "parc"; words of three letters or fewer are kept whole.
-    """
-    terms = []
-    for word in re.findall(r"[0-9a-z']+", fold(q).replace("'", " ")):
-        if word in STOPWORDS:
-            continue
-        stem = word
-        if len(stem) >= 4 and stem[-1] in "aeiou":
-            stem = stem[:-1]
-            if len(stem) >= 4 and stem[-1] == "h" and stem[-2] in "cg":  # amiche -> amic, laghi -> lag
-                stem = stem[:-1]
-        elif len(stem) >= 4 and stem.endswith("s") and not stem.endswith("ss"):  # camps -> camp
-            stem = stem[:-1]
-        if stem not in terms:
-            terms.append(stem)
-    return terms
+def text_matches(terms: Sequence[str]) -> list[Match]:
+    """For each typed stem, the ids of the indexed stems it stands for (as typed, and with a typo)."""
+    if not terms:
+        return []
+    words = vocabulary()
+    return [words.match(stem) for stem in terms]
 
 
-def _typo_variants(stem: str) -> list[list[str | None]]:
-    """Spellings of `stem` one edit away, as lists of characters where None stands for any character."""
-    chars: list[str | None] = list(stem)
-    variants: list[list[str | None]] = []
-    for i in range(len(chars)):
-        variants.append([*chars[:i], None, *chars[i + 1 :]])  # one letter wrong
-        variants.append([*chars[:i], *chars[i + 1 :]])  # one letter too many in what was typed
-        variants.append([*chars[:i], None, *chars[i:]])  # one letter missing
-        if i + 1 < len(chars):
-            variants.append([*chars[:i], chars[i + 1], chars[i], *chars[i + 2 :]])  # two letters swapped
-    return variants
-
-
-def _typo_tolerant(stem: str) -> bool:
-    return len(stem) >= TYPO_MIN_LENGTH - 1 and stem.isalpha()
-
-
-def _db_pattern(stem: str) -> str:
-    """Regular expression (for __iregex) matching `stem` whatever its accents, or, if long, one typo away."""
-    exact = accent_insensitive_pattern(stem)
-    if not _typo_tolerant(stem):
-        return exact
-    alternatives = {
-        "".join("." if c is None else accent_insensitive_pattern(c) for c in variant)
-        for variant in _typo_variants(stem)
-    }
-    return f"{exact}|{_WORD_START_DB}({'|'.join(sorted(alternatives))})"
-
-
-def _py_typo_pattern(stem: str) -> re.Pattern[str] | None:
-    if not _typo_tolerant(stem):
-        return None
-    alternatives = {"".join("." if c is None else re.escape(c) for c in v) for v in _typo_variants(stem)}
-    return re.compile(f"{_WORD_START_PY}({'|'.join(sorted(alternatives))})")
-
-
-def text_search_condition(terms: Sequence[str]) -> Q:
-    """Services whose names, descriptions or category names contain every term (one typo allowed)."""
+def text_search_condition(matches: Sequence[Match]) -> Q:
+    """Services holding, for every typed stem, one of the stems it stands for (one typo allowed)."""
     condition = Q()
-    for stem in terms:
-        pattern = _db_pattern(stem)
-        categories = Service.categories.through.objects.filter(
-            Q(taxonomyterm__name_it__iregex=pattern) | Q(taxonomyterm__name_en__iregex=pattern)
-        )
-        condition &= (
-            Q(name_it__iregex=pattern)
-            | Q(name_en__iregex=pattern)
-            | Q(description_it__iregex=pattern)
-            | Q(description_en__iregex=pattern)
-            | Q(pk__in=categories.values("service_id"))
-        )
+    for match in matches:
+        condition &= Q(pk__in=SearchTerm.objects.filter(stem_id__in=match.all).values("service_id"))
     return condition
 
 
+def relevance_expression(matches: Sequence[Match]) -> Any:
+    """Higher for stems found as typed in the service's names than with a typo or only elsewhere.
+
+    Per typed stem: 2 if a name holds it as typed, 1 if only with a typo, 0 if only a description
+    or a category does (every result holds each stem somewhere).
+    """
+    score: Any = Value(0)
+    for match in matches:
+        for ids in (match.all, match.exact):
+            if ids:
+                in_name = SearchTerm.objects.filter(service_id=OuterRef("pk"), in_name=True, stem_id__in=ids)
+                score = score + Case(When(Exists(in_name), then=Value(1)), default=Value(0))
+    return score
+
+
 def relevance(terms: Sequence[str], names: Iterable[str]) -> int:
-    """Higher for terms found as typed in the service's names than with a typo or only elsewhere."""
-    folded = " ".join(fold(name) for name in names if name)
+    """The score relevance_expression gives, computed in Python over these names (for tests and tools)."""
+    words = vocabulary()
+    stems = {stem for name in names if name for stem in search_terms(name)}
+    stem_ids = {words.ids[stem] for stem in stems if stem in words.ids}
     score = 0
-    for stem in terms:
-        if stem in folded:
-            score += 3
-        else:
-            typo = _py_typo_pattern(stem)
-            score += 2 if typo is not None and typo.search(folded) else 1
+    for match in (words.match(stem) for stem in terms):
+        score += bool(stem_ids & set(match.all)) + bool(stem_ids & set(match.exact))
     return score
 
 
@@ -568,6 +545,33 @@ def _page_queryset(pks: Sequence[uuid.UUID]) -> QuerySet[Service]:
     )
 
 
+def search_centre(filters: ServiceSearch, municipality: Municipality | None) -> tuple[float, float] | None:
+    """The point a search measures distances from: the given one, else the municipality's."""
+    if filters.lat is not None and filters.lon is not None:
+        return (filters.lat, filters.lon)
+    if municipality is not None and municipality.latitude is not None and municipality.longitude is not None:
+        return (municipality.latitude, municipality.longitude)
+    return None
+
+
+def squared_distance(centre: tuple[float, float], prefix: str = "location__") -> Any:
+    """Squared distance in degrees of latitude from `centre` (equirectangular, scaled at its latitude).
+
+    Plain arithmetic, so SQLite and PostgreSQL both compute it inside the bounding box; within
+    0.5% of the great-circle distance over the 100 km of the largest radius in Lombardy.
+    """
+    lat, lon = centre
+    scale = math.cos(math.radians(lat))
+    d_lat = F(f"{prefix}latitude") - Value(lat)
+    d_lon = (F(f"{prefix}longitude") - Value(lon)) * Value(scale)
+    return ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=FloatField())
+
+
+def degrees(radius_km: float) -> float:
+    """A distance in kilometres as degrees of latitude, the unit of squared_distance."""
+    return math.degrees(radius_km / EARTH_RADIUS_KM)
+
+
 def services_search(*, filters: ServiceSearch, today: datetime.date | None = None) -> SearchResult:
     """Published services matching every filter (AND), one page of them, nearest or most relevant first.
 
@@ -577,6 +581,10 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     its descendants. `date` and `open_now` follow runs_on_condition; a period matches a closure
     availability range overlapping it. `max_price` and `free` look at any cost option. Ordered by
     distance when there is a centre, else by relevance to `q`, else by name.
+
+    The database filters, measures, orders, counts and cuts the page in one query; the page's
+    services are then loaded with a fixed number of prefetch queries, and their exact distances
+    (haversine) and next dates computed in Python.
     """
     today = today or datetime.datetime.now(tz=ROME).date()
     municipality = municipality_get(istat_code=filters.municipality) if filters.municipality else None
@@ -606,84 +614,71 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     if filters.open_now:
         queryset = queryset.filter(open_at_condition(filters.open_now))
     terms = search_terms(filters.q or "")
-    if terms:
-        queryset = queryset.filter(text_search_condition(terms))
+    matches = text_matches(terms)
+    if matches:
+        queryset = queryset.filter(text_search_condition(matches))
+    if filters.spoken_language:
+        stem = vocabulary().language(filters.spoken_language)
+        queryset = queryset.filter(pk__in=SearchTerm.objects.filter(stem_id=stem).values("service_id"))
 
-    centre: tuple[float, float] | None = None
-    if filters.lat is not None and filters.lon is not None:
-        centre = (filters.lat, filters.lon)
-    elif municipality is not None and municipality.latitude is not None and municipality.longitude is not None:
-        centre = (municipality.latitude, municipality.longitude)
+    centre = search_centre(filters, municipality)
     sort = filters.sort or ("distance" if centre else "relevance")
-    start = (filters.page - 1) * PAGE_SIZE
-
-    distances: dict[uuid.UUID, tuple[float, uuid.UUID]] = {}
-    names: dict[uuid.UUID, tuple[str, str]] = {}
+    radius = filters.radius_km or DEFAULT_RADIUS_KM
+    order: list[Any] = []
     if centre is not None:
-        radius = filters.radius_km or DEFAULT_RADIUS_KM
         box = bounding_box(*centre, radius)
-        # One query: the matching services' sites inside the box, with what sorting needs.
-        sites = ServiceAtLocation.objects.filter(
-            service__in=queryset.values("pk"),
+        in_box = ServiceAtLocation.objects.filter(
             location__latitude__range=(box.min_lat, box.max_lat),
             location__longitude__range=(box.min_lon, box.max_lon),
-        ).values_list(
-            "service_id",
-            "location_id",
-            "location__latitude",
-            "location__longitude",
-            "service__name_it",
-            "service__name_en",
         )
-        for service_id, location_id, lat, lon, name_it, name_en in sites:
-            distance = haversine_km(*centre, lat, lon)
-            if distance <= radius and (service_id not in distances or distance < distances[service_id][0]):
-                distances[service_id] = (distance, location_id)
-                names[service_id] = (name_it, name_en)
+        inside = in_box.alias(d2=squared_distance(centre)).filter(d2__lte=degrees(radius) ** 2)
+        nearest = (
+            ServiceAtLocation.objects.filter(service_id=OuterRef("pk"))
+            .annotate(d2=squared_distance(centre))
+            .order_by("d2")
+            .values("d2")[:1]
+        )
+        queryset = queryset.filter(pk__in=inside.values("service_id")).alias(d2=Subquery(nearest))
     elif municipality is not None:
         queryset = queryset.filter(
             pk__in=ServiceAtLocation.objects.filter(location__municipality=municipality).values("service_id")
         )
-
-    if centre is None and not (sort == "relevance" and terms):
-        # Ordered by name: the database counts and cuts the page itself.
-        count = queryset.count()
-        ordered = queryset.annotate(sort_name=_name_expression(filters.language)).order_by("sort_name", "pk")
-        page_pks = list(ordered.values_list("pk", flat=True)[start : start + PAGE_SIZE]) if start < count else []
+    queryset = queryset.alias(sort_name=_name_expression(filters.language))
+    if matches:
+        queryset = queryset.alias(score=relevance_expression(matches))
+    by_distance = ["d2"] if centre is not None else []
+    by_score = [F("score").desc()] if matches else []
+    if sort == "distance":
+        order = [*by_distance, *by_score, "sort_name", "pk"]
+    elif sort == "name":
+        order = ["sort_name", *by_distance, "pk"]
     else:
-        if centre is None:
-            names = {
-                pk: (name_it, name_en) for pk, name_it, name_en in queryset.values_list("pk", "name_it", "name_en")
-            }
-        keys: dict[uuid.UUID, tuple[object, ...]] = {}
-        for pk, (name_it, name_en) in names.items():
-            name = fold(name_en if filters.language == "en" and name_en else name_it)
-            distance = distances[pk][0] if pk in distances else math.inf
-            score = -relevance(terms, [name_it, name_en]) if terms else 0
-            if sort == "distance":
-                keys[pk] = (distance, score, name, str(pk))
-            elif sort == "name":
-                keys[pk] = (name, distance, str(pk))
-            else:
-                keys[pk] = (score, name, distance, str(pk))
-        count = len(keys)
-        page_pks = sorted(keys, key=keys.__getitem__)[start : start + PAGE_SIZE]
+        order = [*by_score, "sort_name", *by_distance, "pk"]
+
+    start = (filters.page - 1) * PAGE_SIZE
+    # The total rides along with the page (a window over the whole result), in one query.
+    rows = list(
+        queryset.annotate(total=Window(Count("pk")))
+        .order_by(*order)
+        .values_list("pk", "total")[start : start + PAGE_SIZE]
+    )
+    # Past the last page the window has no row to ride on: count apart.
+    count = rows[0][1] if rows else (queryset.count() if start else 0)
+    page_pks = [pk for pk, _total in rows]
 
     services = {service.pk: service for service in _page_queryset(page_pks)} if page_pks else {}
     results = []
     for pk in page_pks:
         service = services[pk]
         locations = [site.location for site in service.sites.all()]
-        location = None
-        if pk in distances:
-            location = next((loc for loc in locations if loc.pk == distances[pk][1]), None)
-        elif locations:
-            location = locations[0]
+        location, distance = (locations[0] if locations else None), None
+        if centre is not None and locations:
+            distance, location = min((haversine_km(*centre, loc.latitude, loc.longitude), loc) for loc in locations)
         amounts = [cost.amount_cents for cost in service.costs.all() if cost.amount_cents is not None]
         results.append(
             ServiceHit(
                 service=service,
-                distance_km=round(distances[pk][0], 2) if pk in distances else None,
+                distance_km=round(distance, 2) if distance is not None else None,
                 next_available=next_available(service, since),
                 location=location,
                 price_cents=min(amounts, default=None),
