@@ -23,6 +23,7 @@ from sinergie.directory.models import (
     ServiceKind,
     TaxonomyTerm,
 )
+from sinergie.directory.search_index import deferred_reindex
 from sinergie.organizations.models import Alliance, AlliancePartner, Organization, OrganizationKind, PartnerRole
 
 SEED = 2026
@@ -208,6 +209,12 @@ def directory_demo_load() -> int:
     if Service.objects.filter(is_demo=True).exists():
         # Deterministic data: what a previous run created is what this run would create.
         return Service.objects.filter(is_demo=True).count()
+    # The search index is written once at the end, not at every save of every service.
+    with deferred_reindex():
+        return _load_services()
+
+
+def _load_services() -> int:
     rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not secrets
     terms = {term.code: term for term in TaxonomyTerm.objects.all()}
     count = 0
