@@ -46,7 +46,7 @@ def lombardy(db: None) -> list[Municipality]:
             longitude=lon,
             population=population,
             is_provincial_capital=capital,
-        )  # fmt: skip
+        )
         for code, name, lat, lon, population, capital in rows
     ]
 
@@ -61,7 +61,7 @@ def _snapshot() -> list[tuple[Any, ...]]:
             "sites__location__latitude",
             "sites__location__longitude",
             "categories__code",
-        )  # fmt: skip
+        )
     )
 
 
@@ -176,9 +176,13 @@ def test_the_bench_command_generates_what_is_missing_and_prints_json(lombardy):
 def service(lombardy) -> Service:
     provider = OrganizationFactory(kind="provider", name="Girasole", slug="girasole")
     location = Location.objects.create(
-        organization=provider, name="Sede", address_1="Via Roma 1", municipality=lombardy[1], latitude=45.5,
+        organization=provider,
+        name="Sede",
+        address_1="Via Roma 1",
+        municipality=lombardy[1],
+        latitude=45.5,
         longitude=9.42,
-    )  # fmt: skip
+    )
     service = Service.objects.create(
         organization=provider, name_it="Spazio gioco Trottola", state="published", languages=["it", "ar"]
     )
