@@ -27,7 +27,6 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -531,18 +530,59 @@ def _level_for(age_years: int | None) -> Level:
     return Level.INFANZIA if age_years is not None and 3 <= age_years <= 5 else Level.PRIMARIA
 
 
-def _page_queryset(pks: Sequence[uuid.UUID]) -> QuerySet[Service]:
-    schedules = Schedule.objects.prefetch_related("exceptions")
-    sites = ServiceAtLocation.objects.select_related("location__municipality").prefetch_related(
-        Prefetch("schedules", queryset=schedules)
+def _attach(instance: Any, name: str, model: type[Any], items: list[Any]) -> None:
+    """Make `instance.<name>.all()` answer `items` without a query, as prefetch_related would."""
+    cached = QuerySet(model=model)
+    cached._result_cache = items
+    cached._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = cached
+
+
+def page_services(page: Sequence[Service]) -> dict[uuid.UUID, Service]:
+    """The page's services with categories, costs, closure cover, hours and sites attached, in
+    at most 6 queries (5 when none has opening hours).
+
+    What prefetch_related gives, loaded by hand: Django's prefetching clones a queryset for
+    every object and relation, which costs more than the queries themselves on a page of 20.
+    """
+    services = {service.pk: service for service in page}
+    if not services:
+        return services
+    pks = list(services)
+    grouped: dict[str, dict[Any, list[Any]]] = {"categories": {}, "costs": {}, "closures": {}, "sites": {}}
+    for term in TaxonomyTerm.objects.filter(services__in=pks).annotate(for_service=F("services__id")):
+        grouped["categories"].setdefault(term.for_service, []).append(term)
+    for cost in CostOption.objects.filter(service_id__in=pks).order_by("amount_cents", "id"):
+        grouped["costs"].setdefault(cost.service_id, []).append(cost)
+    for closure in ClosureAvailability.objects.filter(service_id__in=pks).order_by("start", "end"):
+        grouped["closures"].setdefault(closure.service_id, []).append(closure)
+    sites = list(
+        ServiceAtLocation.objects.filter(service_id__in=pks)
+        .select_related("location__municipality")
+        .order_by("location__name", "id")
     )
-    return Service.objects.filter(pk__in=pks).prefetch_related(
-        "categories",
-        Prefetch("costs", queryset=CostOption.objects.order_by("amount_cents", "id")),
-        Prefetch("closure_availability", queryset=ClosureAvailability.objects.order_by("start", "end")),
-        Prefetch("schedules", queryset=schedules),
-        Prefetch("sites", queryset=sites.order_by("location__name", "id")),
+    for site in sites:
+        grouped["sites"].setdefault(site.service_id, []).append(site)
+    schedules = list(
+        Schedule.objects.filter(Q(service_id__in=pks) | Q(service_at_location__in=[site.pk for site in sites]))
     )
+    exceptions: dict[Any, list[ScheduleException]] = {}
+    if schedules:
+        for exception in ScheduleException.objects.filter(schedule__in=[schedule.pk for schedule in schedules]):
+            exceptions.setdefault(exception.schedule_id, []).append(exception)
+    by_owner: dict[Any, list[Schedule]] = {}
+    for schedule in schedules:
+        _attach(schedule, "exceptions", ScheduleException, exceptions.get(schedule.pk, []))
+        by_owner.setdefault(schedule.service_id or schedule.service_at_location_id, []).append(schedule)
+    for site in sites:
+        _attach(site, "schedules", Schedule, by_owner.get(site.pk, []))
+    for pk, service in services.items():
+        _attach(service, "categories", TaxonomyTerm, grouped["categories"].get(pk, []))
+        _attach(service, "costs", CostOption, grouped["costs"].get(pk, []))
+        _attach(service, "closure_availability", ClosureAvailability, grouped["closures"].get(pk, []))
+        _attach(service, "sites", ServiceAtLocation, grouped["sites"].get(pk, []))
+        _attach(service, "schedules", Schedule, by_owner.get(pk, []))
+    return services
 
 
 def search_centre(filters: ServiceSearch, municipality: Municipality | None) -> tuple[float, float] | None:
@@ -657,16 +697,12 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
 
     start = (filters.page - 1) * PAGE_SIZE
     # The total rides along with the page (a window over the whole result), in one query.
-    rows = list(
-        queryset.annotate(total=Window(Count("pk")))
-        .order_by(*order)
-        .values_list("pk", "total")[start : start + PAGE_SIZE]
-    )
+    page = list(queryset.annotate(total=Window(Count("pk"))).order_by(*order)[start : start + PAGE_SIZE])
     # Past the last page the window has no row to ride on: count apart.
-    count = rows[0][1] if rows else (queryset.count() if start else 0)
-    page_pks = [pk for pk, _total in rows]
+    count = page[0].total if page else (queryset.count() if start else 0)
+    page_pks = [service.pk for service in page]
 
-    services = {service.pk: service for service in _page_queryset(page_pks)} if page_pks else {}
+    services = page_services(page)
     results = []
     for pk in page_pks:
         service = services[pk]
