@@ -26,10 +26,10 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FloatField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
     Window,
@@ -667,18 +667,16 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     order: list[Any] = []
     if centre is not None:
         box = bounding_box(*centre, radius)
-        in_box = ServiceAtLocation.objects.filter(
-            location__latitude__range=(box.min_lat, box.max_lat),
-            location__longitude__range=(box.min_lon, box.max_lon),
+        # The services' sites in the box, grouped by service: the nearest one's distance orders
+        # them and must be within the radius (a HAVING on the group).
+        queryset = (
+            queryset.filter(
+                sites__location__latitude__range=(box.min_lat, box.max_lat),
+                sites__location__longitude__range=(box.min_lon, box.max_lon),
+            )
+            .alias(d2=Min(squared_distance(centre, prefix="sites__location__")))
+            .filter(d2__lte=degrees(radius) ** 2)
         )
-        inside = in_box.alias(d2=squared_distance(centre)).filter(d2__lte=degrees(radius) ** 2)
-        nearest = (
-            ServiceAtLocation.objects.filter(service_id=OuterRef("pk"))
-            .annotate(d2=squared_distance(centre))
-            .order_by("d2")
-            .values("d2")[:1]
-        )
-        queryset = queryset.filter(pk__in=inside.values("service_id")).alias(d2=Subquery(nearest))
     elif municipality is not None:
         queryset = queryset.filter(
             pk__in=ServiceAtLocation.objects.filter(location__municipality=municipality).values("service_id")
