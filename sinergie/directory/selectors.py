@@ -585,8 +585,12 @@ def _page_statement(count: int) -> tuple[str, dict[str, list[Any]]]:
         return _json_array([(key, sql) for _field, key, sql in columns[name]])
 
     q = connection.ops.quote_name
-    own_sites = f"(SELECT a2.{q('id')} FROM {_table(sal)} a2 WHERE a2.{q('service_id')} = s.{q('id')})"  # noqa: S608 - model names only
-    owned = f"(h.{q('service_id')} = s.{q('id')} OR h.{q('service_at_location_id')} IN {own_sites})"
+    # The service's own hours and its sites' hours, as two indexed lookups (an OR would scan).
+    owned = (
+        f"(SELECT h1.* FROM {_table(Schedule)} h1 WHERE h1.{q('service_id')} = s.{q('id')}"  # noqa: S608 - model names only
+        f" UNION ALL SELECT h2.* FROM {_table(Schedule)} h2 JOIN {_table(sal)} a2"
+        f" ON h2.{q('service_at_location_id')} = a2.{q('id')} WHERE a2.{q('service_id')} = s.{q('id')})"
+    )
     marks = ", ".join(["%s"] * count)
     sql = f"""
         SELECT s.{q("id")},
@@ -598,9 +602,9 @@ def _page_statement(count: int) -> tuple[str, dict[str, list[Any]]]:
                 JOIN {_table(loc)} l ON l.{q("id")} = a.{q("location_id")}
                 JOIN {_table(mun)} m ON m.{q("id")} = l.{q("municipality_id")}
                 WHERE a.{q("service_id")} = s.{q("id")}),
-            (SELECT {array("schedules")} FROM {_table(Schedule)} h WHERE {owned}),
+            (SELECT {array("schedules")} FROM {owned} h),
             (SELECT {array("exceptions")} FROM {_table(ScheduleException)} e
-                JOIN {_table(Schedule)} h ON h.{q("id")} = e.{q("schedule_id")} WHERE {owned})
+                JOIN {owned} h ON h.{q("id")} = e.{q("schedule_id")})
         FROM {_table(Service)} s WHERE s.{q("id")} IN ({marks})"""  # noqa: S608 - names from the models, values as parameters
     return sql, columns
 
