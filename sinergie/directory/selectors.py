@@ -1,11 +1,11 @@
 """Searching the directory: the filters families use to find a service near them, when they need it.
 
 `parse_search` turns query parameters into a `ServiceSearch` (or a `SearchError` naming each bad
-field); `services_search` runs it. The database does the coarse work with plain comparisons that
-SQLite and PostgreSQL both index or scan cheaply (a bounding box on the locations' coordinates,
-ages, categories, date ranges, costs, regular expressions for the text); Python then measures the
-exact distances, ranks and cuts the page, and loads the page's services with a fixed number of
-prefetch queries whatever their number.
+field); `services_search` runs it. The database filters (a bounding box on the locations'
+coordinates with an equirectangular distance, ages, categories, date ranges, costs, indexed
+stems for the text — see search_index), orders, counts and cuts the page in one query, and
+loads the page in a second; Python measures the page's exact distances and next dates. The
+number of queries does not depend on the number of results.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.directory.hsds import term_with_descendants
@@ -540,17 +541,27 @@ def _attach(instance: Any, name: str, model: type[Any], items: list[Any]) -> Non
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = cached
 
 
+def _json_object(pairs: Sequence[tuple[str, str]]) -> str:
+    """SQL building a JSON object {key: expression}, on either database."""
+    inner = ", ".join(f"'{key}', {expression}" for key, expression in pairs)
+    return f"json_build_object({inner})" if connection.vendor == "postgresql" else f"json_object({inner})"
+
+
 def _json_array(pairs: Sequence[tuple[str, str]]) -> str:
     """SQL aggregating rows into a JSON array of objects {key: expression}, on either database."""
-    inner = ", ".join(f"'{key}', {expression}" for key, expression in pairs)
-    if connection.vendor == "postgresql":
-        return f"json_agg(json_build_object({inner}))"
-    return f"json_group_array(json_object({inner}))"
+    aggregate = "json_agg" if connection.vendor == "postgresql" else "json_group_array"
+    return f"{aggregate}({_json_object(pairs)})"
 
 
 def _columns(model: type[Any], alias: str, prefix: str = "", only: Sequence[str] | None = None) -> list[Any]:
     fields = [f for f in model._meta.concrete_fields if only is None or f.attname in only]
-    return [(f, f"{prefix}{f.attname}", f"{alias}.{connection.ops.quote_name(f.column)}") for f in fields]
+    columns = []
+    for f in fields:
+        sql = f"{alias}.{connection.ops.quote_name(f.column)}"
+        if f.get_internal_type() == "JSONField" and connection.vendor == "sqlite":
+            sql = f"json({sql})"  # stored as text: embed it as JSON, not as a string
+        columns.append((f, f"{prefix}{f.attname}", sql))
+    return columns
 
 
 def _table(model: type[Any]) -> str:
@@ -560,7 +571,12 @@ def _table(model: type[Any]) -> str:
 def _instance(model: type[Any], columns: list[Any], item: Mapping[str, Any]) -> Any:
     """A model instance from a JSON object, as if loaded by the ORM (fields not read are deferred)."""
     names = [field.attname for field, _key, _sql in columns]
-    values = [None if item[key] is None else field.to_python(item[key]) for field, key, _sql in columns]
+    values = []
+    for field_, key, _sql in columns:
+        value = None if item[key] is None else field_.to_python(item[key])
+        if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+            value = timezone.make_aware(value, datetime.UTC)  # SQLite keeps UTC without an offset
+        values.append(value)
     return model.from_db(connection.alias, names, values)
 
 
@@ -569,6 +585,7 @@ def _page_statement(count: int) -> tuple[str, dict[str, list[Any]]]:
     through = Service.categories.through
     sal, loc, mun = ServiceAtLocation, Location, Municipality
     columns = {
+        "service": _columns(Service, "s"),
         "categories": _columns(TaxonomyTerm, "t"),
         "costs": _columns(CostOption, "c"),
         "closures": _columns(ClosureAvailability, "c"),
@@ -594,6 +611,7 @@ def _page_statement(count: int) -> tuple[str, dict[str, list[Any]]]:
     marks = ", ".join(["%s"] * count)
     sql = f"""
         SELECT s.{q("id")},
+            {_json_object([(key, sql) for _field, key, sql in columns["service"]])},
             (SELECT {array("categories")} FROM {_table(through)} x JOIN {_table(TaxonomyTerm)} t
                 ON t.{q("id")} = x.{q("taxonomyterm_id")} WHERE x.{q("service_id")} = s.{q("id")}),
             (SELECT {array("costs")} FROM {_table(CostOption)} c WHERE c.{q("service_id")} = s.{q("id")}),
@@ -609,28 +627,29 @@ def _page_statement(count: int) -> tuple[str, dict[str, list[Any]]]:
     return sql, columns
 
 
-def page_services(page: Sequence[Service]) -> dict[uuid.UUID, Service]:
+def page_services(pks: Sequence[uuid.UUID]) -> dict[uuid.UUID, Service]:
     """The page's services with categories, costs, closure cover, hours and sites attached, in one
     query: each relation comes back as a JSON array per service (json_agg on PostgreSQL,
     json_group_array on SQLite) and becomes model instances, as prefetch_related would give
     them, without its queryset per object and relation or its query per relation.
     """
-    services = {service.pk: service for service in page}
-    if not services:
+    services: dict[uuid.UUID, Service] = {}
+    if not pks:
         return services
-    sql, columns = _page_statement(len(services))
+    sql, columns = _page_statement(len(pks))
     id_field = Service._meta.pk
     with connection.cursor() as cursor:
-        cursor.execute(sql, [id_field.get_db_prep_value(pk, connection) for pk in services])
+        cursor.execute(sql, [id_field.get_db_prep_value(pk, connection) for pk in pks])
         rows = cursor.fetchall()
 
-    def items(value: Any) -> list[Mapping[str, Any]]:
+    def items(value: Any) -> Any:
         if value is None:
             return []
         return json.loads(value) if isinstance(value, str) else value
 
-    for raw_pk, *arrays in rows:
-        service = services[id_field.to_python(raw_pk)]
+    for _raw_pk, service_json, *arrays in rows:
+        service = _instance(Service, columns["service"], items(service_json))
+        services[service.pk] = service
         categories, costs, closures, sites_json, schedules_json, exceptions_json = (items(a) for a in arrays)
         terms = sorted(
             (_instance(TaxonomyTerm, columns["categories"], item) for item in categories),
@@ -744,8 +763,8 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     distance when there is a centre, else by relevance to `q`, else by name.
 
     The database filters, measures, orders, counts and cuts the page in one query; the page's
-    services are then loaded with a fixed number of prefetch queries, and their exact distances
-    (haversine) and next dates computed in Python.
+    services and everything they show are then loaded in one more (page_services), and their
+    exact distances (haversine) and next dates computed in Python.
     """
     today = today or datetime.datetime.now(tz=ROME).date()
     municipality = municipality_get(istat_code=filters.municipality) if filters.municipality else None
@@ -816,12 +835,17 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
 
     start = (filters.page - 1) * PAGE_SIZE
     # The total rides along with the page (a window over the whole result), in one query.
-    page = list(queryset.annotate(total=Window(Count("pk"))).order_by(*order)[start : start + PAGE_SIZE])
+    # Only ids and the total: the sort carries narrow rows; the page statement loads the rest.
+    rows = list(
+        queryset.annotate(total=Window(Count("pk")))
+        .order_by(*order)
+        .values_list("pk", "total")[start : start + PAGE_SIZE]
+    )
     # Past the last page the window has no row to ride on: count apart.
-    count = page[0].total if page else (queryset.count() if start else 0)
-    page_pks = [service.pk for service in page]
+    count = rows[0][1] if rows else (queryset.count() if start else 0)
+    page_pks = [pk for pk, _total in rows]
 
-    services = page_services(page)
+    services = page_services(page_pks)
     results = []
     for pk in page_pks:
         service = services[pk]
