@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass
 from typing import IO
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from sinergie.directory.models import (
     ClosureAvailability,
@@ -35,6 +35,8 @@ from sinergie.directory.models import (
     Location,
     ModerationState,
     Schedule,
+    SearchStem,
+    SearchTerm,
     Service,
     ServiceAtLocation,
     ServiceKind,
@@ -403,7 +405,21 @@ def generate_services(count: int, seed: int = 1, *, stderr: IO[str] | None = Non
         elapsed = time.monotonic() - started
         stderr.write(f"generate: {done}/{len(missing)} services added ({done / max(elapsed, 1e-6):.0f}/s)\n")
         stderr.flush()
+    analyze_directory()
     return Summary(count, len(missing), count - len(missing), time.monotonic() - started)
+
+
+def analyze_directory() -> None:
+    """Refresh the planner's statistics of the directory's tables after a bulk load.
+
+    Without them SQLite (which never gathers them by itself) starts a search near a point from
+    every published service instead of the locations in the box: ten times slower at 100,000.
+    """
+    models = [Service, Service.categories.through, Location, ServiceAtLocation, Schedule, CostOption,
+              ClosureAvailability, SearchStem, SearchTerm]  # fmt: skip
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def synthetic_count(seed: int = 1) -> int:
