@@ -11,6 +11,7 @@ number of queries does not depend on the number of results.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import math
 import re
@@ -580,8 +581,10 @@ def _instance(model: type[Any], columns: list[Any], item: Mapping[str, Any]) -> 
     return model.from_db(connection.alias, names, values)
 
 
-def _page_statement(count: int) -> tuple[str, dict[str, list[Any]]]:
-    """One statement loading everything a page of `count` services shows, as JSON arrays."""
+@functools.lru_cache(maxsize=64)
+def _page_statement(count: int, vendor: str = "") -> tuple[str, dict[str, list[Any]]]:
+    """One statement loading everything a page of `count` services shows, as JSON arrays (cached per
+    page size and database: the text only depends on them)."""
     through = Service.categories.through
     sal, loc, mun = ServiceAtLocation, Location, Municipality
     columns = {
@@ -597,6 +600,8 @@ def _page_statement(count: int) -> tuple[str, dict[str, list[Any]]]:
         "schedules": _columns(Schedule, "h"),
         "exceptions": _columns(ScheduleException, "e"),
     }
+    for prefix in ("a_", "l_", "m_"):
+        columns[f"sites:{prefix}"] = [c for c in columns["sites"] if c[1].startswith(prefix)]
 
     def array(name: str) -> str:
         return _json_array([(key, sql) for _field, key, sql in columns[name]])
@@ -636,7 +641,7 @@ def page_services(pks: Sequence[uuid.UUID]) -> dict[uuid.UUID, Service]:
     services: dict[uuid.UUID, Service] = {}
     if not pks:
         return services
-    sql, columns = _page_statement(len(pks))
+    sql, columns = _page_statement(len(pks), connection.vendor)
     id_field = Service._meta.pk
     with connection.cursor() as cursor:
         cursor.execute(sql, [id_field.get_db_prep_value(pk, connection) for pk in pks])
@@ -673,11 +678,10 @@ def page_services(pks: Sequence[uuid.UUID]) -> dict[uuid.UUID, Service]:
             _attach(schedule, "exceptions", ScheduleException, exceptions.get(schedule.pk, []))
             by_owner.setdefault(schedule.service_id or schedule.service_at_location_id, []).append(schedule)
         sites = []
-        site_columns = columns["sites"]
         for item in sites_json:
-            site = _instance(ServiceAtLocation, [c for c in site_columns if c[1].startswith("a_")], item)
-            location = _instance(Location, [c for c in site_columns if c[1].startswith("l_")], item)
-            location.municipality = _instance(Municipality, [c for c in site_columns if c[1].startswith("m_")], item)
+            site = _instance(ServiceAtLocation, columns["sites:a_"], item)
+            location = _instance(Location, columns["sites:l_"], item)
+            location.municipality = _instance(Municipality, columns["sites:m_"], item)
             site.location = location
             _attach(site, "schedules", Schedule, by_owner.get(site.pk, []))
             sites.append(site)
