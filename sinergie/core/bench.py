@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import platform
 import time
 from typing import Any
 
@@ -40,3 +41,18 @@ def bench_foundation(repeat: int = 200) -> dict[str, Any]:
         for key, value in timed_get(client, path, repeat).items():
             figures[f"{label}_{key}"] = value
     return figures
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on: CPU model, cores, memory, Python."""
+    cpu = platform.processor() or platform.machine()
+    memory_gib = None
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            cpu = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), cpu)
+        with open("/proc/meminfo", encoding="utf-8") as meminfo:
+            kib = next((int(line.split()[1]) for line in meminfo if line.startswith("MemTotal")), 0)
+            memory_gib = round(kib / 1024 / 1024, 1)
+    except OSError:
+        pass  # not Linux: the platform module's answer will do
+    return {"python": platform.python_version(), "cpu": cpu, "cores": os.cpu_count(), "memory_gib": memory_gib}

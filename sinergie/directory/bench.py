@@ -1,16 +1,312 @@
-"""Benchmark of the HSDS API over the current database, through Django's test client."""
+"""Benchmarks of the directory over the current database (`sinergie bench directory|hsds`).
+
+`bench_directory` measures the family search at scale: it makes sure the database holds N
+generated services (generating the missing ones, see directory.generate), then runs a fixed,
+seeded mix of named searches through `services_search` (the whole page, with next dates, as the
+API answers) and, for each run, the **floor**: the same search as one hand-written SQL statement
+through the driver, returning the same page of ids and the count. Figures in milliseconds.
+"""
 
 from __future__ import annotations
 
+import datetime
+import math
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from sinergie.core.bench import timed_get
+from sinergie.directory.generate import LOMBARDY, generate_services, synthetic_count
 from sinergie.directory.models import Service, TaxonomyTerm
+from sinergie.directory.selectors import (
+    DEFAULT_RADIUS_KM,
+    PAGE_SIZE,
+    ServiceSearch,
+    _level_for,
+    degrees,
+    parse_search,
+    period_dates,
+    search_centre,
+    search_terms,
+    services_search,
+    text_matches,
+)
+from sinergie.lib.geo import bounding_box
+from sinergie.territory.models import Municipality
+from sinergie.territory.selectors import municipality_get
+
+RUNS = 60
+WARM_UP = 5
+SEED = 2027
+TODAY = datetime.date(2026, 11, 2)
+
+PERIODS = ["natale-2026", "carnevale-2027", "pasqua-2027", "estate-2027", "settembre-2027"]
+CATEGORIES = ["holiday_camps", "summer_camp", "holiday_camp", "early_childhood", "nursery", "school_time",
+              "after_school", "babysitting", "care", "time_saving"]  # fmt: skip
+PHRASES = ["centro estivo", "centri estivi", "asilo nido", "nido", "doposcuola", "baby sitter", "centro esitvo",
+           "piscina", "lavanderia", "pre scuola", "campus", "spazio compiti", "gite", "ludoteca", "laboratori creativi",
+           "assistenza anziani", "pasti pronti", "sportello famiglie", "vacanze natale", "grest"]  # fmt: skip
+RADII = ["3", "5", "10", "20"]
 
 
-def bench_directory(repeat: int = 100) -> dict[str, Any]:
+# --- The mix ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Places:
+    codes: list[str]
+    cumulative: list[int]
+    points: dict[str, tuple[float, float]]
+
+    def pick(self, rng: random.Random) -> str:
+        """A municipality as families search from it: in proportion to population."""
+        return rng.choices(self.codes, cum_weights=self.cumulative)[0]
+
+
+def _places() -> _Places:
+    rows = list(
+        Municipality.objects.filter(region__istat_code=LOMBARDY, latitude__isnull=False)
+        .order_by("istat_code")
+        .values_list("istat_code", "population", "latitude", "longitude")
+    )
+    if not rows:
+        raise LookupError("no Lombardy municipality: run `sinergie territory_load` first")
+    total, cumulative = 0, []
+    for _code, population, _lat, _lon in rows:
+        total += max(population, 1)
+        cumulative.append(total)
+    return _Places([r[0] for r in rows], cumulative, {r[0]: (r[2], r[3]) for r in rows})
+
+
+def _page(rng: random.Random) -> dict[str, str]:
+    return {"page": "2"} if rng.random() < 0.1 else {}
+
+
+MIX: dict[str, Callable[[random.Random, _Places], dict[str, str]]] = {
+    "municipality": lambda rng, places: {"municipality": places.pick(rng), **_page(rng)},
+    "radius": lambda rng, places: {
+        "lat": f"{places.points[code := places.pick(rng)][0] + rng.uniform(-0.01, 0.01):.5f}",
+        "lon": f"{places.points[code][1] + rng.uniform(-0.01, 0.01):.5f}",
+        "radius_km": rng.choice(RADII),
+        **_page(rng),
+    },
+    "age_category": lambda rng, places: {"age": str(rng.randint(0, 14)), "category": rng.choice(CATEGORIES)},
+    "closure_period": lambda rng, places: {"period": rng.choice(PERIODS), **_page(rng)},
+    "full_text": lambda rng, places: {"q": rng.choice(PHRASES), **_page(rng)},
+    "combined": lambda rng, places: {
+        "municipality": places.pick(rng),
+        "radius_km": rng.choice(["10", "20"]),
+        "age": str(rng.randint(3, 12)),
+        "category": rng.choice(["holiday_camps", "summer_camp", "holiday_camp"]),
+        "period": rng.choice(PERIODS),
+        "q": rng.choice(["centro", "campus", "vacanze", "centro estivo", "gite", "piscina"]),
+    },
+}
+
+
+def query_mix(runs: int = RUNS, seed: int = SEED) -> dict[str, list[dict[str, str]]]:
+    """The fixed parameter variants of each named query (the same for a seed and a territory)."""
+    places = _places()
+    mix = {}
+    for number, (name, draw) in enumerate(MIX.items()):
+        rng = random.Random(f"{seed}:{number}:{name}")  # noqa: S311 - reproducible searches
+        mix[name] = [draw(rng, places) for _ in range(runs)]
+    return mix
+
+
+# --- The floor: one hand-written statement ------------------------------------------------------
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def floor_statement(filters: ServiceSearch) -> tuple[str, list[Any]]:
+    """The SQL that gives the same page of ids (and the count) as services_search for these filters.
+
+    Supports the filters the benchmark uses: centre (point or municipality with a point) and
+    radius, age, category, period, text, page; ordered like the service (distance, relevance or
+    name, then id). The statement is portable: SQLite and PostgreSQL take the same text; only the
+    parameters differ (ids as the driver stores them).
+    """
+    unsupported = [
+        name
+        for name in ("date", "open_now", "kind", "max_price_cents", "spoken_language")
+        if getattr(filters, name) is not None
+    ] + [name for name in ("free", "voucher") if getattr(filters, name)]
+    if unsupported or filters.sort is not None or filters.language != "it":
+        raise ValueError(f"the floor does not cover {unsupported or 'this order'}")
+    id_field = Service._meta.pk
+    uuid_param: Callable[[Any], Any] = lambda value: id_field.get_db_prep_value(value, connection)  # noqa: E731
+    params: list[Any] = []
+    where = ["s.state = 'published'"]
+    joins = ""
+    municipality = municipality_get(istat_code=filters.municipality) if filters.municipality else None
+    centre = search_centre(filters, municipality)
+    if municipality is not None and centre is None:
+        raise ValueError("the floor needs a point for a municipality")
+    order = []
+    if centre is not None:
+        radius = filters.radius_km or DEFAULT_RADIUS_KM
+        box = bounding_box(*centre, radius)
+        lat, lon = centre
+        scale = math.cos(math.radians(lat))
+        joins = """
+            JOIN (
+                SELECT sal.service_id,
+                       MIN((l.latitude - %s) * (l.latitude - %s)
+                           + ((l.longitude - %s) * %s) * ((l.longitude - %s) * %s)) AS d2
+                FROM directory_serviceatlocation sal
+                JOIN directory_location l ON l.id = sal.location_id
+                WHERE l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s
+                GROUP BY sal.service_id
+            ) near ON near.service_id = s.id"""
+        params += [lat, lat, lon, scale, lon, scale, box.min_lat, box.max_lat, box.min_lon, box.max_lon]
+        where.append("near.d2 <= %s")
+        params.append(degrees(radius) ** 2)
+        order.append("near.d2")
+    if filters.age_years is not None:
+        where.append(
+            "(s.minimum_age_months IS NULL OR s.minimum_age_months <= %s)"
+            " AND (s.maximum_age_months IS NULL OR s.maximum_age_months >= %s)"
+        )
+        params += [filters.age_years * 12 + 11, filters.age_years * 12]
+    if filters.category:
+        terms = _with_descendants(filters.category)
+        where.append(
+            f"s.id IN (SELECT service_id FROM directory_service_categories WHERE taxonomyterm_id IN ({_marks(terms)}))"  # noqa: S608
+        )
+        params += [uuid_param(term) for term in terms]
+    if filters.period:
+        period = period_dates(filters.period, municipality, level=_level_for(filters.age_years))
+        where.append('s.id IN (SELECT service_id FROM directory_closureavailability WHERE start <= %s AND "end" >= %s)')
+        params += [period.end, period.start]
+    matches = text_matches(search_terms(filters.q or ""))
+    score: list[str] = []
+    score_params: list[Any] = []
+    for match in matches:
+        if not match.all:
+            where.append("1 = 0")
+            continue
+        where.append(f"s.id IN (SELECT service_id FROM directory_searchterm WHERE stem_id IN ({_marks(match.all)}))")  # noqa: S608
+        params += match.all
+        for ids in (match.all, match.exact):
+            if ids:
+                score.append(
+                    "CASE WHEN EXISTS (SELECT 1 FROM directory_searchterm t WHERE t.service_id = s.id"  # noqa: S608
+                    f" AND t.in_name AND t.stem_id IN ({_marks(ids)})) THEN 1 ELSE 0 END"
+                )
+                score_params += ids
+    score_sql = [f"({' + '.join(score)}) DESC"] if score else []
+    order = [*order, *score_sql, "s.name_it", "s.id"] if centre is not None else [*score_sql, "s.name_it", "s.id"]
+    sql = f"""
+        SELECT s.id, COUNT(*) OVER () AS total
+        FROM directory_service s{joins}
+        WHERE {" AND ".join(where)}
+        ORDER BY {", ".join(order)}
+        LIMIT {PAGE_SIZE} OFFSET {(filters.page - 1) * PAGE_SIZE}"""  # noqa: S608 - no user text, only placeholders
+    return sql, params + score_params
+
+
+def _with_descendants(code: str) -> list[Any]:
+    children: dict[Any, list[Any]] = {}
+    root = None
+    for pk, parent_id, term_code in TaxonomyTerm.objects.values_list("pk", "parent_id", "code"):
+        children.setdefault(parent_id, []).append(pk)
+        if term_code == code:
+            root = pk
+    found, frontier = [], [root] if root else []
+    while frontier:
+        current = frontier.pop()
+        found.append(current)
+        frontier.extend(children.get(current, []))
+    return sorted(found, key=str)
+
+
+def floor_run(filters: ServiceSearch) -> tuple[list[Any], int]:
+    """Run the floor statement: the page's ids (as the driver returns them) and the count."""
+    sql, params = floor_statement(filters)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [row[0] for row in rows], (rows[0][1] if rows else 0)
+
+
+# --- Running it ---------------------------------------------------------------------------------
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def bench_directory(services: int = 10_000, seed: int = 1, runs: int = RUNS, generate: bool = True) -> dict[str, Any]:
+    """The directory benchmark's JSON document; see the module's docstring.
+
+    With `generate`, missing synthetic services of `seed` are generated first (progress on
+    stderr); without it the database must already hold them.
+    """
+    have = synthetic_count(seed)
+    if have < services:
+        if not generate:
+            raise LookupError(f"{have} synthetic services of seed {seed}, {services} needed: run `sinergie generate`")
+        generate_services(services, seed)
+    total = Service.objects.count()
+    if total > services:
+        sys.stderr.write(f"bench: the database holds {total} services, more than the {services} asked for\n")
+    mix = query_mix(runs)
+    queries: dict[str, dict[str, Any]] = {}
+    for name, variants in mix.items():
+        prepared = [parse_search(params) for params in variants]
+        for filters in prepared[:WARM_UP]:
+            services_search(filters=filters, today=TODAY)
+            floor_run(filters)
+        timings, floors, counts, query_counts = [], [], [], []
+        for filters in prepared:
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                result = services_search(filters=filters, today=TODAY)
+                timings.append(time.perf_counter() - started)
+            query_counts.append(len(captured.captured_queries))
+            counts.append(result.count)
+            started = time.perf_counter()
+            floor_run(filters)
+            floors.append(time.perf_counter() - started)
+        p95, floor_p95 = _percentile(timings, 0.95), _percentile(floors, 0.95)
+        queries[name] = {
+            "p50_ms": _ms(statistics.median(timings)),
+            "p95_ms": _ms(p95),
+            "floor_p50_ms": _ms(statistics.median(floors)),
+            "floor_p95_ms": _ms(floor_p95),
+            "p95_over_floor": round(p95 / floor_p95, 2) if floor_p95 else None,
+            "max_ms": _ms(max(timings)),
+            "runs": len(prepared),
+            "queries_max": max(query_counts),
+            "results_median": statistics.median(counts),
+        }
+    return {
+        "benchmark": "directory",
+        "database": connection.vendor,
+        "services": services,
+        "services_in_database": total,
+        "published": Service.objects.filter(state="published").count(),
+        "queries": queries,
+    }
+
+
+def bench_hsds(repeat: int = 100) -> dict[str, Any]:
     """Median and p95 of the HSDS list, filtered list and detail endpoints."""
     service = Service.objects.filter(state="published").order_by("id").first()
     if service is None:

@@ -23,6 +23,7 @@ from sinergie.directory.models import (
     ServiceKind,
     TaxonomyTerm,
 )
+from sinergie.directory.search_index import deferred_reindex
 from sinergie.organizations.models import Alliance, AlliancePartner, Organization, OrganizationKind, PartnerRole
 
 SEED = 2026
@@ -315,6 +316,12 @@ def _services_load() -> int:
     if generated.exists():
         # Deterministic data: what a previous run created is what this run would create.
         return generated.count()
+    # The search index is written once at the end, not at every save of every service.
+    with deferred_reindex():
+        return _load_services()
+
+
+def _load_services() -> int:
     rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not secrets
     terms = {term.code: term for term in TaxonomyTerm.objects.all()}
     count = 0

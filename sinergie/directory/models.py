@@ -176,6 +176,8 @@ class Location(models.Model):
                 name="directory_location_in_italy",
             ),
         ]
+        # Searches near a point start from a bounding box on the coordinates.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="directory_location_lat_lon")]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.municipality}"
@@ -330,7 +332,11 @@ class ClosureAvailability(models.Model):
         verbose_name_plural = _("availability during school closures")
         ordering = ["start"]
         constraints = [models.CheckConstraint(condition=Q(start__lte=F("end")), name="directory_closure_dates")]
-        indexes = [models.Index(fields=["start", "end"])]
+        indexes = [
+            models.Index(fields=["start", "end"]),
+            # A period search reads the services straight from the index.
+            models.Index(fields=["start", "end", "service"], name="directory_closure_dates_svc"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_period_display()} {self.start} – {self.end}"
@@ -407,3 +413,41 @@ class ServiceRevision(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_REVISION_STATES
+
+
+class SearchStem(models.Model):
+    """One word of the search vocabulary: a folded, stemmed word (see selectors.search_terms).
+
+    Only ever grows (a stem no service uses any more matches nothing), so its highest id tells
+    a process whether the vocabulary it holds in memory is still complete.
+    """
+
+    text = models.CharField(_("stem"), max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("search stem")
+        verbose_name_plural = _("search stems")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class SearchTerm(models.Model):
+    """A stem found in a service's names, descriptions or category names: the full-text index.
+
+    Kept by search_index.reindex_services (signals call it on every save); `in_name` ranks
+    services whose name holds the word above those where only the description does.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="search_terms")
+    stem = models.ForeignKey(SearchStem, on_delete=models.CASCADE, related_name="+")
+    in_name = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        constraints = [models.UniqueConstraint(fields=["service", "stem"], name="directory_searchterm_unique")]
+        indexes = [models.Index(fields=["stem", "service"], name="directory_searchterm_stem")]
+
+    def __str__(self) -> str:
+        return f"{self.stem_id} @ {self.service_id}"

@@ -79,6 +79,7 @@ class SearchParams(Schema):
     kind: str | None = Field(None, description="service or info_point.")
     sort: str | None = Field(None, description="distance (default with a centre), relevance or name.")
     page: str | None = Field(None, description=f"1-based page of {PAGE_SIZE} results.")
+    language: str | None = Field(None, description="A language spoken to families, ISO 639-1 code (e.g. ar).")
     lang: str | None = Field(None, description="it (default) or en: language of names and messages.")
 
 

@@ -1,29 +1,47 @@
 """Searching the directory: the filters families use to find a service near them, when they need it.
 
 `parse_search` turns query parameters into a `ServiceSearch` (or a `SearchError` naming each bad
-field); `services_search` runs it. The database does the coarse work with plain comparisons that
-SQLite and PostgreSQL both index or scan cheaply (a bounding box on the locations' coordinates,
-ages, categories, date ranges, costs, regular expressions for the text); Python then measures the
-exact distances, ranks and cuts the page, and loads the page's services with a fixed number of
-prefetch queries whatever their number.
+field); `services_search` runs it. The database filters (a bounding box on the locations'
+coordinates with an equirectangular distance, ages, categories, date ranges, costs, indexed
+stems for the text — see search_index), orders, counts and cuts the page in one query, and
+loads the page in a second; Python measures the page's exact distances and next dates. The
+number of queries does not depend on the number of results.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 import math
 import re
 import uuid
 import zoneinfo
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from django.db.models import F, Prefetch, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sinergie.directory.hsds import accent_insensitive_pattern, term_with_descendants
+from sinergie.directory.hsds import term_with_descendants
 from sinergie.directory.models import (
     ClosureAvailability,
     CostOption,
@@ -31,15 +49,18 @@ from sinergie.directory.models import (
     ModerationState,
     Schedule,
     ScheduleException,
+    SearchTerm,
     Service,
     ServiceAtLocation,
     ServiceKind,
     TaxonomyTerm,
     Weekday,
 )
-from sinergie.lib.geo import bounding_box, haversine_km
+from sinergie.directory.search_index import STOPWORDS as STOPWORDS  # re-exported
+from sinergie.directory.search_index import Match, vocabulary
+from sinergie.directory.search_index import search_terms as search_terms  # re-exported
+from sinergie.lib.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 from sinergie.lib.school_calendar import YEAR_MAX, YEAR_MIN, Level, Rite, SchoolYear, school_year
-from sinergie.lib.text import fold
 from sinergie.schoolcalendar.selectors import school_year_for
 from sinergie.territory.models import Municipality
 from sinergie.territory.selectors import municipality_get
@@ -55,8 +76,15 @@ ITALY_LON = (6.0, 19.0)
 ROME = zoneinfo.ZoneInfo("Europe/Rome")
 # How far ahead next_available looks for a service that only has weekly opening hours.
 HORIZON_DAYS = 400
-# A typo is forgiven in words at least this long: shorter ones would match almost anything.
-TYPO_MIN_LENGTH = 5
+# ISO 639-1: the two-letter codes a service's `languages` hold.
+ISO_639_1 = frozenset(
+    """aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz
+    ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io
+    is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr
+    ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si
+    sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh
+    yi yo za zh zu""".split()  # noqa: SIM905 - reads as the standard's table
+)
 
 Sort = Literal["distance", "relevance", "name"]
 
@@ -85,6 +113,7 @@ BAD_SORT = _("The order must be distance, relevance or name.")
 SORT_WITHOUT_CENTRE = _("Sorting by distance needs a municipality or a point.")
 BAD_PAGE = _("The page must be a whole number from 1.")
 BAD_LANGUAGE = _("The language must be it or en.")
+BAD_SPOKEN_LANGUAGE = _("The spoken language must be a two-letter ISO 639-1 code, e.g. it, en, ar or zh.")
 
 # Period slugs, Italian and English, to the kinds of lib.school_calendar (plus summer and September).
 PERIOD_WORDS = {
@@ -107,11 +136,6 @@ _PERIOD_SCHOOL_YEAR_OFFSET = {"christmas": 0, "september": 0, "carnival": -1, "e
 _TRUE = {"1", "true", "yes", "on", "si", "sì"}
 _FALSE = {"0", "false", "no", "off", ""}
 _WEEKDAYS = [Weekday.MO, Weekday.TU, Weekday.WE, Weekday.TH, Weekday.FR, Weekday.SA, Weekday.SU]
-
-# Words that carry no meaning in a search ("centri estivi per bambini"): left out of the AND.
-_STOPWORDS_TEXT = """a ad al alla alle ai agli da dal dalla dai di del della delle dei degli e ed il i in nel nella
-nei la le lo gli un uno una per con su tra fra o the and for of to at with"""
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
 class SearchError(ValueError):
@@ -140,7 +164,8 @@ class ServiceSearch:
     kind: str | None = None
     sort: Sort | None = None  # None: distance when there is a centre, else relevance (name without q)
     page: int = 1
-    language: str = "it"
+    language: str = "it"  # of names and messages (the `lang` parameter)
+    spoken_language: str | None = None  # ISO 639-1 code among the service's languages (`language`)
 
 
 @dataclass
@@ -320,6 +345,13 @@ def parse_search(params: Mapping[str, str], *, now: datetime.datetime | None = N
         else:
             errors["lang"] = str(BAD_LANGUAGE)
 
+    spoken = text("language")
+    if spoken is not None:
+        if spoken.lower() in ISO_639_1:
+            values["spoken_language"] = spoken.lower()
+        else:
+            errors["language"] = str(BAD_SPOKEN_LANGUAGE)
+
     if errors:
         raise SearchError(errors)
     return ServiceSearch(**values)  # type: ignore[arg-type]
@@ -367,100 +399,48 @@ def period_dates(slug: str, municipality: Municipality | None = None, *, level: 
 
 
 # --- Text ---------------------------------------------------------------------------------------
-
-# Characters that end a word before a typo-tolerant match: portable (no \b, which means backspace
-# to PostgreSQL) and case-insensitive via __iregex.
-_LETTERS = "0-9a-zàáâäãèéêëìíîïòóôöõùúûüçñ"
-_WORD_START_DB = f"(^|[^{_LETTERS}])"
-_WORD_START_PY = r"(^|[^0-9a-z])"
+# The stemming and the index live in search_index; `search_terms` is re-exported from here.
 
 
-def search_terms(q: str) -> list[str]:
-    """The stems to look for: folded words minus stop words, plural or gender endings cut off.
-
-    "Centri estivi" and "centro estivo" both give ["centr", "estiv"]; "parchi" and "parco" give
-    "parc"; words of three letters or fewer are kept whole.
-    """
-    terms = []
-    for word in re.findall(r"[0-9a-z']+", fold(q).replace("'", " ")):
-        if word in STOPWORDS:
-            continue
-        stem = word
-        if len(stem) >= 4 and stem[-1] in "aeiou":
-            stem = stem[:-1]
-            if len(stem) >= 4 and stem[-1] == "h" and stem[-2] in "cg":  # amiche -> amic, laghi -> lag
-                stem = stem[:-1]
-        elif len(stem) >= 4 and stem.endswith("s") and not stem.endswith("ss"):  # camps -> camp
-            stem = stem[:-1]
-        if stem not in terms:
-            terms.append(stem)
-    return terms
+def text_matches(terms: Sequence[str]) -> list[Match]:
+    """For each typed stem, the ids of the indexed stems it stands for (as typed, and with a typo)."""
+    if not terms:
+        return []
+    words = vocabulary()
+    return [words.match(stem) for stem in terms]
 
 
-def _typo_variants(stem: str) -> list[list[str | None]]:
-    """Spellings of `stem` one edit away, as lists of characters where None stands for any character."""
-    chars: list[str | None] = list(stem)
-    variants: list[list[str | None]] = []
-    for i in range(len(chars)):
-        variants.append([*chars[:i], None, *chars[i + 1 :]])  # one letter wrong
-        variants.append([*chars[:i], *chars[i + 1 :]])  # one letter too many in what was typed
-        variants.append([*chars[:i], None, *chars[i:]])  # one letter missing
-        if i + 1 < len(chars):
-            variants.append([*chars[:i], chars[i + 1], chars[i], *chars[i + 2 :]])  # two letters swapped
-    return variants
-
-
-def _typo_tolerant(stem: str) -> bool:
-    return len(stem) >= TYPO_MIN_LENGTH - 1 and stem.isalpha()
-
-
-def _db_pattern(stem: str) -> str:
-    """Regular expression (for __iregex) matching `stem` whatever its accents, or, if long, one typo away."""
-    exact = accent_insensitive_pattern(stem)
-    if not _typo_tolerant(stem):
-        return exact
-    alternatives = {
-        "".join("." if c is None else accent_insensitive_pattern(c) for c in variant)
-        for variant in _typo_variants(stem)
-    }
-    return f"{exact}|{_WORD_START_DB}({'|'.join(sorted(alternatives))})"
-
-
-def _py_typo_pattern(stem: str) -> re.Pattern[str] | None:
-    if not _typo_tolerant(stem):
-        return None
-    alternatives = {"".join("." if c is None else re.escape(c) for c in v) for v in _typo_variants(stem)}
-    return re.compile(f"{_WORD_START_PY}({'|'.join(sorted(alternatives))})")
-
-
-def text_search_condition(terms: Sequence[str]) -> Q:
-    """Services whose names, descriptions or category names contain every term (one typo allowed)."""
+def text_search_condition(matches: Sequence[Match]) -> Q:
+    """Services holding, for every typed stem, one of the stems it stands for (one typo allowed)."""
     condition = Q()
-    for stem in terms:
-        pattern = _db_pattern(stem)
-        categories = Service.categories.through.objects.filter(
-            Q(taxonomyterm__name_it__iregex=pattern) | Q(taxonomyterm__name_en__iregex=pattern)
-        )
-        condition &= (
-            Q(name_it__iregex=pattern)
-            | Q(name_en__iregex=pattern)
-            | Q(description_it__iregex=pattern)
-            | Q(description_en__iregex=pattern)
-            | Q(pk__in=categories.values("service_id"))
-        )
+    for match in matches:
+        condition &= Q(pk__in=SearchTerm.objects.filter(stem_id__in=match.all).values("service_id"))
     return condition
 
 
+def relevance_expression(matches: Sequence[Match]) -> Any:
+    """Higher for stems found as typed in the service's names than with a typo or only elsewhere.
+
+    Per typed stem: 2 if a name holds it as typed, 1 if only with a typo, 0 if only a description
+    or a category does (every result holds each stem somewhere).
+    """
+    score: Any = Value(0)
+    for match in matches:
+        for ids in (match.all, match.exact):
+            if ids:
+                in_name = SearchTerm.objects.filter(service_id=OuterRef("pk"), in_name=True, stem_id__in=ids)
+                score = score + Case(When(Exists(in_name), then=Value(1)), default=Value(0))
+    return score
+
+
 def relevance(terms: Sequence[str], names: Iterable[str]) -> int:
-    """Higher for terms found as typed in the service's names than with a typo or only elsewhere."""
-    folded = " ".join(fold(name) for name in names if name)
+    """The score relevance_expression gives, computed in Python over these names (for tests and tools)."""
+    words = vocabulary()
+    stems = {stem for name in names if name for stem in search_terms(name)}
+    stem_ids = {words.ids[stem] for stem in stems if stem in words.ids}
     score = 0
-    for stem in terms:
-        if stem in folded:
-            score += 3
-        else:
-            typo = _py_typo_pattern(stem)
-            score += 2 if typo is not None and typo.search(folded) else 1
+    for match in (words.match(stem) for stem in terms):
+        score += bool(stem_ids & set(match.all)) + bool(stem_ids & set(match.exact))
     return score
 
 
@@ -554,18 +534,226 @@ def _level_for(age_years: int | None) -> Level:
     return Level.INFANZIA if age_years is not None and 3 <= age_years <= 5 else Level.PRIMARIA
 
 
-def _page_queryset(pks: Sequence[uuid.UUID]) -> QuerySet[Service]:
-    schedules = Schedule.objects.prefetch_related("exceptions")
-    sites = ServiceAtLocation.objects.select_related("location__municipality").prefetch_related(
-        Prefetch("schedules", queryset=schedules)
+def _attach(instance: Any, name: str, model: type[Any], items: list[Any]) -> None:
+    """Make `instance.<name>.all()` answer `items` without a query, as prefetch_related would."""
+    cached = QuerySet(model=model)
+    cached._result_cache = items
+    cached._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = cached
+
+
+def _json_object(pairs: Sequence[tuple[str, str]]) -> str:
+    """SQL building a JSON object {key: expression}, on either database."""
+    inner = ", ".join(f"'{key}', {expression}" for key, expression in pairs)
+    return f"json_build_object({inner})" if connection.vendor == "postgresql" else f"json_object({inner})"
+
+
+def _json_array(pairs: Sequence[tuple[str, str]]) -> str:
+    """SQL aggregating rows into a JSON array of objects {key: expression}, on either database."""
+    aggregate = "json_agg" if connection.vendor == "postgresql" else "json_group_array"
+    return f"{aggregate}({_json_object(pairs)})"
+
+
+def _columns(model: type[Any], alias: str, prefix: str = "", only: Sequence[str] | None = None) -> list[Any]:
+    fields = [f for f in model._meta.concrete_fields if only is None or f.attname in only]
+    columns = []
+    for f in fields:
+        sql = f"{alias}.{connection.ops.quote_name(f.column)}"
+        if f.get_internal_type() == "JSONField" and connection.vendor == "sqlite":
+            sql = f"json({sql})"  # stored as text: embed it as JSON, not as a string
+        columns.append((f, f"{prefix}{f.attname}", sql))
+    return columns
+
+
+def _table(model: type[Any]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _instance(model: type[Any], columns: list[Any], item: Mapping[str, Any]) -> Any:
+    """A model instance from a JSON object, as if loaded by the ORM (fields not read are deferred)."""
+    names = [field.attname for field, _key, _sql in columns]
+    values = []
+    for field_, key, _sql in columns:
+        value = None if item[key] is None else field_.to_python(item[key])
+        if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+            value = timezone.make_aware(value, datetime.UTC)  # SQLite keeps UTC without an offset
+        values.append(value)
+    return model.from_db(connection.alias, names, values)
+
+
+@functools.lru_cache(maxsize=64)
+def _page_statement(count: int, vendor: str = "") -> tuple[str, dict[str, list[Any]]]:
+    """One statement loading everything a page of `count` services shows, as JSON arrays (cached per
+    page size and database: the text only depends on them)."""
+    through = Service.categories.through
+    sal, loc, mun = ServiceAtLocation, Location, Municipality
+    columns = {
+        "service": _columns(Service, "s"),
+        "categories": _columns(TaxonomyTerm, "t"),
+        "costs": _columns(CostOption, "c"),
+        "closures": _columns(ClosureAvailability, "c"),
+        "sites": _columns(sal, "a", "a_")
+        + _columns(loc, "l", "l_")
+        + _columns(
+            mun, "m", "m_", only=["id", "istat_code", "name", "province_id", "region_id", "latitude", "longitude"]
+        ),
+        "schedules": _columns(Schedule, "h"),
+        "exceptions": _columns(ScheduleException, "e"),
+    }
+    for prefix in ("a_", "l_", "m_"):
+        columns[f"sites:{prefix}"] = [c for c in columns["sites"] if c[1].startswith(prefix)]
+
+    def array(name: str) -> str:
+        return _json_array([(key, sql) for _field, key, sql in columns[name]])
+
+    q = connection.ops.quote_name
+    # The service's own hours and its sites' hours, as two indexed lookups (an OR would scan).
+    owned = (
+        f"(SELECT h1.* FROM {_table(Schedule)} h1 WHERE h1.{q('service_id')} = s.{q('id')}"  # noqa: S608 - model names only
+        f" UNION ALL SELECT h2.* FROM {_table(Schedule)} h2 JOIN {_table(sal)} a2"
+        f" ON h2.{q('service_at_location_id')} = a2.{q('id')} WHERE a2.{q('service_id')} = s.{q('id')})"
     )
-    return Service.objects.filter(pk__in=pks).prefetch_related(
-        "categories",
-        Prefetch("costs", queryset=CostOption.objects.order_by("amount_cents", "id")),
-        Prefetch("closure_availability", queryset=ClosureAvailability.objects.order_by("start", "end")),
-        Prefetch("schedules", queryset=schedules),
-        Prefetch("sites", queryset=sites.order_by("location__name", "id")),
+    marks = ", ".join(["%s"] * count)
+    sql = f"""
+        SELECT s.{q("id")},
+            {_json_object([(key, sql) for _field, key, sql in columns["service"]])},
+            (SELECT {array("categories")} FROM {_table(through)} x JOIN {_table(TaxonomyTerm)} t
+                ON t.{q("id")} = x.{q("taxonomyterm_id")} WHERE x.{q("service_id")} = s.{q("id")}),
+            (SELECT {array("costs")} FROM {_table(CostOption)} c WHERE c.{q("service_id")} = s.{q("id")}),
+            (SELECT {array("closures")} FROM {_table(ClosureAvailability)} c WHERE c.{q("service_id")} = s.{q("id")}),
+            (SELECT {array("sites")} FROM {_table(sal)} a
+                JOIN {_table(loc)} l ON l.{q("id")} = a.{q("location_id")}
+                JOIN {_table(mun)} m ON m.{q("id")} = l.{q("municipality_id")}
+                WHERE a.{q("service_id")} = s.{q("id")}),
+            (SELECT {array("schedules")} FROM {owned} h),
+            (SELECT {array("exceptions")} FROM {_table(ScheduleException)} e
+                JOIN {owned} h ON h.{q("id")} = e.{q("schedule_id")})
+        FROM {_table(Service)} s WHERE s.{q("id")} IN ({marks})"""  # noqa: S608 - names from the models, values as parameters
+    return sql, columns
+
+
+def page_services(pks: Sequence[uuid.UUID]) -> dict[uuid.UUID, Service]:
+    """The page's services with categories, costs, closure cover, hours and sites attached, in one
+    query: each relation comes back as a JSON array per service (json_agg on PostgreSQL,
+    json_group_array on SQLite) and becomes model instances, as prefetch_related would give
+    them, without its queryset per object and relation or its query per relation.
+    """
+    services: dict[uuid.UUID, Service] = {}
+    if not pks:
+        return services
+    sql, columns = _page_statement(len(pks), connection.vendor)
+    id_field = Service._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [id_field.get_db_prep_value(pk, connection) for pk in pks])
+        rows = cursor.fetchall()
+
+    def items(value: Any) -> Any:
+        if value is None:
+            return []
+        return json.loads(value) if isinstance(value, str) else value
+
+    for _raw_pk, service_json, *arrays in rows:
+        service = _instance(Service, columns["service"], items(service_json))
+        services[service.pk] = service
+        categories, costs, closures, sites_json, schedules_json, exceptions_json = (items(a) for a in arrays)
+        terms = sorted(
+            (_instance(TaxonomyTerm, columns["categories"], item) for item in categories),
+            key=lambda term: (term.position, term.code),
+        )
+        cost_options = sorted(
+            (_instance(CostOption, columns["costs"], item) for item in costs),
+            key=lambda cost: (cost.amount_cents is None, cost.amount_cents or 0, str(cost.pk)),
+        )
+        closure_cover = sorted(
+            (_instance(ClosureAvailability, columns["closures"], item) for item in closures),
+            key=lambda closure: (closure.start, closure.end),
+        )
+        exceptions: dict[Any, list[ScheduleException]] = {}
+        for item in exceptions_json:
+            exception = _instance(ScheduleException, columns["exceptions"], item)
+            exceptions.setdefault(exception.schedule_id, []).append(exception)
+        by_owner: dict[Any, list[Schedule]] = {}
+        for item in schedules_json:
+            schedule = _instance(Schedule, columns["schedules"], item)
+            _attach(schedule, "exceptions", ScheduleException, exceptions.get(schedule.pk, []))
+            by_owner.setdefault(schedule.service_id or schedule.service_at_location_id, []).append(schedule)
+        sites = []
+        for item in sites_json:
+            site = _instance(ServiceAtLocation, columns["sites:a_"], item)
+            location = _instance(Location, columns["sites:l_"], item)
+            location.municipality = _instance(Municipality, columns["sites:m_"], item)
+            site.location = location
+            _attach(site, "schedules", Schedule, by_owner.get(site.pk, []))
+            sites.append(site)
+        sites.sort(key=lambda site: (site.location.name, str(site.pk)))
+        _attach(service, "categories", TaxonomyTerm, terms)
+        _attach(service, "costs", CostOption, cost_options)
+        _attach(service, "closure_availability", ClosureAvailability, closure_cover)
+        _attach(service, "sites", ServiceAtLocation, sites)
+        _attach(service, "schedules", Schedule, by_owner.get(service.pk, []))
+    return services
+    pks = list(services)
+    grouped: dict[str, dict[Any, list[Any]]] = {"categories": {}, "costs": {}, "closures": {}, "sites": {}}
+    for term in TaxonomyTerm.objects.filter(services__in=pks).annotate(for_service=F("services__id")):
+        grouped["categories"].setdefault(term.for_service, []).append(term)
+    for cost in CostOption.objects.filter(service_id__in=pks).order_by("amount_cents", "id"):
+        grouped["costs"].setdefault(cost.service_id, []).append(cost)
+    for closure in ClosureAvailability.objects.filter(service_id__in=pks).order_by("start", "end"):
+        grouped["closures"].setdefault(closure.service_id, []).append(closure)
+    sites = list(
+        ServiceAtLocation.objects.filter(service_id__in=pks)
+        .select_related("location__municipality")
+        .order_by("location__name", "id")
     )
+    for site in sites:
+        grouped["sites"].setdefault(site.service_id, []).append(site)
+    schedules = list(
+        Schedule.objects.filter(Q(service_id__in=pks) | Q(service_at_location__in=[site.pk for site in sites]))
+    )
+    exceptions: dict[Any, list[ScheduleException]] = {}
+    if schedules:
+        for exception in ScheduleException.objects.filter(schedule__in=[schedule.pk for schedule in schedules]):
+            exceptions.setdefault(exception.schedule_id, []).append(exception)
+    by_owner: dict[Any, list[Schedule]] = {}
+    for schedule in schedules:
+        _attach(schedule, "exceptions", ScheduleException, exceptions.get(schedule.pk, []))
+        by_owner.setdefault(schedule.service_id or schedule.service_at_location_id, []).append(schedule)
+    for site in sites:
+        _attach(site, "schedules", Schedule, by_owner.get(site.pk, []))
+    for pk, service in services.items():
+        _attach(service, "categories", TaxonomyTerm, grouped["categories"].get(pk, []))
+        _attach(service, "costs", CostOption, grouped["costs"].get(pk, []))
+        _attach(service, "closure_availability", ClosureAvailability, grouped["closures"].get(pk, []))
+        _attach(service, "sites", ServiceAtLocation, grouped["sites"].get(pk, []))
+        _attach(service, "schedules", Schedule, by_owner.get(pk, []))
+    return services
+
+
+def search_centre(filters: ServiceSearch, municipality: Municipality | None) -> tuple[float, float] | None:
+    """The point a search measures distances from: the given one, else the municipality's."""
+    if filters.lat is not None and filters.lon is not None:
+        return (filters.lat, filters.lon)
+    if municipality is not None and municipality.latitude is not None and municipality.longitude is not None:
+        return (municipality.latitude, municipality.longitude)
+    return None
+
+
+def squared_distance(centre: tuple[float, float], prefix: str = "location__") -> Any:
+    """Squared distance in degrees of latitude from `centre` (equirectangular, scaled at its latitude).
+
+    Plain arithmetic, so SQLite and PostgreSQL both compute it inside the bounding box; within
+    0.5% of the great-circle distance over the 100 km of the largest radius in Lombardy.
+    """
+    lat, lon = centre
+    scale = math.cos(math.radians(lat))
+    d_lat = F(f"{prefix}latitude") - Value(lat)
+    d_lon = (F(f"{prefix}longitude") - Value(lon)) * Value(scale)
+    return ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=FloatField())
+
+
+def degrees(radius_km: float) -> float:
+    """A distance in kilometres as degrees of latitude, the unit of squared_distance."""
+    return math.degrees(radius_km / EARTH_RADIUS_KM)
 
 
 def services_search(*, filters: ServiceSearch, today: datetime.date | None = None) -> SearchResult:
@@ -577,6 +765,10 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     its descendants. `date` and `open_now` follow runs_on_condition; a period matches a closure
     availability range overlapping it. `max_price` and `free` look at any cost option. Ordered by
     distance when there is a centre, else by relevance to `q`, else by name.
+
+    The database filters, measures, orders, counts and cuts the page in one query; the page's
+    services and everything they show are then loaded in one more (page_services), and their
+    exact distances (haversine) and next dates computed in Python.
     """
     today = today or datetime.datetime.now(tz=ROME).date()
     municipality = municipality_get(istat_code=filters.municipality) if filters.municipality else None
@@ -606,84 +798,70 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     if filters.open_now:
         queryset = queryset.filter(open_at_condition(filters.open_now))
     terms = search_terms(filters.q or "")
-    if terms:
-        queryset = queryset.filter(text_search_condition(terms))
+    matches = text_matches(terms)
+    if matches:
+        queryset = queryset.filter(text_search_condition(matches))
+    if filters.spoken_language:
+        stem = vocabulary().language(filters.spoken_language)
+        queryset = queryset.filter(pk__in=SearchTerm.objects.filter(stem_id=stem).values("service_id"))
 
-    centre: tuple[float, float] | None = None
-    if filters.lat is not None and filters.lon is not None:
-        centre = (filters.lat, filters.lon)
-    elif municipality is not None and municipality.latitude is not None and municipality.longitude is not None:
-        centre = (municipality.latitude, municipality.longitude)
+    centre = search_centre(filters, municipality)
     sort = filters.sort or ("distance" if centre else "relevance")
-    start = (filters.page - 1) * PAGE_SIZE
-
-    distances: dict[uuid.UUID, tuple[float, uuid.UUID]] = {}
-    names: dict[uuid.UUID, tuple[str, str]] = {}
+    radius = filters.radius_km or DEFAULT_RADIUS_KM
+    order: list[Any] = []
     if centre is not None:
-        radius = filters.radius_km or DEFAULT_RADIUS_KM
         box = bounding_box(*centre, radius)
-        # One query: the matching services' sites inside the box, with what sorting needs.
-        sites = ServiceAtLocation.objects.filter(
-            service__in=queryset.values("pk"),
-            location__latitude__range=(box.min_lat, box.max_lat),
-            location__longitude__range=(box.min_lon, box.max_lon),
-        ).values_list(
-            "service_id",
-            "location_id",
-            "location__latitude",
-            "location__longitude",
-            "service__name_it",
-            "service__name_en",
+        # The services' sites in the box, grouped by service: the nearest one's distance orders
+        # them and must be within the radius (a HAVING on the group).
+        queryset = (
+            queryset.filter(
+                sites__location__latitude__range=(box.min_lat, box.max_lat),
+                sites__location__longitude__range=(box.min_lon, box.max_lon),
+            )
+            .alias(d2=Min(squared_distance(centre, prefix="sites__location__")))
+            .filter(d2__lte=degrees(radius) ** 2)
         )
-        for service_id, location_id, lat, lon, name_it, name_en in sites:
-            distance = haversine_km(*centre, lat, lon)
-            if distance <= radius and (service_id not in distances or distance < distances[service_id][0]):
-                distances[service_id] = (distance, location_id)
-                names[service_id] = (name_it, name_en)
     elif municipality is not None:
         queryset = queryset.filter(
             pk__in=ServiceAtLocation.objects.filter(location__municipality=municipality).values("service_id")
         )
-
-    if centre is None and not (sort == "relevance" and terms):
-        # Ordered by name: the database counts and cuts the page itself.
-        count = queryset.count()
-        ordered = queryset.annotate(sort_name=_name_expression(filters.language)).order_by("sort_name", "pk")
-        page_pks = list(ordered.values_list("pk", flat=True)[start : start + PAGE_SIZE]) if start < count else []
+    queryset = queryset.alias(sort_name=_name_expression(filters.language))
+    if matches:
+        queryset = queryset.alias(score=relevance_expression(matches))
+    by_distance = ["d2"] if centre is not None else []
+    by_score = [F("score").desc()] if matches else []
+    if sort == "distance":
+        order = [*by_distance, *by_score, "sort_name", "pk"]
+    elif sort == "name":
+        order = ["sort_name", *by_distance, "pk"]
     else:
-        if centre is None:
-            names = {
-                pk: (name_it, name_en) for pk, name_it, name_en in queryset.values_list("pk", "name_it", "name_en")
-            }
-        keys: dict[uuid.UUID, tuple[object, ...]] = {}
-        for pk, (name_it, name_en) in names.items():
-            name = fold(name_en if filters.language == "en" and name_en else name_it)
-            distance = distances[pk][0] if pk in distances else math.inf
-            score = -relevance(terms, [name_it, name_en]) if terms else 0
-            if sort == "distance":
-                keys[pk] = (distance, score, name, str(pk))
-            elif sort == "name":
-                keys[pk] = (name, distance, str(pk))
-            else:
-                keys[pk] = (score, name, distance, str(pk))
-        count = len(keys)
-        page_pks = sorted(keys, key=keys.__getitem__)[start : start + PAGE_SIZE]
+        order = [*by_score, "sort_name", *by_distance, "pk"]
 
-    services = {service.pk: service for service in _page_queryset(page_pks)} if page_pks else {}
+    start = (filters.page - 1) * PAGE_SIZE
+    # The total rides along with the page (a window over the whole result), in one query.
+    # Only ids and the total: the sort carries narrow rows; the page statement loads the rest.
+    rows = list(
+        queryset.annotate(total=Window(Count("pk")))
+        .order_by(*order)
+        .values_list("pk", "total")[start : start + PAGE_SIZE]
+    )
+    # Past the last page the window has no row to ride on: count apart.
+    count = rows[0][1] if rows else (queryset.count() if start else 0)
+    page_pks = [pk for pk, _total in rows]
+
+    services = page_services(page_pks)
     results = []
     for pk in page_pks:
         service = services[pk]
         locations = [site.location for site in service.sites.all()]
-        location = None
-        if pk in distances:
-            location = next((loc for loc in locations if loc.pk == distances[pk][1]), None)
-        elif locations:
-            location = locations[0]
+        location, distance = (locations[0] if locations else None), None
+        if centre is not None and locations:
+            distance, location = min((haversine_km(*centre, loc.latitude, loc.longitude), loc) for loc in locations)
         amounts = [cost.amount_cents for cost in service.costs.all() if cost.amount_cents is not None]
         results.append(
             ServiceHit(
                 service=service,
-                distance_km=round(distances[pk][0], 2) if pk in distances else None,
+                distance_km=round(distance, 2) if distance is not None else None,
                 next_available=next_available(service, since),
                 location=location,
                 price_cents=min(amounts, default=None),

@@ -123,7 +123,7 @@ def test_it_offers_fictitious_services_with_closure_cover_in_every_member_munici
     assert members <= with_summer_camp
 
 
-@pytest.mark.parametrize("name", ["foundation", "directory"])
+@pytest.mark.parametrize("name", ["foundation", "hsds"])
 def test_it_benchmarks_the_demo_instance(name):
     _demo()
     out = StringIO()

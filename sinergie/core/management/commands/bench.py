@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
 import json
-import platform
 from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import import_module
@@ -11,8 +11,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from sinergie.core.bench import machine
+
 BENCHMARKS: dict[str, str] = {
     "directory": "sinergie.directory.bench:bench_directory",
+    "hsds": "sinergie.directory.bench:bench_hsds",
     "foundation": "sinergie.core.bench:bench_foundation",
     "territory": "sinergie.territory.bench:bench_territory",
     "school-calendar": "sinergie.schoolcalendar.bench:bench_school_calendar",
@@ -20,7 +23,7 @@ BENCHMARKS: dict[str, str] = {
 }
 
 
-def _load(path: str) -> Callable[[], dict[str, Any]]:
+def _load(path: str) -> Callable[..., dict[str, Any]]:
     module, name = path.split(":")
     return getattr(import_module(module), name)
 
@@ -31,21 +34,41 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name", choices=sorted(BENCHMARKS))
         parser.add_argument("--json", action="store_true", help="Print one JSON document.")
+        parser.add_argument(
+            "--services", type=int, help="directory: how many generated services (missing ones are generated)."
+        )
+        parser.add_argument("--seed", type=int, help="directory: seed of the generated services (default 1).")
+        parser.add_argument("--runs", type=int, help="directory: runs of each named query (default 60).")
+        parser.add_argument(
+            "--no-generate", action="store_true", help="directory: fail instead of generating missing services."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["name"]
+        function = _load(BENCHMARKS[name])
+        accepted = inspect.signature(function).parameters
+        given = {key: options[key] for key in ("services", "seed", "runs") if options[key] is not None}
+        if options["no_generate"]:
+            given["generate"] = False
+        refused = sorted(set(given) - set(accepted))
+        if refused:
+            raise CommandError(f"Benchmark {name} takes no --{refused[0].replace('_', '-')}.")
+        if any(value is not True and value is not False and value < 1 for value in given.values()):
+            raise CommandError("--services, --seed and --runs must be 1 or more.")
         try:
-            figures = _load(BENCHMARKS[name])()
+            figures = function(**given)
         except LookupError as error:
             raise CommandError(f"Benchmark {name} cannot run: {error}") from None
-        report = {
-            "benchmark": name,
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine()},
-            "figures": figures,
-        }
+        stamp = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
+        if "benchmark" in figures:  # a document of its own shape (directory)
+            report = {**figures, **stamp}
+            lines = {key: value for key, value in figures.items() if key != "queries"}
+            lines.update(dict(figures.get("queries", {})))
+        else:
+            report = {"benchmark": name, **stamp, "figures": figures}
+            lines = figures
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2))
         else:
-            for key, value in figures.items():
+            for key, value in lines.items():
                 self.stdout.write(f"{key:<40} {value}")
