@@ -692,41 +692,6 @@ def page_services(pks: Sequence[uuid.UUID]) -> dict[uuid.UUID, Service]:
         _attach(service, "sites", ServiceAtLocation, sites)
         _attach(service, "schedules", Schedule, by_owner.get(service.pk, []))
     return services
-    pks = list(services)
-    grouped: dict[str, dict[Any, list[Any]]] = {"categories": {}, "costs": {}, "closures": {}, "sites": {}}
-    for term in TaxonomyTerm.objects.filter(services__in=pks).annotate(for_service=F("services__id")):
-        grouped["categories"].setdefault(term.for_service, []).append(term)
-    for cost in CostOption.objects.filter(service_id__in=pks).order_by("amount_cents", "id"):
-        grouped["costs"].setdefault(cost.service_id, []).append(cost)
-    for closure in ClosureAvailability.objects.filter(service_id__in=pks).order_by("start", "end"):
-        grouped["closures"].setdefault(closure.service_id, []).append(closure)
-    sites = list(
-        ServiceAtLocation.objects.filter(service_id__in=pks)
-        .select_related("location__municipality")
-        .order_by("location__name", "id")
-    )
-    for site in sites:
-        grouped["sites"].setdefault(site.service_id, []).append(site)
-    schedules = list(
-        Schedule.objects.filter(Q(service_id__in=pks) | Q(service_at_location__in=[site.pk for site in sites]))
-    )
-    exceptions: dict[Any, list[ScheduleException]] = {}
-    if schedules:
-        for exception in ScheduleException.objects.filter(schedule__in=[schedule.pk for schedule in schedules]):
-            exceptions.setdefault(exception.schedule_id, []).append(exception)
-    by_owner: dict[Any, list[Schedule]] = {}
-    for schedule in schedules:
-        _attach(schedule, "exceptions", ScheduleException, exceptions.get(schedule.pk, []))
-        by_owner.setdefault(schedule.service_id or schedule.service_at_location_id, []).append(schedule)
-    for site in sites:
-        _attach(site, "schedules", Schedule, by_owner.get(site.pk, []))
-    for pk, service in services.items():
-        _attach(service, "categories", TaxonomyTerm, grouped["categories"].get(pk, []))
-        _attach(service, "costs", CostOption, grouped["costs"].get(pk, []))
-        _attach(service, "closure_availability", ClosureAvailability, grouped["closures"].get(pk, []))
-        _attach(service, "sites", ServiceAtLocation, grouped["sites"].get(pk, []))
-        _attach(service, "schedules", Schedule, by_owner.get(pk, []))
-    return services
 
 
 def search_centre(filters: ServiceSearch, municipality: Municipality | None) -> tuple[float, float] | None:
