@@ -12,8 +12,25 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from sinergie.accounts.models import User
 from sinergie.organizations.models import Alliance, AlliancePartner, Membership, Organization, Role
+from sinergie.territory.models import Municipality, Province
 
 PASSWORD = "a-long-test-password-42"
+
+
+def make_municipality(
+    istat_code: str, name: str, province: Province, point: tuple[float, float] | None = None
+) -> Municipality:
+    """A municipality for a test, with the codes derived from its ISTAT code and an optional point."""
+    return Municipality.objects.create(
+        istat_code=istat_code,
+        name=name,
+        search_name=name.lower(),
+        cadastral_code=istat_code[-4:],
+        province=province,
+        region=province.region,
+        latitude=point[0] if point else None,
+        longitude=point[1] if point else None,
+    )
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sinergie.conftest import OrganizationFactory, World
+from sinergie.conftest import OrganizationFactory, World, make_municipality
 from sinergie.organizations.models import AlliancePartner, Organization
 from sinergie.territory.models import Municipality, Province, Region
 
@@ -29,27 +29,14 @@ def csv_bytes(rows: list[str] | None = None, *, header: str = HEADER, encoding: 
     return ("\r\n".join([header, *(ROWS if rows is None else rows)]) + "\r\n").encode(encoding)
 
 
-def make_town(istat_code: str, name: str, province: Province, point: tuple[float, float] | None) -> Municipality:
-    return Municipality.objects.create(
-        istat_code=istat_code,
-        name=name,
-        search_name=name.lower(),
-        cadastral_code=istat_code[-4:],
-        province=province,
-        region=province.region,
-        latitude=point[0] if point else None,
-        longitude=point[1] if point else None,
-    )
-
-
 @pytest.fixture
 def towns(db: None) -> dict[str, Municipality]:
     region = Region.objects.create(istat_code="03", name="Lombardia")
     milano = Province.objects.create(istat_code="015", name="Milano", abbreviation="MI", region=region)
     return {
-        "melzo": make_town("015142", "Melzo", milano, (45.4993, 9.4207)),
-        "milano": make_town("015146", "Milano", milano, (45.4642, 9.19)),
-        "nowhere": make_town("015999", "Senzapunto", milano, None),
+        "melzo": make_municipality("015142", "Melzo", milano, (45.4993, 9.4207)),
+        "milano": make_municipality("015146", "Milano", milano, (45.4642, 9.19)),
+        "nowhere": make_municipality("015999", "Senzapunto", milano, None),
     }
 
 

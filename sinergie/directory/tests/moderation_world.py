@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from sinergie.accounts.models import User
-from sinergie.conftest import World
+from sinergie.conftest import World, make_municipality
 from sinergie.directory.forms import ServiceEditor
 from sinergie.directory.models import (
     ClosureAvailability,
@@ -40,17 +40,6 @@ class Moderation:
     other_alliance_staff: User
     local_provider: Organization
     local_provider_staff: User
-
-
-def _town(istat_code: str, name: str, province: Province) -> Municipality:
-    return Municipality.objects.create(
-        istat_code=istat_code,
-        name=name,
-        search_name=name.lower(),
-        cadastral_code=istat_code[-4:],
-        province=province,
-        region=province.region,
-    )
 
 
 def _term(code: str) -> TaxonomyTerm:
@@ -99,8 +88,8 @@ def moderation_fixture(world: World) -> Moderation:
 
     region = Region.objects.create(istat_code="03", name="Lombardia")
     milano = Province.objects.create(istat_code="015", name="Milano", abbreviation="MI", region=region)
-    melzo = _town("015142", "Melzo", milano)
-    gorgonzola = _town("015108", "Gorgonzola", milano)
+    melzo = make_municipality("015142", "Melzo", milano)
+    gorgonzola = make_municipality("015108", "Gorgonzola", milano)
     # Provider A is a partner of alliance A; provider B of alliance B; the local provider is
     # no partner at all but is based in one of alliance A's municipalities.
     AlliancePartner.objects.create(alliance=world.alliance, organization=world.provider, role="private")

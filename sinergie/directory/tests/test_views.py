@@ -14,7 +14,7 @@ from django.urls import reverse as django_reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
 
-from sinergie.conftest import World
+from sinergie.conftest import World, make_municipality
 from sinergie.directory.models import (
     ClosureAvailability,
     CostOption,
@@ -69,22 +69,11 @@ def _next(day: datetime.date, weekday: int) -> datetime.date:
     return day + datetime.timedelta(days=(weekday - day.weekday()) % 7)
 
 
-def _town(istat_code: str, name: str, province: Province) -> Municipality:
-    return Municipality.objects.create(
-        istat_code=istat_code,
-        name=name,
-        search_name=name.lower(),
-        cadastral_code=istat_code[-4:],
-        province=province,
-        region=province.region,
-    )
-
-
 @pytest.fixture
 def directory(world: World) -> Directory:
     region = Region.objects.create(istat_code="03", name="Lombardia")
     milano = Province.objects.create(istat_code="015", name="Milano", abbreviation="MI", region=region)
-    melzo = _town("015142", "Melzo", milano)
+    melzo = make_municipality("015142", "Melzo", milano)
     today = timezone.localdate()
     location = Location.objects.create(
         organization=world.provider,
