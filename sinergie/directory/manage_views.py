@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -192,52 +193,66 @@ def _render_preview(request: HttpRequest, service: Any, revision: ServiceRevisio
     return mark_safe(fragment)  # noqa: S308
 
 
+def _revision_action(
+    request: HttpRequest,
+    pk: uuid.UUID,
+    action: Callable[..., Any],
+    *,
+    back_to: str,
+    missing: str,
+    done: str,
+) -> HttpResponse:
+    """Apply an editing action to the service's open revision, then go back with a message."""
+    service = access.get_service_for_editor(request.user, pk)
+    revision = open_revision(service)
+    back = reverse(back_to, args=[service.pk])
+    if revision is None:
+        return _refuse(request, ValidationError(missing), back)
+    try:
+        action(actor=request.user, revision=revision, request=request)
+    except ValidationError as error:
+        return _refuse(request, error, back)
+    messages.success(request, done)
+    return redirect(back)
+
+
 @login_required
 @require_POST
 def service_submit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    service = access.get_service_for_editor(request.user, pk)
-    revision = open_revision(service)
-    back = reverse("directory-manage:preview", args=[service.pk])
-    if revision is None:
-        return _refuse(request, ValidationError(_("There is no draft to submit.")), back)
-    try:
-        editing.revision_submit(actor=request.user, revision=revision, request=request)
-    except ValidationError as error:
-        return _refuse(request, error, back)
-    messages.success(request, _("Submitted: the alliance's moderators have been told."))
-    return redirect(back)
+    return _revision_action(
+        request,
+        pk,
+        editing.revision_submit,
+        back_to="directory-manage:preview",
+        missing=_("There is no draft to submit."),
+        done=_("Submitted: the alliance's moderators have been told."),
+    )
 
 
 @login_required
 @require_POST
 def service_withdraw(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    service = access.get_service_for_editor(request.user, pk)
-    revision = open_revision(service)
-    back = reverse("directory-manage:preview", args=[service.pk])
-    if revision is None:
-        return _refuse(request, ValidationError(_("There is nothing waiting for moderation.")), back)
-    try:
-        editing.revision_withdraw(actor=request.user, revision=revision, request=request)
-    except ValidationError as error:
-        return _refuse(request, error, back)
-    messages.success(request, _("Withdrawn from moderation: it is a draft again and you can change it."))
-    return redirect(back)
+    return _revision_action(
+        request,
+        pk,
+        editing.revision_withdraw,
+        back_to="directory-manage:preview",
+        missing=_("There is nothing waiting for moderation."),
+        done=_("Withdrawn from moderation: it is a draft again and you can change it."),
+    )
 
 
 @login_required
 @require_POST
 def service_discard(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    service = access.get_service_for_editor(request.user, pk)
-    revision = open_revision(service)
-    back = reverse("directory-manage:history", args=[service.pk])
-    if revision is None:
-        return _refuse(request, ValidationError(_("There is no draft to discard.")), back)
-    try:
-        editing.revision_discard(actor=request.user, revision=revision, request=request)
-    except ValidationError as error:
-        return _refuse(request, error, back)
-    messages.success(request, _("Draft discarded. The published page has not changed."))
-    return redirect(back)
+    return _revision_action(
+        request,
+        pk,
+        editing.revision_discard,
+        back_to="directory-manage:history",
+        missing=_("There is no draft to discard."),
+        done=_("Draft discarded. The published page has not changed."),
+    )
 
 
 @login_required
