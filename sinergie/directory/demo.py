@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
+from sinergie.directory.generate import EXTERNAL_PREFIX as SYNTHETIC_PREFIX
 from sinergie.directory.models import (
     ClosureAvailability,
     CostOption,
@@ -312,7 +313,12 @@ def moderation_demo_load() -> None:
 
 
 def _services_load() -> int:
-    generated = Service.objects.filter(is_demo=True).exclude(external_id__startswith="demo-moderazione")
+    # The demo's own services: not the moderation example, nor `generate`'s synthetic ones.
+    generated = (
+        Service.objects.filter(is_demo=True)
+        .exclude(external_id__startswith="demo-moderazione")
+        .exclude(external_id__startswith=f"{SYNTHETIC_PREFIX}-")
+    )
     if generated.exists():
         # Deterministic data: what a previous run created is what this run would create.
         return generated.count()
