@@ -24,7 +24,6 @@ from typing import Any, Literal
 from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -35,7 +34,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    Window,
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
@@ -66,6 +64,9 @@ from sinergie.territory.models import Municipality
 from sinergie.territory.selectors import municipality_get
 
 PAGE_SIZE = 20
+# Searches count their matches up to this many ("more than 1,000 results"), and page through them.
+COUNT_CAP = 1000
+MAX_PAGE = COUNT_CAP // PAGE_SIZE
 DEFAULT_RADIUS_KM = 10.0
 MAX_RADIUS_KM = 100.0
 MAX_AGE_YEARS = 17
@@ -112,6 +113,9 @@ BAD_KIND = _("The kind must be service or info_point.")
 BAD_SORT = _("The order must be distance, relevance or name.")
 SORT_WITHOUT_CENTRE = _("Sorting by distance needs a municipality or a point.")
 BAD_PAGE = _("The page must be a whole number from 1.")
+PAGE_TOO_FAR = _(
+    "Only the first %(max)d pages of results can be shown: add a filter or a word to narrow the search."
+)
 BAD_LANGUAGE = _("The language must be it or en.")
 BAD_SPOKEN_LANGUAGE = _("The spoken language must be a two-letter ISO 639-1 code, e.g. it, en, ar or zh.")
 
@@ -179,9 +183,10 @@ class ServiceHit:
 
 @dataclass
 class SearchResult:
-    count: int
+    count: int  # at most COUNT_CAP
     page: int
     results: list[ServiceHit] = field(default_factory=list)
+    count_exact: bool = True  # False: more than COUNT_CAP services match, `count` is COUNT_CAP
 
     @property
     def pages(self) -> int:
@@ -335,6 +340,8 @@ def parse_search(params: Mapping[str, str], *, now: datetime.datetime | None = N
         page = number("page", whole=True)
         if page is None or page < 1:
             errors["page"] = str(BAD_PAGE)
+        elif page > MAX_PAGE:
+            errors["page"] = str(PAGE_TOO_FAR % {"max": MAX_PAGE})
         else:
             values["page"] = int(page)
 
@@ -803,16 +810,17 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
         order = [*by_score, "sort_name", *by_distance, "pk"]
 
     start = (filters.page - 1) * PAGE_SIZE
-    # The total rides along with the page (a window over the whole result), in one query.
-    # Only ids and the total: the sort carries narrow rows; the page statement loads the rest.
-    rows = list(
-        queryset.annotate(total=Window(Count("pk")))
-        .order_by(*order)
-        .values_list("pk", "total")[start : start + PAGE_SIZE]
-    )
-    # Past the last page the window has no row to ride on: count apart.
-    count = rows[0][1] if rows else (queryset.count() if start else 0)
-    page_pks = [pk for pk, _total in rows]
+    # Only ids: the ordering walks narrow rows and stops at the page (see the indexes on names);
+    # the page statement loads the rest.
+    page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
+    if (page_pks and len(page_pks) < PAGE_SIZE) or (not page_pks and not start):
+        count = start + len(page_pks)  # the last page tells the total: no count needed
+    else:
+        # Counting stops at the cap: past it the database would count every match only to
+        # print "more than 1,000", which no family pages through.
+        count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+    count_exact = count <= COUNT_CAP
+    count = min(count, COUNT_CAP)
 
     services = page_services(page_pks)
     results = []
@@ -832,7 +840,7 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
                 price_cents=min(amounts, default=None),
             )
         )
-    return SearchResult(count=count, page=filters.page, results=results)
+    return SearchResult(count=count, page=filters.page, results=results, count_exact=count_exact)
 
 
 def _name_expression(language: str) -> Coalesce | F:
