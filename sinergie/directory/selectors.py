@@ -35,6 +35,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -723,6 +724,67 @@ def squared_distance(centre: tuple[float, float], prefix: str = "location__") ->
     return ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=FloatField())
 
 
+# Longitude scaled by the cosine of Lombardy's middle latitude (45.6°): a plane where PostgreSQL's
+# `<->` between points, with a GiST index on this expression (migration 0006), hands sites out
+# nearest first. Across Lombardy (44.7°–46.6°) the true scale is within 1.8% of it; the search
+# corrects for that (_nearest_services), so the order is the exact one of squared_distance.
+LON_SCALE = 0.69966
+_PLANE_POINT = 'point({table}."longitude" * 0.69966, {table}."latitude")'
+
+
+def _sites_near(centre: tuple[float, float], radius_km: float) -> QuerySet[ServiceAtLocation]:
+    """Sites within the radius of `centre` (a bounding box on the index, then the distance)."""
+    box = bounding_box(*centre, radius_km)
+    return (
+        ServiceAtLocation.objects.filter(
+            location__latitude__range=(box.min_lat, box.max_lat),
+            location__longitude__range=(box.min_lon, box.max_lon),
+        )
+        .alias(d2=squared_distance(centre))
+        .filter(d2__lte=degrees(radius_km) ** 2)
+    )
+
+
+def _nearest_services(
+    services: QuerySet[Service], centre: tuple[float, float], radius_km: float, needed: int
+) -> list[Any] | None:
+    """The services among `services` that can be among the `needed` nearest to `centre` (a few
+    more), reading sites nearest first on PostgreSQL's index (KNN) and stopping early.
+
+    The index orders by the plane distance (LON_SCALE), the search by squared_distance (scaled
+    at the centre's latitude); the two differ by at most the ratio of the scales, so once the
+    plane distance passes D, no site left can be nearer than D times that ratio: the services
+    already nearer are final. None when the database has no such index (then order them all).
+    """
+    lat, lon = centre
+    ratio = min(1.0, math.cos(math.radians(lat)) / LON_SCALE) * (1 - 1e-9)
+    plane = RawSQL(
+        f"{_PLANE_POINT.format(table=connection.ops.quote_name(Location._meta.db_table))} <-> point(%s, %s)",
+        (lon * LON_SCALE, lat),
+        output_field=FloatField(),
+    )
+    sites = (
+        _sites_near(centre, radius_km)
+        .filter(service__in=services.order_by().values("pk"))
+        .annotate(d2_exact=squared_distance(centre), plane=plane)
+        .order_by("plane")
+        .values_list("service_id", "d2_exact", "plane")
+    )
+    fetch = max(3 * needed, 60)
+    while True:
+        rows = list(sites[:fetch])
+        nearest: dict[Any, float] = {}
+        for service_id, d2, _plane in rows:
+            nearest[service_id] = min(d2, nearest.get(service_id, d2))
+        if len(rows) < fetch:
+            return list(nearest)  # every site within the radius has been read
+        bound = (rows[-1][2] * ratio) ** 2
+        final = [pk for pk, d2 in nearest.items() if d2 < bound]
+        if len(final) >= needed:
+            return final
+        fetch *= 4
+
+
 def degrees(radius_km: float) -> float:
     """A distance in kilometres as degrees of latitude, the unit of squared_distance."""
     return math.degrees(radius_km / EARTH_RADIUS_KM)
@@ -780,6 +842,8 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     centre = search_centre(filters, municipality)
     sort = filters.sort or ("distance" if centre else "relevance")
     radius = filters.radius_km or DEFAULT_RADIUS_KM
+    unplaced = queryset  # every filter but the distance
+    counted = queryset  # the same matches, in the form that counts fastest
     order: list[Any] = []
     if centre is not None:
         box = bounding_box(*centre, radius)
@@ -793,10 +857,15 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
             .alias(d2=Min(squared_distance(centre, prefix="sites__location__")))
             .filter(d2__lte=degrees(radius) ** 2)
         )
+        counted = queryset
+        if connection.vendor == "postgresql":
+            # "Has a site within the radius" needs no group: the count can stop at the cap.
+            counted = unplaced.filter(Exists(_sites_near(centre, radius).filter(service_id=OuterRef("pk"))))
     elif municipality is not None:
         queryset = queryset.filter(
             pk__in=ServiceAtLocation.objects.filter(location__municipality=municipality).values("service_id")
         )
+        counted = queryset
     queryset = queryset.alias(sort_name=_name_expression(filters.language))
     if matches:
         queryset = queryset.alias(score=relevance_expression(matches))
@@ -810,6 +879,11 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
         order = [*by_score, "sort_name", *by_distance, "pk"]
 
     start = (filters.page - 1) * PAGE_SIZE
+    if sort == "distance" and centre is not None and connection.vendor == "postgresql":
+        # Only the services that can be on this page or before it are ordered exactly.
+        nearest = _nearest_services(unplaced, centre, radius, start + PAGE_SIZE)
+        if nearest is not None:
+            queryset = queryset.filter(pk__in=nearest)
     # Only ids: the ordering walks narrow rows and stops at the page (see the indexes on names);
     # the page statement loads the rest.
     page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
@@ -818,7 +892,7 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     else:
         # Counting stops at the cap: past it the database would count every match only to
         # print "more than 1,000", which no family pages through.
-        count = queryset.order_by().values("pk")[: COUNT_CAP + 1].count()
+        count = counted.order_by().values("pk")[: COUNT_CAP + 1].count()
     count_exact = count <= COUNT_CAP
     count = min(count, COUNT_CAP)
 
