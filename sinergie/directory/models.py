@@ -460,7 +460,11 @@ class SearchTerm(models.Model):
         verbose_name = _("search term")
         verbose_name_plural = _("search terms")
         constraints = [models.UniqueConstraint(fields=["service", "stem"], name="directory_searchterm_unique")]
-        indexes = [models.Index(fields=["stem", "service"], name="directory_searchterm_stem")]
+        indexes = [
+            models.Index(fields=["stem", "service"], name="directory_searchterm_stem"),
+            # Relevance asks which services hold a stem in a name: read from the index alone.
+            models.Index(fields=["stem", "service"], condition=Q(in_name=True), name="directory_searchterm_in_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.stem_id} @ {self.service_id}"

@@ -17,7 +17,8 @@ import math
 import re
 import uuid
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -434,10 +435,13 @@ def relevance_expression(matches: Sequence[Match]) -> Any:
     """
     score: Any = Value(0)
     for match in matches:
-        for ids in (match.all, match.exact):
+        # Without a typo the two lookups are the same: one, counted twice.
+        lookups = [match.all] if match.exact == match.all else [match.all, match.exact]
+        for ids in lookups:
             if ids:
                 in_name = SearchTerm.objects.filter(service_id=OuterRef("pk"), in_name=True, stem_id__in=ids)
-                score = score + Case(When(Exists(in_name), then=Value(1)), default=Value(0))
+                weight = 2 if len(lookups) == 1 else 1
+                score = score + Case(When(Exists(in_name), then=Value(weight)), default=Value(0))
     return score
 
 
@@ -880,19 +884,27 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
 
     start = (filters.page - 1) * PAGE_SIZE
     if sort == "distance" and centre is not None and connection.vendor == "postgresql":
-        # Only the services that can be on this page or before it are ordered exactly.
+        # Nearest first on the index: only the services that can be on this page or before it
+        # are ordered exactly; the count, when the page does not tell it, stops at the cap.
         nearest = _nearest_services(unplaced, centre, radius, start + PAGE_SIZE)
         if nearest is not None:
             queryset = queryset.filter(pk__in=nearest)
-    # Only ids: the ordering walks narrow rows and stops at the page (see the indexes on names);
-    # the page statement loads the rest.
-    page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
-    if (page_pks and len(page_pks) < PAGE_SIZE) or (not page_pks and not start):
-        count = start + len(page_pks)  # the last page tells the total: no count needed
+        page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
+        if (page_pks and len(page_pks) < PAGE_SIZE) or (not page_pks and not start):
+            count = start + len(page_pks)
+        else:
+            count = counted.order_by().values("pk")[: COUNT_CAP + 1].count()
     else:
-        # Counting stops at the cap: past it the database would count every match only to
-        # print "more than 1,000", which no family pages through.
-        count = counted.order_by().values("pk")[: COUNT_CAP + 1].count()
+        # The matches first, up to the cap (the database stops there). A few of them: order just
+        # those. More: the order walks the index on names and stops at the page.
+        with _hashed_joins():
+            found = list(counted.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+            count = len(found)
+            if count <= COUNT_CAP:
+                queryset = queryset.filter(pk__in=found)
+            page_pks = []
+            if start < count:
+                page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
     count_exact = count <= COUNT_CAP
     count = min(count, COUNT_CAP)
 
@@ -915,6 +927,28 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
             )
         )
     return SearchResult(count=count, page=filters.page, results=results, count_exact=count_exact)
+
+
+@contextmanager
+def _hashed_joins() -> Iterator[None]:
+    """On PostgreSQL, plan the filters as hashed semi-joins (no nested loop or merge join).
+
+    With a LIMIT the planner bets on probing each service (by name, or in any order) until
+    enough match, which reads them all when few do (a category and an age that never go
+    together, names of a category that all sort late); hashing the filters' small side and
+    streaming the services costs about the same when many match and stays bounded when none
+    do. The index walk by name still stops at the page: a hash join keeps the order of its
+    streamed side.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_nestloop = off; SET enable_mergejoin = off; SET max_parallel_workers_per_gather = 0")
+        try:
+            yield
+        finally:
+            cursor.execute("RESET enable_nestloop; RESET enable_mergejoin; RESET max_parallel_workers_per_gather")
 
 
 def _name_expression(language: str) -> Coalesce | F:
