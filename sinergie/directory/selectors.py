@@ -115,9 +115,7 @@ BAD_KIND = _("The kind must be service or info_point.")
 BAD_SORT = _("The order must be distance, relevance or name.")
 SORT_WITHOUT_CENTRE = _("Sorting by distance needs a municipality or a point.")
 BAD_PAGE = _("The page must be a whole number from 1.")
-PAGE_TOO_FAR = _(
-    "Only the first %(max)d pages of results can be shown: add a filter or a word to narrow the search."
-)
+PAGE_TOO_FAR = _("Only the first %(max)d pages of results can be shown: add a filter or a word to narrow the search.")
 BAD_LANGUAGE = _("The language must be it or en.")
 BAD_SPOKEN_LANGUAGE = _("The spoken language must be a two-letter ISO 639-1 code, e.g. it, en, ar or zh.")
 
