@@ -760,7 +760,7 @@ def _nearest_services(
     """
     lat, lon = centre
     ratio = min(1.0, math.cos(math.radians(lat)) / LON_SCALE) * (1 - 1e-9)
-    plane = RawSQL(
+    plane = RawSQL(  # noqa: S611 - the model's table name only; the centre as parameters
         f"{_PLANE_POINT.format(table=connection.ops.quote_name(Location._meta.db_table))} <-> point(%s, %s)",
         (lon * LON_SCALE, lat),
         output_field=FloatField(),
