@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Exists,
     ExpressionWrapper,
@@ -886,7 +887,7 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
         # are ordered exactly; the count, when the page does not tell it, stops at the cap.
         nearest = _nearest_services(unplaced, centre, radius, start + PAGE_SIZE)
         if nearest is not None:
-            queryset = queryset.filter(pk__in=nearest)
+            queryset = queryset.filter(_among(nearest))
         page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
         if (page_pks and len(page_pks) < PAGE_SIZE) or (not page_pks and not start):
             count = start + len(page_pks)
@@ -899,7 +900,7 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
             found = list(counted.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
             count = len(found)
             if count <= COUNT_CAP:
-                queryset = queryset.filter(pk__in=found)
+                queryset = queryset.filter(_among(found))
             page_pks = []
             if start < count:
                 page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
@@ -925,6 +926,15 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
             )
         )
     return SearchResult(count=count, page=filters.page, results=results, count_exact=count_exact)
+
+
+def _among(pks: list[Any]) -> Q | RawSQL:
+    """Services with one of these ids: on PostgreSQL one array parameter (a thousand separate
+    ones cost the driver more to send than the database to read)."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=pks)
+    column = f"{connection.ops.quote_name(Service._meta.db_table)}.{connection.ops.quote_name('id')}"
+    return RawSQL(f"{column} = ANY(%s)", (pks,), output_field=BooleanField())  # noqa: S611 - names from the model
 
 
 @contextmanager
