@@ -750,14 +750,15 @@ def _sites_near(centre: tuple[float, float], radius_km: float) -> QuerySet[Servi
 
 def _nearest_services(
     services: QuerySet[Service], centre: tuple[float, float], radius_km: float, needed: int
-) -> list[Any] | None:
+) -> tuple[list[Any], bool]:
     """The services among `services` that can be among the `needed` nearest to `centre` (a few
     more), reading sites nearest first on PostgreSQL's index (KNN) and stopping early.
 
     The index orders by the plane distance (LON_SCALE), the search by squared_distance (scaled
     at the centre's latitude); the two differ by at most the ratio of the scales, so once the
     plane distance passes D, no site left can be nearer than D times that ratio: the services
-    already nearer are final. None when the database has no such index (then order them all).
+    already nearer are final. Returns them and whether they are all the services within the
+    radius (every site there was read).
     """
     lat, lon = centre
     ratio = min(1.0, math.cos(math.radians(lat)) / LON_SCALE) * (1 - 1e-9)
@@ -780,11 +781,11 @@ def _nearest_services(
         for service_id, d2, _plane in rows:
             nearest[service_id] = min(d2, nearest.get(service_id, d2))
         if len(rows) < fetch:
-            return list(nearest)  # every site within the radius has been read
+            return list(nearest), True  # every site within the radius has been read
         bound = (rows[-1][2] * ratio) ** 2
         final = [pk for pk, d2 in nearest.items() if d2 < bound]
         if len(final) >= needed:
-            return final
+            return final, False
         fetch *= 4
 
 
@@ -885,11 +886,12 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     if sort == "distance" and centre is not None and connection.vendor == "postgresql":
         # Nearest first on the index: only the services that can be on this page or before it
         # are ordered exactly; the count, when the page does not tell it, stops at the cap.
-        nearest = _nearest_services(unplaced, centre, radius, start + PAGE_SIZE)
-        if nearest is not None:
-            queryset = queryset.filter(_among(nearest))
+        nearest, complete = _nearest_services(unplaced, centre, radius, start + PAGE_SIZE)
+        queryset = queryset.filter(_among(nearest))
         page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
-        if (page_pks and len(page_pks) < PAGE_SIZE) or (not page_pks and not start):
+        if complete:
+            count = len(nearest)  # every site within the radius was read
+        elif (page_pks and len(page_pks) < PAGE_SIZE) or (not page_pks and not start):
             count = start + len(page_pks)
         else:
             count = counted.order_by().values("pk")[: COUNT_CAP + 1].count()
