@@ -444,6 +444,16 @@ def relevance_expression(matches: Sequence[Match]) -> Any:
     return score
 
 
+def best_score_condition(matches: Sequence[Match]) -> Q:
+    """Services with the highest relevance_expression any service can have for these matches:
+    each typed stem in a name as typed (or, when nothing holds it as typed, with a typo)."""
+    condition = Q()
+    for match in matches:
+        ids = match.exact or match.all
+        condition &= Q(pk__in=SearchTerm.objects.filter(in_name=True, stem_id__in=ids).values("service_id"))
+    return condition
+
+
 def relevance(terms: Sequence[str], names: Iterable[str]) -> int:
     """The score relevance_expression gives, computed in Python over these names (for tests and tools)."""
     words = vocabulary()
@@ -837,7 +847,10 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
         queryset = queryset.filter(open_at_condition(filters.open_now))
     terms = search_terms(filters.q or "")
     matches = text_matches(terms)
+    best = queryset
     if matches:
+        # The best scores imply the text: searched apart (see below), without its condition.
+        best = queryset.filter(best_score_condition(matches))
         queryset = queryset.filter(text_search_condition(matches))
     if filters.spoken_language:
         stem = vocabulary().language(filters.spoken_language)
@@ -900,11 +913,20 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
         # those. More: the order walks the index on names and stops at the page.
         with _hashed_joins():
             found = list(counted.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
-            count = len(found)
-            if count <= COUNT_CAP:
-                queryset = queryset.filter(_among(found))
-            page_pks = []
-            if start < count:
+        count = len(found)
+        if count <= COUNT_CAP:
+            queryset = queryset.filter(_among(found))
+        page_pks = []
+        if count > COUNT_CAP and sort == "relevance" and matches and centre is None:
+            # Many matches by relevance: the services with the highest score (every word as typed
+            # in a name) come first, by name; when they fill the page, the others need no score.
+            best = best.alias(sort_name=_name_expression(filters.language)).order_by("sort_name", "pk")
+            with _hashed_joins():
+                page_pks = list(best.values_list("pk", flat=True)[start : start + PAGE_SIZE])
+            if len(page_pks) < PAGE_SIZE:
+                page_pks = []
+        if start < count and not page_pks:
+            with _hashed_joins():
                 page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
     count_exact = count <= COUNT_CAP
     count = min(count, COUNT_CAP)
