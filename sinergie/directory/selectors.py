@@ -3,9 +3,10 @@
 `parse_search` turns query parameters into a `ServiceSearch` (or a `SearchError` naming each bad
 field); `services_search` runs it. The database filters (a bounding box on the locations'
 coordinates with an equirectangular distance, ages, categories, date ranges, costs, indexed
-stems for the text — see search_index), orders, counts and cuts the page in one query, and
-loads the page in a second; Python measures the page's exact distances and next dates. The
-number of queries does not depend on the number of results.
+stems for the text — see search_index), counts up to COUNT_CAP, orders and cuts the page with
+early stops (see services_search), and loads the page in one more query; Python measures the
+page's exact distances and next dates. The number of queries does not depend on the number of
+results.
 """
 
 from __future__ import annotations
@@ -814,9 +815,14 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     availability range overlapping it. `max_price` and `free` look at any cost option. Ordered by
     distance when there is a centre, else by relevance to `q`, else by name.
 
-    The database filters, measures, orders, counts and cuts the page in one query; the page's
-    services and everything they show are then loaded in one more (page_services), and their
-    exact distances (haversine) and next dates computed in Python.
+    The count stops at COUNT_CAP (`count_exact` is False past it). No step reads every match:
+    without a centre the first COUNT_CAP + 1 matching ids are read (hashed joins, see
+    _hashed_joins), and when there are no more the page orders just those; with more, the order
+    walks the names (the best-scored first, by relevance). Near a centre on PostgreSQL the sites
+    come nearest first from a GiST index (_nearest_services) and only those that can be on the
+    page are ordered exactly; SQLite groups the sites inside the bounding box. The page's
+    services and everything they show are then loaded in one more query (page_services), and
+    their exact distances (haversine) and next dates computed in Python.
     """
     today = today or datetime.datetime.now(tz=ROME).date()
     municipality = municipality_get(istat_code=filters.municipality) if filters.municipality else None
@@ -913,20 +919,19 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
         # those. More: the order walks the index on names and stops at the page.
         with _hashed_joins():
             found = list(counted.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
-        count = len(found)
-        if count <= COUNT_CAP:
-            queryset = queryset.filter(_among(found))
-        page_pks = []
-        if count > COUNT_CAP and sort == "relevance" and matches and centre is None:
-            # Many matches by relevance: the services with the highest score (every word as typed
-            # in a name) come first, by name; when they fill the page, the others need no score.
-            best = best.alias(sort_name=_name_expression(filters.language)).order_by("sort_name", "pk")
-            with _hashed_joins():
+            count = len(found)
+            if count <= COUNT_CAP:
+                queryset = queryset.filter(_among(found))
+            page_pks = []
+            if count > COUNT_CAP and sort == "relevance" and matches and centre is None:
+                # Many matches by relevance: the services with the highest score (every word as
+                # typed in a name) come first, by name; when they fill the page, the others need
+                # no score.
+                best = best.alias(sort_name=_name_expression(filters.language)).order_by("sort_name", "pk")
                 page_pks = list(best.values_list("pk", flat=True)[start : start + PAGE_SIZE])
-            if len(page_pks) < PAGE_SIZE:
-                page_pks = []
-        if start < count and not page_pks:
-            with _hashed_joins():
+                if len(page_pks) < PAGE_SIZE:
+                    page_pks = []
+            if start < count and not page_pks:
                 page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
     count_exact = count <= COUNT_CAP
     count = min(count, COUNT_CAP)
