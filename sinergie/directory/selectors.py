@@ -35,6 +35,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -780,7 +781,10 @@ def _nearest_services(
     )
     sites = (
         _sites_near(centre, radius_km)
-        .filter(service__in=services.order_by().values("pk"))
+        # A scalar sub-select, checked site by site as the index hands them out nearest first:
+        # as IN or EXISTS the planner would compute every matching service of the region first.
+        .alias(matching=Subquery(services.order_by().filter(pk=OuterRef("service_id")).values("pk")[:1]))
+        .filter(matching__isnull=False)
         .annotate(d2_exact=squared_distance(centre), plane=plane)
         .order_by("plane")
         .values_list("service_id", "d2_exact", "plane")
@@ -903,17 +907,20 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
 
     start = (filters.page - 1) * PAGE_SIZE
     if sort == "distance" and centre is not None and connection.vendor == "postgresql":
-        # Nearest first on the index: only the services that can be on this page or before it
-        # are ordered exactly; the count, when the page does not tell it, stops at the cap.
-        nearest, complete = _nearest_services(unplaced, centre, radius, start + PAGE_SIZE)
-        queryset = queryset.filter(_among(nearest))
-        page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
-        if complete:
-            count = len(nearest)  # every site within the radius was read
-        elif (page_pks and len(page_pks) < PAGE_SIZE) or (not page_pks and not start):
-            count = start + len(page_pks)
+        # The matches within the radius first, up to the cap. A few: order just those. More: they
+        # are dense enough around the centre for the sites, read nearest first from the index
+        # and checked one by one, to fill the page early; only the services that can be on
+        # this page or before it are then ordered exactly.
+        found = list(counted.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+        count = len(found)
+        if count <= COUNT_CAP:
+            queryset = queryset.filter(_among(found))
         else:
-            count = counted.order_by().values("pk")[: COUNT_CAP + 1].count()
+            nearest, _complete = _nearest_services(unplaced, centre, radius, start + PAGE_SIZE)
+            queryset = queryset.filter(_among(nearest))
+        page_pks = []
+        if start < count:
+            page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
     else:
         # The matches first, up to the cap (the database stops there). A few of them: order just
         # those. More: the order walks the index on names and stops at the page.
