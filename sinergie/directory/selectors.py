@@ -744,6 +744,9 @@ def squared_distance(centre: tuple[float, float], prefix: str = "location__") ->
 # nearest first. Across Lombardy (44.7°–46.6°) the true scale is within 1.8% of it; the search
 # corrects for that (_nearest_services), so the order is the exact one of squared_distance.
 LON_SCALE = 0.69966
+# Sites read at first per service needed (services with several sites take more rows).
+NEAREST_FETCH_FACTOR = 3
+NEAREST_MIN_FETCH = 60
 _PLANE_POINT = 'point({table}."longitude" * 0.69966, {table}."latitude")'
 
 
@@ -789,7 +792,7 @@ def _nearest_services(
         .order_by("plane")
         .values_list("service_id", "d2_exact", "plane")
     )
-    fetch = max(3 * needed, 60)
+    fetch = max(NEAREST_FETCH_FACTOR * needed, NEAREST_MIN_FETCH)
     while True:
         rows = list(sites[:fetch])
         nearest: dict[Any, float] = {}
@@ -919,7 +922,7 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
             nearest, _complete = _nearest_services(unplaced, centre, radius, start + PAGE_SIZE)
             queryset = queryset.filter(_among(nearest))
         page_pks = []
-        if start < count:
+        if start < count or count > COUNT_CAP:
             page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
     else:
         # The matches first, up to the cap (the database stops there). A few of them: order just
@@ -938,7 +941,7 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
                 page_pks = list(best.values_list("pk", flat=True)[start : start + PAGE_SIZE])
                 if len(page_pks) < PAGE_SIZE:
                     page_pks = []
-            if start < count and not page_pks:
+            if (start < count or count > COUNT_CAP) and not page_pks:
                 page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
     count_exact = count <= COUNT_CAP
     count = min(count, COUNT_CAP)

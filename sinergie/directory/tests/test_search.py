@@ -519,3 +519,40 @@ def test_the_search_page_says_more_than_the_cap(directory, client, cap_of_three)
     with translation.override("it"):
         html = client.get("/servizi/", {"age": "7"}).content.decode()
     assert "Più di 3 risultati" in html
+
+
+@pytest.fixture
+def thirty_camps(directory: Directory) -> Directory:
+    for n in range(30):
+        service = directory.service(
+            f"Centro vacanze {n:02d}", "holiday_camp", directory.melzo, ages=(36, 144), price=5000 + n,
+            closures=[("christmas", D(2026, 12, 23), D(2027, 1, 5))],
+        )  # fmt: skip
+        # A second site for some: a service is as near as its nearest one.
+        if n % 3 == 0:
+            ServiceAtLocation.objects.create(
+                service=service, location=directory.location(directory.cernusco, 0.002 * n)
+            )
+    return directory
+
+
+@pytest.mark.parametrize("params", [{"municipality": "015142"}, {"lat": "45.51", "lon": "9.40", "radius_km": "20"}])
+@pytest.mark.parametrize("page", ["1", "2"])
+def test_the_nearest_first_reading_gives_the_full_order(thirty_camps, monkeypatch, params, page):
+    expected = services_search(filters=parse_search({**params, "page": page}), today=TODAY)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)  # past the cap: sites nearest first
+    monkeypatch.setattr(selectors, "NEAREST_FETCH_FACTOR", 0)
+    monkeypatch.setattr(selectors, "NEAREST_MIN_FETCH", 2)  # read a few rows, then more
+    result = services_search(filters=parse_search({**params, "page": page}), today=TODAY)
+    assert [h.service.pk for h in result.results] == [h.service.pk for h in expected.results]
+    assert [h.distance_km for h in result.results] == sorted(h.distance_km for h in result.results)
+    assert (result.count, result.count_exact) == (3, False)
+
+
+@pytest.mark.parametrize("q", ["centro vacanze", "centro vacanz", "centro vacnaze", "natale"])
+@pytest.mark.parametrize("page", ["1", "2"])
+def test_the_best_scored_first_gives_the_full_relevance_order(thirty_camps, monkeypatch, q, page):
+    expected = services_search(filters=parse_search({"q": q, "page": page}), today=TODAY)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    result = services_search(filters=parse_search({"q": q, "page": page}), today=TODAY)
+    assert [h.service.pk for h in result.results] == [h.service.pk for h in expected.results]
