@@ -858,16 +858,17 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
         since = max(since, period.start)
     if filters.open_now:
         queryset = queryset.filter(open_at_condition(filters.open_now))
+    if filters.spoken_language:
+        stem = vocabulary().language(filters.spoken_language)
+        queryset = queryset.filter(pk__in=SearchTerm.objects.filter(stem_id=stem).values("service_id"))
     terms = search_terms(filters.q or "")
     matches = text_matches(terms)
     best = queryset
     if matches:
-        # The best scores imply the text: searched apart (see below), without its condition.
+        # The best scores imply the text: searched apart (see below), without its condition
+        # (every other filter is applied by now, except a municipality's: not searched apart).
         best = queryset.filter(best_score_condition(matches))
         queryset = queryset.filter(text_search_condition(matches))
-    if filters.spoken_language:
-        stem = vocabulary().language(filters.spoken_language)
-        queryset = queryset.filter(pk__in=SearchTerm.objects.filter(stem_id=stem).values("service_id"))
 
     centre = search_centre(filters, municipality)
     sort = filters.sort or ("distance" if centre else "relevance")
@@ -933,7 +934,7 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
             if count <= COUNT_CAP:
                 queryset = queryset.filter(_among(found))
             page_pks = []
-            if count > COUNT_CAP and sort == "relevance" and matches and centre is None:
+            if count > COUNT_CAP and sort == "relevance" and matches and centre is None and municipality is None:
                 # Many matches by relevance: the services with the highest score (every word as
                 # typed in a name) come first, by name; when they fill the page, the others need
                 # no score.
