@@ -134,6 +134,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 elif DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ConfigurationError("DATABASE_URL must point to SQLite or PostgreSQL.")
+else:
+    # No JIT: its compilation (up to a second) only pays off for long analytical queries; the
+    # searches' plans cross its cost threshold while running in milliseconds (docs/benchmarks.md).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -27,6 +27,7 @@ from sinergie.core.bench import timed_get
 from sinergie.directory.generate import LOMBARDY, generate_services, synthetic_count
 from sinergie.directory.models import Service, TaxonomyTerm
 from sinergie.directory.selectors import (
+    COUNT_CAP,
     DEFAULT_RADIUS_KM,
     PAGE_SIZE,
     ServiceSearch,
@@ -207,13 +208,16 @@ def floor_statement(filters: ServiceSearch) -> tuple[str, list[Any]]:
                 score_params += ids
     score_sql = [f"({' + '.join(score)}) DESC"] if score else []
     order = [*order, *score_sql, "s.name_it", "s.id"] if centre is not None else [*score_sql, "s.name_it", "s.id"]
+    # The count stops at the cap, as the service's does (COUNT_CAP: "more than 1,000 results").
     sql = f"""
-        SELECT s.id, COUNT(*) OVER () AS total
+        SELECT s.id, (SELECT COUNT(*) FROM (
+            SELECT 1 FROM directory_service s{joins} WHERE {" AND ".join(where)} LIMIT {COUNT_CAP + 1}
+        ) capped) AS total
         FROM directory_service s{joins}
         WHERE {" AND ".join(where)}
         ORDER BY {", ".join(order)}
         LIMIT {PAGE_SIZE} OFFSET {(filters.page - 1) * PAGE_SIZE}"""  # noqa: S608 - no user text, only placeholders
-    return sql, params + score_params
+    return sql, params + params + score_params
 
 
 def _with_descendants(code: str) -> list[Any]:
@@ -232,12 +236,12 @@ def _with_descendants(code: str) -> list[Any]:
 
 
 def floor_run(filters: ServiceSearch) -> tuple[list[Any], int]:
-    """Run the floor statement: the page's ids (as the driver returns them) and the count."""
+    """Run the floor statement: the page's ids (as the driver returns them) and the count (capped)."""
     sql, params = floor_statement(filters)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [row[0] for row in rows], (rows[0][1] if rows else 0)
+    return [row[0] for row in rows], (min(rows[0][1], COUNT_CAP) if rows else 0)
 
 
 # --- Running it ---------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.organizations.models import Organization
@@ -137,7 +138,19 @@ class Service(models.Model):
                 name="directory_service_external_id_unique",
             ),
         ]
-        indexes = [models.Index(fields=["state", "kind"])]
+        indexes = [
+            models.Index(fields=["state", "kind"]),
+            # Searches by name walk these in order and stop at the page (services_search).
+            models.Index(
+                fields=["name_it", "id"], condition=Q(state="published"), name="directory_service_pub_name_it"
+            ),
+            models.Index(
+                Coalesce(NullIf("name_en", Value("")), "name_it"),
+                F("id"),
+                condition=Q(state="published"),
+                name="directory_service_pub_name_en",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name_it
@@ -447,7 +460,11 @@ class SearchTerm(models.Model):
         verbose_name = _("search term")
         verbose_name_plural = _("search terms")
         constraints = [models.UniqueConstraint(fields=["service", "stem"], name="directory_searchterm_unique")]
-        indexes = [models.Index(fields=["stem", "service"], name="directory_searchterm_stem")]
+        indexes = [
+            models.Index(fields=["stem", "service"], name="directory_searchterm_stem"),
+            # Relevance asks which services hold a stem in a name: read from the index alone.
+            models.Index(fields=["stem", "service"], condition=Q(in_name=True), name="directory_searchterm_in_name"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.stem_id} @ {self.service_id}"

@@ -47,7 +47,8 @@ class ServiceResult(Schema):
 
 
 class SearchPage(Schema):
-    count: int
+    count: int = Field(description="Matching services, counted up to 1,000 (see count_exact).")
+    count_exact: bool = Field(description="False when more than 1,000 services match: count is then 1000.")
     page: int
     pages: int
     results: list[ServiceResult]
@@ -128,6 +129,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
         result = services_search(filters=filters)
     return {
         "count": result.count,
+        "count_exact": result.count_exact,
         "page": result.page,
         "pages": result.pages,
         "results": [_result(hit, filters.language) for hit in result.results],

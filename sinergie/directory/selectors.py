@@ -3,9 +3,10 @@
 `parse_search` turns query parameters into a `ServiceSearch` (or a `SearchError` naming each bad
 field); `services_search` runs it. The database filters (a bounding box on the locations'
 coordinates with an equirectangular distance, ages, categories, date ranges, costs, indexed
-stems for the text — see search_index), orders, counts and cuts the page in one query, and
-loads the page in a second; Python measures the page's exact distances and next dates. The
-number of queries does not depend on the number of results.
+stems for the text — see search_index), counts up to COUNT_CAP, orders and cuts the page with
+early stops (see services_search), and loads the page in one more query; Python measures the
+page's exact distances and next dates. The number of queries does not depend on the number of
+results.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ import math
 import re
 import uuid
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
-    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -33,10 +35,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
-    Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -66,6 +69,9 @@ from sinergie.territory.models import Municipality
 from sinergie.territory.selectors import municipality_get
 
 PAGE_SIZE = 20
+# Searches count their matches up to this many ("more than 1,000 results"), and page through them.
+COUNT_CAP = 1000
+MAX_PAGE = COUNT_CAP // PAGE_SIZE
 DEFAULT_RADIUS_KM = 10.0
 MAX_RADIUS_KM = 100.0
 MAX_AGE_YEARS = 17
@@ -112,6 +118,7 @@ BAD_KIND = _("The kind must be service or info_point.")
 BAD_SORT = _("The order must be distance, relevance or name.")
 SORT_WITHOUT_CENTRE = _("Sorting by distance needs a municipality or a point.")
 BAD_PAGE = _("The page must be a whole number from 1.")
+PAGE_TOO_FAR = _("Only the first %(max)d pages of results can be shown: add a filter or a word to narrow the search.")
 BAD_LANGUAGE = _("The language must be it or en.")
 BAD_SPOKEN_LANGUAGE = _("The spoken language must be a two-letter ISO 639-1 code, e.g. it, en, ar or zh.")
 
@@ -179,9 +186,10 @@ class ServiceHit:
 
 @dataclass
 class SearchResult:
-    count: int
+    count: int  # at most COUNT_CAP
     page: int
     results: list[ServiceHit] = field(default_factory=list)
+    count_exact: bool = True  # False: more than COUNT_CAP services match, `count` is COUNT_CAP
 
     @property
     def pages(self) -> int:
@@ -335,6 +343,8 @@ def parse_search(params: Mapping[str, str], *, now: datetime.datetime | None = N
         page = number("page", whole=True)
         if page is None or page < 1:
             errors["page"] = str(BAD_PAGE)
+        elif page > MAX_PAGE:
+            errors["page"] = str(PAGE_TOO_FAR % {"max": MAX_PAGE})
         else:
             values["page"] = int(page)
 
@@ -426,11 +436,24 @@ def relevance_expression(matches: Sequence[Match]) -> Any:
     """
     score: Any = Value(0)
     for match in matches:
-        for ids in (match.all, match.exact):
+        # Without a typo the two lookups are the same: one, counted twice.
+        lookups = [match.all] if match.exact == match.all else [match.all, match.exact]
+        for ids in lookups:
             if ids:
                 in_name = SearchTerm.objects.filter(service_id=OuterRef("pk"), in_name=True, stem_id__in=ids)
-                score = score + Case(When(Exists(in_name), then=Value(1)), default=Value(0))
+                weight = 2 if len(lookups) == 1 else 1
+                score = score + Case(When(Exists(in_name), then=Value(weight)), default=Value(0))
     return score
+
+
+def best_score_condition(matches: Sequence[Match]) -> Q:
+    """Services with the highest relevance_expression any service can have for these matches:
+    each typed stem in a name as typed (or, when nothing holds it as typed, with a typo)."""
+    condition = Q()
+    for match in matches:
+        ids = match.exact or match.all
+        condition &= Q(pk__in=SearchTerm.objects.filter(in_name=True, stem_id__in=ids).values("service_id"))
+    return condition
 
 
 def relevance(terms: Sequence[str], names: Iterable[str]) -> int:
@@ -716,6 +739,74 @@ def squared_distance(centre: tuple[float, float], prefix: str = "location__") ->
     return ExpressionWrapper(d_lat * d_lat + d_lon * d_lon, output_field=FloatField())
 
 
+# Longitude scaled by the cosine of Lombardy's middle latitude (45.6°): a plane where PostgreSQL's
+# `<->` between points, with a GiST index on this expression (migration 0006), hands sites out
+# nearest first. Across Lombardy (44.7°–46.6°) the true scale is within 1.8% of it; the search
+# corrects for that (_nearest_services), so the order is the exact one of squared_distance.
+LON_SCALE = 0.69966
+# Sites read at first per service needed (services with several sites take more rows).
+NEAREST_FETCH_FACTOR = 3
+NEAREST_MIN_FETCH = 60
+_PLANE_POINT = 'point({table}."longitude" * 0.69966, {table}."latitude")'
+
+
+def _sites_near(centre: tuple[float, float], radius_km: float) -> QuerySet[ServiceAtLocation]:
+    """Sites within the radius of `centre` (a bounding box on the index, then the distance)."""
+    box = bounding_box(*centre, radius_km)
+    return (
+        ServiceAtLocation.objects.filter(
+            location__latitude__range=(box.min_lat, box.max_lat),
+            location__longitude__range=(box.min_lon, box.max_lon),
+        )
+        .alias(d2=squared_distance(centre))
+        .filter(d2__lte=degrees(radius_km) ** 2)
+    )
+
+
+def _nearest_services(
+    services: QuerySet[Service], centre: tuple[float, float], radius_km: float, needed: int
+) -> tuple[list[Any], bool]:
+    """The services among `services` that can be among the `needed` nearest to `centre` (a few
+    more), reading sites nearest first on PostgreSQL's index (KNN) and stopping early.
+
+    The index orders by the plane distance (LON_SCALE), the search by squared_distance (scaled
+    at the centre's latitude); the two differ by at most the ratio of the scales, so once the
+    plane distance passes D, no site left can be nearer than D times that ratio: the services
+    already nearer are final. Returns them and whether they are all the services within the
+    radius (every site there was read).
+    """
+    lat, lon = centre
+    ratio = min(1.0, math.cos(math.radians(lat)) / LON_SCALE) * (1 - 1e-9)
+    plane = RawSQL(  # noqa: S611 - the model's table name only; the centre as parameters
+        f"{_PLANE_POINT.format(table=connection.ops.quote_name(Location._meta.db_table))} <-> point(%s, %s)",
+        (lon * LON_SCALE, lat),
+        output_field=FloatField(),
+    )
+    sites = (
+        _sites_near(centre, radius_km)
+        # A scalar sub-select, checked site by site as the index hands them out nearest first:
+        # as IN or EXISTS the planner would compute every matching service of the region first.
+        .alias(matching=Subquery(services.order_by().filter(pk=OuterRef("service_id")).values("pk")[:1]))
+        .filter(matching__isnull=False)
+        .annotate(d2_exact=squared_distance(centre), plane=plane)
+        .order_by("plane")
+        .values_list("service_id", "d2_exact", "plane")
+    )
+    fetch = max(NEAREST_FETCH_FACTOR * needed, NEAREST_MIN_FETCH)
+    while True:
+        rows = list(sites[:fetch])
+        nearest: dict[Any, float] = {}
+        for service_id, d2, _plane in rows:
+            nearest[service_id] = min(d2, nearest.get(service_id, d2))
+        if len(rows) < fetch:
+            return list(nearest), True  # every site within the radius has been read
+        bound = (rows[-1][2] * ratio) ** 2
+        final = [pk for pk, d2 in nearest.items() if d2 < bound]
+        if len(final) >= needed:
+            return final, False
+        fetch *= 4
+
+
 def degrees(radius_km: float) -> float:
     """A distance in kilometres as degrees of latitude, the unit of squared_distance."""
     return math.degrees(radius_km / EARTH_RADIUS_KM)
@@ -731,9 +822,14 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     availability range overlapping it. `max_price` and `free` look at any cost option. Ordered by
     distance when there is a centre, else by relevance to `q`, else by name.
 
-    The database filters, measures, orders, counts and cuts the page in one query; the page's
-    services and everything they show are then loaded in one more (page_services), and their
-    exact distances (haversine) and next dates computed in Python.
+    The count stops at COUNT_CAP (`count_exact` is False past it). No step reads every match:
+    without a centre the first COUNT_CAP + 1 matching ids are read (hashed joins, see
+    _hashed_joins), and when there are no more the page orders just those; with more, the order
+    walks the names (the best-scored first, by relevance). Near a centre on PostgreSQL the sites
+    come nearest first from a GiST index (_nearest_services) and only those that can be on the
+    page are ordered exactly; SQLite groups the sites inside the bounding box. The page's
+    services and everything they show are then loaded in one more query (page_services), and
+    their exact distances (haversine) and next dates computed in Python.
     """
     today = today or datetime.datetime.now(tz=ROME).date()
     municipality = municipality_get(istat_code=filters.municipality) if filters.municipality else None
@@ -762,17 +858,23 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
         since = max(since, period.start)
     if filters.open_now:
         queryset = queryset.filter(open_at_condition(filters.open_now))
-    terms = search_terms(filters.q or "")
-    matches = text_matches(terms)
-    if matches:
-        queryset = queryset.filter(text_search_condition(matches))
     if filters.spoken_language:
         stem = vocabulary().language(filters.spoken_language)
         queryset = queryset.filter(pk__in=SearchTerm.objects.filter(stem_id=stem).values("service_id"))
+    terms = search_terms(filters.q or "")
+    matches = text_matches(terms)
+    best = queryset
+    if matches:
+        # The best scores imply the text: searched apart (see below), without its condition
+        # (every other filter is applied by now, except a municipality's: not searched apart).
+        best = queryset.filter(best_score_condition(matches))
+        queryset = queryset.filter(text_search_condition(matches))
 
     centre = search_centre(filters, municipality)
     sort = filters.sort or ("distance" if centre else "relevance")
     radius = filters.radius_km or DEFAULT_RADIUS_KM
+    unplaced = queryset  # every filter but the distance
+    counted = queryset  # the same matches, in the form that counts fastest
     order: list[Any] = []
     if centre is not None:
         box = bounding_box(*centre, radius)
@@ -786,10 +888,15 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
             .alias(d2=Min(squared_distance(centre, prefix="sites__location__")))
             .filter(d2__lte=degrees(radius) ** 2)
         )
+        counted = queryset
+        if connection.vendor == "postgresql":
+            # "Has a site within the radius" needs no group: the count can stop at the cap.
+            counted = unplaced.filter(Exists(_sites_near(centre, radius).filter(service_id=OuterRef("pk"))))
     elif municipality is not None:
         queryset = queryset.filter(
             pk__in=ServiceAtLocation.objects.filter(location__municipality=municipality).values("service_id")
         )
+        counted = queryset
     queryset = queryset.alias(sort_name=_name_expression(filters.language))
     if matches:
         queryset = queryset.alias(score=relevance_expression(matches))
@@ -803,16 +910,42 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
         order = [*by_score, "sort_name", *by_distance, "pk"]
 
     start = (filters.page - 1) * PAGE_SIZE
-    # The total rides along with the page (a window over the whole result), in one query.
-    # Only ids and the total: the sort carries narrow rows; the page statement loads the rest.
-    rows = list(
-        queryset.annotate(total=Window(Count("pk")))
-        .order_by(*order)
-        .values_list("pk", "total")[start : start + PAGE_SIZE]
-    )
-    # Past the last page the window has no row to ride on: count apart.
-    count = rows[0][1] if rows else (queryset.count() if start else 0)
-    page_pks = [pk for pk, _total in rows]
+    if sort == "distance" and centre is not None and connection.vendor == "postgresql":
+        # The matches within the radius first, up to the cap. A few: order just those. More: they
+        # are dense enough around the centre for the sites, read nearest first from the index
+        # and checked one by one, to fill the page early; only the services that can be on
+        # this page or before it are then ordered exactly.
+        found = list(counted.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+        count = len(found)
+        if count <= COUNT_CAP:
+            queryset = queryset.filter(_among(found))
+        else:
+            nearest, _complete = _nearest_services(unplaced, centre, radius, start + PAGE_SIZE)
+            queryset = queryset.filter(_among(nearest))
+        page_pks = []
+        if start < count or count > COUNT_CAP:
+            page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
+    else:
+        # The matches first, up to the cap (the database stops there). A few of them: order just
+        # those. More: the order walks the index on names and stops at the page.
+        with _hashed_joins():
+            found = list(counted.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+            count = len(found)
+            if count <= COUNT_CAP:
+                queryset = queryset.filter(_among(found))
+            page_pks = []
+            if count > COUNT_CAP and sort == "relevance" and matches and centre is None and municipality is None:
+                # Many matches by relevance: the services with the highest score (every word as
+                # typed in a name) come first, by name; when they fill the page, the others need
+                # no score.
+                best = best.alias(sort_name=_name_expression(filters.language)).order_by("sort_name", "pk")
+                page_pks = list(best.values_list("pk", flat=True)[start : start + PAGE_SIZE])
+                if len(page_pks) < PAGE_SIZE:
+                    page_pks = []
+            if (start < count or count > COUNT_CAP) and not page_pks:
+                page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
+    count_exact = count <= COUNT_CAP
+    count = min(count, COUNT_CAP)
 
     services = page_services(page_pks)
     results = []
@@ -832,7 +965,38 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
                 price_cents=min(amounts, default=None),
             )
         )
-    return SearchResult(count=count, page=filters.page, results=results)
+    return SearchResult(count=count, page=filters.page, results=results, count_exact=count_exact)
+
+
+def _among(pks: list[Any]) -> Q | RawSQL:
+    """Services with one of these ids: on PostgreSQL one array parameter (a thousand separate
+    ones cost the driver more to send than the database to read)."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=pks)
+    column = f"{connection.ops.quote_name(Service._meta.db_table)}.{connection.ops.quote_name('id')}"
+    return RawSQL(f"{column} = ANY(%s)", (pks,), output_field=BooleanField())  # noqa: S611 - names from the model
+
+
+@contextmanager
+def _hashed_joins() -> Iterator[None]:
+    """On PostgreSQL, plan the filters as hashed semi-joins (no nested loop or merge join).
+
+    With a LIMIT the planner bets on probing each service (by name, or in any order) until
+    enough match, which reads them all when few do (a category and an age that never go
+    together, names of a category that all sort late); hashing the filters' small side and
+    streaming the services costs about the same when many match and stays bounded when none
+    do. The index walk by name still stops at the page: a hash join keeps the order of its
+    streamed side.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_nestloop = off; SET enable_mergejoin = off; SET max_parallel_workers_per_gather = 0")
+        try:
+            yield
+        finally:
+            cursor.execute("RESET enable_nestloop; RESET enable_mergejoin; RESET max_parallel_workers_per_gather")
 
 
 def _name_expression(language: str) -> Coalesce | F:

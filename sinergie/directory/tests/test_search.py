@@ -4,8 +4,10 @@ import datetime
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from sinergie.conftest import OrganizationFactory
+from sinergie.directory import selectors
 from sinergie.directory.models import (
     ClosureAvailability,
     CostOption,
@@ -468,3 +470,89 @@ def test_the_query_count_is_bounded_for_thirty_results(directory, client, django
     with django_assert_max_num_queries(MAX_QUERIES):
         body = search(client, category="holiday_camps", date="2026-12-28").json()
     assert body["count"] == 33
+
+
+# --- Capped counts ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cap_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+
+
+def test_the_count_stops_at_the_cap_and_says_so(directory, client, cap_of_three):
+    body = search(client).json()
+    assert (body["count"], body["count_exact"], body["pages"]) == (3, False, 1)
+    # The page itself is not cut by the cap: its order is the full one.
+    assert [r["name"] for r in body["results"]] == names({})
+    assert len(body["results"]) == 7
+    body = search(client, category="nursery").json()
+    assert (body["count"], body["count_exact"]) == (1, True)
+
+
+def test_the_capped_count_near_a_centre_keeps_the_order(directory, cap_of_three):
+    uncapped = names({"municipality": "015142", "radius_km": "20"})
+    assert len(uncapped) > 3
+    result = services_search(filters=parse_search({"municipality": "015142", "radius_km": "20"}), today=TODAY)
+    assert (result.count, result.count_exact) == (3, False)
+    assert [hit.service.name_it for hit in result.results] == uncapped
+
+
+def test_an_exact_count_past_the_first_page(directory, client):
+    body = search(client, page=2).json()
+    assert (body["count"], body["count_exact"], body["results"]) == (7, True, [])
+
+
+def test_a_page_past_the_capped_ones_is_refused_with_a_message(directory, client):
+    response = search(client, page=selectors.MAX_PAGE + 1)
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail[0]["loc"] == ["query", "page"]
+    assert str(selectors.MAX_PAGE) in detail[0]["msg"]
+    assert search(client, page=selectors.MAX_PAGE).status_code == 200
+
+
+def test_the_search_page_says_more_than_the_cap(directory, client, cap_of_three):
+    html = client.get("/en/servizi/", {"age": "7"}).content.decode()
+    assert "More than 3 results" in html
+    assert "Only the first 1 pages are shown" in html
+    with translation.override("it"):
+        html = client.get("/servizi/", {"age": "7"}).content.decode()
+    assert "Più di 3 risultati" in html
+
+
+@pytest.fixture
+def thirty_camps(directory: Directory) -> Directory:
+    for n in range(30):
+        service = directory.service(
+            f"Centro vacanze {n:02d}", "holiday_camp", directory.melzo, ages=(36, 144), price=5000 + n,
+            closures=[("christmas", D(2026, 12, 23), D(2027, 1, 5))],
+        )  # fmt: skip
+        # A second site for some: a service is as near as its nearest one.
+        if n % 3 == 0:
+            ServiceAtLocation.objects.create(
+                service=service, location=directory.location(directory.cernusco, 0.002 * n)
+            )
+    return directory
+
+
+@pytest.mark.parametrize("params", [{"municipality": "015142"}, {"lat": "45.51", "lon": "9.40", "radius_km": "20"}])
+@pytest.mark.parametrize("page", ["1", "2"])
+def test_the_nearest_first_reading_gives_the_full_order(thirty_camps, monkeypatch, params, page):
+    expected = services_search(filters=parse_search({**params, "page": page}), today=TODAY)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)  # past the cap: sites nearest first
+    monkeypatch.setattr(selectors, "NEAREST_FETCH_FACTOR", 0)
+    monkeypatch.setattr(selectors, "NEAREST_MIN_FETCH", 2)  # read a few rows, then more
+    result = services_search(filters=parse_search({**params, "page": page}), today=TODAY)
+    assert [h.service.pk for h in result.results] == [h.service.pk for h in expected.results]
+    assert [h.distance_km for h in result.results] == sorted(h.distance_km for h in result.results)
+    assert (result.count, result.count_exact) == (3, False)
+
+
+@pytest.mark.parametrize("q", ["centro vacanze", "centro vacanz", "centro vacnaze", "natale"])
+@pytest.mark.parametrize("page", ["1", "2"])
+def test_the_best_scored_first_gives_the_full_relevance_order(thirty_camps, monkeypatch, q, page):
+    expected = services_search(filters=parse_search({"q": q, "page": page}), today=TODAY)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    result = services_search(filters=parse_search({"q": q, "page": page}), today=TODAY)
+    assert [h.service.pk for h in result.results] == [h.service.pk for h in expected.results]
