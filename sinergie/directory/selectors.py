@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -991,12 +991,16 @@ def _hashed_joins() -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_nestloop = off; SET enable_mergejoin = off; SET max_parallel_workers_per_gather = 0")
-        try:
-            yield
-        finally:
-            cursor.execute("RESET enable_nestloop; RESET enable_mergejoin; RESET max_parallel_workers_per_gather")
+    # SET LOCAL inside a (sub)transaction: an error rolls the settings back with it, so they
+    # never outlive the search on this connection.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off;"
+            " SET LOCAL max_parallel_workers_per_gather = 0"
+        )
+        yield
+        # Inside a caller's transaction SET LOCAL would last until its end: put the defaults back.
+        cursor.execute("RESET enable_nestloop; RESET enable_mergejoin; RESET max_parallel_workers_per_gather")
 
 
 def _name_expression(language: str) -> Coalesce | F:
