@@ -26,6 +26,7 @@ from sinergie.directory.models import (
     TaxonomyTerm,
     Weekday,
 )
+from sinergie.directory.revisions import TEXT_FIELDS
 from sinergie.lib.text import fold
 from sinergie.organizations.models import Organization
 from sinergie.territory.models import Municipality
@@ -470,26 +471,7 @@ class ServiceEditor:
     def payload(self) -> dict[str, Any]:
         """The revision's content. Keeps what the form does not edit (validity dates, dated exceptions)."""
         data = self.form.cleaned_data
-        payload: dict[str, Any] = {
-            name: data.get(name, "")
-            for name in (
-                "kind",
-                "status",
-                "name_it",
-                "name_en",
-                "description_it",
-                "description_en",
-                "eligibility_description_it",
-                "eligibility_description_en",
-                "application_process_it",
-                "application_process_en",
-                "fees_description_it",
-                "fees_description_en",
-                "url",
-                "email",
-                "phone",
-            )
-        }
+        payload: dict[str, Any] = {name: data.get(name, "") for name in TEXT_FIELDS}
         payload["minimum_age_months"] = data["minimum_age_total"]
         payload["maximum_age_months"] = data["maximum_age_total"]
         payload["capacity"] = data.get("capacity")

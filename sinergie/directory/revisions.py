@@ -37,7 +37,8 @@ from sinergie.directory.models import (
 )
 from sinergie.territory.models import Municipality
 
-SCALAR_FIELDS = (
+# The service's texts and contacts: edited as they are by the back-office form.
+TEXT_FIELDS = (
     "kind",
     "status",
     "name_it",
@@ -53,6 +54,9 @@ SCALAR_FIELDS = (
     "url",
     "email",
     "phone",
+)
+SCALAR_FIELDS = (
+    *TEXT_FIELDS,
     "minimum_age_months",
     "maximum_age_months",
     "capacity",
