@@ -9,7 +9,9 @@ Providers are organizations of kind "provider" (organizations.Organization).
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -468,3 +470,91 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stem_id} @ {self.service_id}"
+
+
+class StemsField(models.Field):
+    """A list of stem ids: an `integer[]` on PostgreSQL (the search tests it inline with `&&` and
+    `@>`, and a GIN index serves it), JSON text on SQLite (kept, not read: SQLite searches
+    SearchTerm)."""
+
+    description = "A list of search stem ids"
+
+    def db_type(self, connection: Any) -> str:
+        return "integer[]" if connection.vendor == "postgresql" else "text"
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        items = sorted({int(item) for item in value or []})
+        return items if connection.vendor == "postgresql" else json.dumps(items)
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[int]:
+        if value is None:
+            return []
+        return json.loads(value) if isinstance(value, str) else list(value)
+
+    def to_python(self, value: Any) -> list[int]:
+        if isinstance(value, str):
+            return json.loads(value)
+        return list(value or [])
+
+
+class SearchFields(models.Model):
+    """What the search filters on, flattened from a published service and its relations.
+
+    Kept by search_index.reindex_services with the SearchTerm rows; only published services have
+    them. `stems` holds every stem of the service (words, `cat:` + each category code and its
+    ancestors', `lang:` + each spoken language), `name_stems` those found in its names.
+    """
+
+    kind = models.CharField(max_length=16)
+    minimum_age_months = models.PositiveSmallIntegerField(null=True)
+    maximum_age_months = models.PositiveSmallIntegerField(null=True)
+    accepts_vouchers = models.BooleanField(default=False)
+    free = models.BooleanField(default=False)  # a cost option of 0
+    lowest_price_cents = models.PositiveIntegerField(null=True)
+    name_it = models.CharField(max_length=200)
+    name_en = models.CharField(max_length=200)  # the English name, or the Italian one
+    stems = StemsField(default=list)
+    name_stems = StemsField(default=list)
+
+    class Meta:
+        abstract = True
+
+
+class SearchEntry(SearchFields):
+    """A published service as a search across the region reads it: one row, every filter inline."""
+
+    service = models.OneToOneField(Service, primary_key=True, on_delete=models.CASCADE, related_name="search_entry")
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        indexes = [
+            # Orders by name walk these and stop at the page.
+            models.Index(fields=["name_it", "service"], name="directory_entry_name_it"),
+            models.Index(fields=["name_en", "service"], name="directory_entry_name_en"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_it
+
+
+class SearchSite(SearchFields):
+    """A published service at one of its locations, as a search around a point reads it: the
+    site's coordinates beside every filter, so the rows near the point need no join.
+
+    PostgreSQL also indexes the plane point of selectors._PLANE_POINT (migration 0009).
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="search_sites")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        verbose_name = _("search site")
+        verbose_name_plural = _("search sites")
+        indexes = [models.Index(fields=["latitude", "longitude"], name="directory_searchsite_lat_lon")]
+
+    def __str__(self) -> str:
+        return f"{self.name_it} @ {self.latitude}, {self.longitude}"

@@ -26,9 +26,20 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Max
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from sinergie.directory.models import SearchStem, SearchTerm, Service, TaxonomyTerm
+from sinergie.directory.models import (
+    CostOption,
+    Location,
+    ModerationState,
+    SearchEntry,
+    SearchSite,
+    SearchStem,
+    SearchTerm,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
 from sinergie.lib.text import fold
 
 # A typo is forgiven in stems at least this long: shorter ones would match almost anything.
@@ -36,8 +47,10 @@ TYPO_MIN_STEM = 4
 # A stem typed whole also finds longer stems it begins ("camp" finds "campus"), from this length.
 PREFIX_MIN_STEM = 3
 PREFIX_MAX_MATCHES = 50
-# Spoken languages are indexed as stems no typed word can produce (letters and digits only).
+# Spoken languages and categories are indexed as stems no typed word can produce (typed words
+# are letters and digits only).
 LANGUAGE_PREFIX = "lang:"
+CATEGORY_PREFIX = "cat:"
 _CHUNK = 1000
 
 # Words that carry no meaning in a search ("centri estivi per bambini"): left out of the AND.
@@ -68,8 +81,17 @@ def search_terms(q: str) -> list[str]:
     return terms
 
 
-def service_stems(names: Iterable[str], others: Iterable[str], languages: Iterable[object] = ()) -> dict[str, bool]:
-    """Each stem of a service mapped to whether it occurs in one of its names."""
+def service_stems(
+    names: Iterable[str],
+    others: Iterable[str],
+    languages: Iterable[object] = (),
+    categories: Iterable[str] = (),
+) -> dict[str, bool]:
+    """Each stem of a service mapped to whether it occurs in one of its names.
+
+    Spoken languages and category codes (give the ancestors' too) become stems no typed word
+    can produce: `lang:it`, `cat:holiday_camps`.
+    """
     stems: dict[str, bool] = {}
     for text in others:
         for stem in search_terms(text or ""):
@@ -80,6 +102,8 @@ def service_stems(names: Iterable[str], others: Iterable[str], languages: Iterab
     for code in languages:
         if isinstance(code, str) and code.isalpha() and len(code) <= 3:
             stems[f"{LANGUAGE_PREFIX}{code.lower()}"] = False
+    for code in categories:
+        stems[f"{CATEGORY_PREFIX}{code}"[:60]] = False
     return stems
 
 
@@ -102,9 +126,39 @@ def _ensure_stems(texts: set[str]) -> dict[str, int]:
     return ids
 
 
+def _category_codes() -> dict[Any, list[str]]:
+    """Each taxonomy term's code with its ancestors' codes."""
+    terms = {pk: (code, parent) for pk, code, parent in TaxonomyTerm.objects.values_list("pk", "code", "parent_id")}
+    lineage: dict[Any, list[str]] = {}
+    for pk in terms:
+        codes, at, seen = [], pk, set()
+        while at is not None and at in terms and at not in seen:
+            seen.add(at)
+            codes.append(terms[at][0])
+            at = terms[at][1]
+        lineage[pk] = codes
+    return lineage
+
+
+def _search_fields(service: dict[str, Any], stems: dict[str, int], in_name: set[int], costs: list[int]) -> dict:
+    return {
+        "kind": service["kind"],
+        "minimum_age_months": service["minimum_age_months"],
+        "maximum_age_months": service["maximum_age_months"],
+        "accepts_vouchers": service["accepts_vouchers"],
+        "free": 0 in costs,
+        "lowest_price_cents": min(costs, default=None),
+        "name_it": service["name_it"],
+        "name_en": service["name_en"] or service["name_it"],
+        "stems": list(stems.values()),
+        "name_stems": sorted(in_name),
+    }
+
+
 def reindex_services(ids: Iterable[uuid.UUID | str], *, new: bool = False) -> int:
-    """Rewrite the index rows of these services from their current names, descriptions,
-    categories and languages (deleted services lose theirs). Returns the rows written.
+    """Rewrite what the search reads of these services: their SearchTerm rows (from their names,
+    descriptions, categories and languages) and, for the published ones, their SearchEntry and
+    SearchSite rows (deleted services lose theirs). Returns the SearchTerm rows written.
 
     `new=True` (services just created, by a bulk loader) skips deleting rows that cannot exist.
     """
@@ -112,38 +166,98 @@ def reindex_services(ids: Iterable[uuid.UUID | str], *, new: bool = False) -> in
     service_field = SearchTerm._meta.get_field("service")
     table = connection.ops.quote_name(SearchTerm._meta.db_table)
     insert = f"INSERT INTO {table} (service_id, stem_id, in_name) VALUES (%s, %s, %s)"  # noqa: S608 - no input
+    lineage = _category_codes() if pks else {}
     written = 0
     for start in range(0, len(pks), _CHUNK):
         chunk = pks[start : start + _CHUNK]
         categories: dict[Any, list[str]] = {}
+        codes: dict[Any, list[str]] = {}
         through = Service.categories.through.objects.filter(service_id__in=chunk)
-        for service_id, name_it, name_en in through.values_list(
-            "service_id", "taxonomyterm__name_it", "taxonomyterm__name_en"
+        for service_id, term_id, name_it, name_en in through.values_list(
+            "service_id", "taxonomyterm_id", "taxonomyterm__name_it", "taxonomyterm__name_en"
         ):
             categories.setdefault(service_id, []).extend((name_it, name_en))
+            codes.setdefault(service_id, []).extend(lineage.get(term_id, []))
+        costs: dict[Any, list[int]] = {}
+        for service_id, amount in CostOption.objects.filter(
+            service_id__in=chunk, amount_cents__isnull=False
+        ).values_list("service_id", "amount_cents"):
+            costs.setdefault(service_id, []).append(amount)
+        sites: dict[Any, list[tuple]] = {}
+        for service_id, location_id, municipality_id, latitude, longitude in ServiceAtLocation.objects.filter(
+            service_id__in=chunk
+        ).values_list(
+            "service_id", "location_id", "location__municipality_id", "location__latitude", "location__longitude"
+        ):
+            sites.setdefault(service_id, []).append((location_id, municipality_id, latitude, longitude))
         per_service: dict[Any, dict[str, bool]] = {}
-        rows = Service.objects.filter(pk__in=chunk).values_list(
-            "pk", "name_it", "name_en", "description_it", "description_en", "languages"
-        )
-        for pk, name_it, name_en, description_it, description_en, languages in rows:
+        services = {
+            row["pk"]: row
+            for row in Service.objects.filter(pk__in=chunk).values(
+                "pk",
+                "state",
+                "kind",
+                "name_it",
+                "name_en",
+                "description_it",
+                "description_en",
+                "languages",
+                "minimum_age_months",
+                "maximum_age_months",
+                "accepts_vouchers",
+            )
+        }
+        for pk, row in services.items():
+            languages = row["languages"]
             per_service[pk] = service_stems(
-                [name_it, name_en],
-                [description_it, description_en, *categories.get(pk, [])],
+                [row["name_it"], row["name_en"]],
+                [row["description_it"], row["description_en"], *categories.get(pk, [])],
                 languages if isinstance(languages, list) else [],
+                codes.get(pk, []),
             )
         with transaction.atomic():
             ids_by_text = _ensure_stems({stem for stems in per_service.values() for stem in stems})
             if not new:
                 SearchTerm.objects.filter(service_id__in=chunk).delete()
+                SearchSite.objects.filter(service_id__in=chunk).delete()
+                SearchEntry.objects.filter(service_id__in=chunk).delete()
             # Plain executemany: the ORM's bulk_create costs more than the database here.
             params = []
+            entries, site_rows = [], []
             for pk, stems in per_service.items():
                 service_id = service_field.get_db_prep_save(pk, connection)
                 params.extend((service_id, ids_by_text[stem], in_name) for stem, in_name in stems.items())
+                if services[pk]["state"] != ModerationState.PUBLISHED:
+                    continue
+                fields = _search_fields(
+                    services[pk],
+                    {stem: ids_by_text[stem] for stem in stems},
+                    {ids_by_text[stem] for stem, in_name in stems.items() if in_name},
+                    costs.get(pk, []),
+                )
+                entries.append(SearchEntry(service_id=pk, **fields))
+                site_rows.extend(
+                    SearchSite(
+                        service_id=pk,
+                        location_id=location_id,
+                        municipality_id=municipality_id,
+                        latitude=latitude,
+                        longitude=longitude,
+                        **fields,
+                    )
+                    for location_id, municipality_id, latitude, longitude in sites.get(pk, [])
+                )
             with connection.cursor() as cursor:
                 cursor.executemany(insert, params)
+            SearchEntry.objects.bulk_create(entries)
+            SearchSite.objects.bulk_create(site_rows)
         written += len(params)
     return written
+
+
+def reindex_all() -> int:
+    """Rebuild the search rows of every service (after a change to how they are computed)."""
+    return reindex_services(Service.objects.order_by("pk").values_list("pk", flat=True))
 
 
 # --- Reading: the vocabulary --------------------------------------------------------------------
@@ -186,7 +300,7 @@ class Vocabulary:
     @classmethod
     def build(cls, key: tuple[int, int], ids: dict[str, int]) -> Vocabulary:
         by_deletion: dict[str, list[str]] = {}
-        words = sorted(text for text in ids if not text.startswith(LANGUAGE_PREFIX))
+        words = sorted(text for text in ids if ":" not in text)
         for word in words:
             if len(word) >= TYPO_MIN_STEM - 1 and word.isalpha():
                 for key_ in {word, *_deletions(word)}:
@@ -214,6 +328,9 @@ class Vocabulary:
 
     def language(self, code: str) -> int | None:
         return self.ids.get(f"{LANGUAGE_PREFIX}{code}")
+
+    def category(self, code: str) -> int | None:
+        return self.ids.get(f"{CATEGORY_PREFIX}{code}"[:60])
 
 
 _vocabulary: Vocabulary | None = None
@@ -290,8 +407,35 @@ def _categories_changed(
 
 
 def _term_saved(sender: type[TaxonomyTerm], instance: TaxonomyTerm, raw: bool = False, **kwargs: Any) -> None:
+    # Its services, and its descendants' (their `cat:` stems hold every ancestor's code).
     if not raw:
-        _reindex_soon(instance.services.values_list("pk", flat=True))
+        terms = [pk for pk, codes in _category_codes().items() if instance.code in codes] or [instance.pk]
+        _reindex_soon(
+            Service.categories.through.objects.filter(taxonomyterm_id__in=terms).values_list("service_id", flat=True)
+        )
+
+
+def _part_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """A cost option or a site saved or deleted: its service's search rows follow (unless the
+    service itself is being deleted: its rows go with it)."""
+    deleting = getattr(_deferred, "deleting", set())
+    if not raw and instance.service_id not in deleting:
+        _reindex_soon([instance.service_id])
+
+
+def _location_saved(sender: type[Location], instance: Location, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        _reindex_soon(ServiceAtLocation.objects.filter(location=instance).values_list("service_id", flat=True))
+
+
+def _service_deleting(sender: type[Service], instance: Service, **kwargs: Any) -> None:
+    if not hasattr(_deferred, "deleting"):
+        _deferred.deleting = set()
+    _deferred.deleting.add(instance.pk)
+
+
+def _service_deleted(sender: type[Service], instance: Service, **kwargs: Any) -> None:
+    getattr(_deferred, "deleting", set()).discard(instance.pk)
 
 
 def connect_signals() -> None:
@@ -301,3 +445,9 @@ def connect_signals() -> None:
     m2m_changed.connect(
         _categories_changed, sender=Service.categories.through, dispatch_uid="directory_search_categories"
     )
+    for model in (CostOption, ServiceAtLocation):
+        post_save.connect(_part_changed, sender=model, dispatch_uid=f"directory_search_{model.__name__}_saved")
+        post_delete.connect(_part_changed, sender=model, dispatch_uid=f"directory_search_{model.__name__}_deleted")
+    post_save.connect(_location_saved, sender=Location, dispatch_uid="directory_search_location")
+    pre_delete.connect(_service_deleting, sender=Service, dispatch_uid="directory_search_service_deleting")
+    post_delete.connect(_service_deleted, sender=Service, dispatch_uid="directory_search_service_deleted")

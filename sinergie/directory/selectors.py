@@ -27,31 +27,27 @@ from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Min,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sinergie.directory.hsds import term_with_descendants
 from sinergie.directory.models import (
     ClosureAvailability,
     CostOption,
     Location,
-    ModerationState,
     Schedule,
     ScheduleException,
+    SearchEntry,
+    SearchSite,
     SearchTerm,
     Service,
     ServiceAtLocation,
@@ -420,15 +416,30 @@ def text_matches(terms: Sequence[str]) -> list[Match]:
     return [words.match(stem) for stem in terms]
 
 
-def text_search_condition(matches: Sequence[Match]) -> Q:
+def holds_stems(model: type[Any], ids: Sequence[int], *, in_name: bool = False) -> Q | RawSQL:
+    """Rows of a search table (SearchEntry, SearchSite) whose service holds one of these stems
+    (in a name, with `in_name`): on PostgreSQL the row's own array (`&&`, inline or on the
+    entries' GIN index), on SQLite the SearchTerm index."""
+    if not ids:
+        return Q(service_id__in=[])
+    if connection.vendor == "postgresql":
+        column = f"{_table(model)}.{connection.ops.quote_name('name_stems' if in_name else 'stems')}"
+        return RawSQL(f"{column} && %s::integer[]", (list(ids),), output_field=BooleanField())  # noqa: S611 - names from the model
+    terms = SearchTerm.objects.filter(stem_id__in=ids)
+    if in_name:
+        terms = terms.filter(in_name=True)
+    return Q(service_id__in=terms.values("service_id"))
+
+
+def text_search_condition(model: type[Any], matches: Sequence[Match]) -> Q:
     """Services holding, for every typed stem, one of the stems it stands for (one typo allowed)."""
     condition = Q()
     for match in matches:
-        condition &= Q(pk__in=SearchTerm.objects.filter(stem_id__in=match.all).values("service_id"))
+        condition &= Q(holds_stems(model, match.all))
     return condition
 
 
-def relevance_expression(matches: Sequence[Match]) -> Any:
+def relevance_expression(model: type[Any], matches: Sequence[Match]) -> Any:
     """Higher for stems found as typed in the service's names than with a typo or only elsewhere.
 
     Per typed stem: 2 if a name holds it as typed, 1 if only with a typo, 0 if only a description
@@ -440,19 +451,17 @@ def relevance_expression(matches: Sequence[Match]) -> Any:
         lookups = [match.all] if match.exact == match.all else [match.all, match.exact]
         for ids in lookups:
             if ids:
-                in_name = SearchTerm.objects.filter(service_id=OuterRef("pk"), in_name=True, stem_id__in=ids)
                 weight = 2 if len(lookups) == 1 else 1
-                score = score + Case(When(Exists(in_name), then=Value(weight)), default=Value(0))
+                score = score + Case(When(holds_stems(model, ids, in_name=True), then=Value(weight)), default=Value(0))
     return score
 
 
-def best_score_condition(matches: Sequence[Match]) -> Q:
+def best_score_condition(model: type[Any], matches: Sequence[Match]) -> Q:
     """Services with the highest relevance_expression any service can have for these matches:
     each typed stem in a name as typed (or, when nothing holds it as typed, with a typo)."""
     condition = Q()
     for match in matches:
-        ids = match.exact or match.all
-        condition &= Q(pk__in=SearchTerm.objects.filter(in_name=True, stem_id__in=ids).values("service_id"))
+        condition &= Q(holds_stems(model, match.exact or match.all, in_name=True))
     return condition
 
 
@@ -480,25 +489,27 @@ def _valid_on(day: datetime.date, prefix: str = "") -> Q:
     )
 
 
-def _schedule_services(schedules: QuerySet[Schedule]) -> Q:
-    """Services owning one of `schedules` directly or through one of their locations."""
-    return Q(pk__in=schedules.filter(service__isnull=False).values("service_id")) | Q(
-        pk__in=schedules.filter(service_at_location__isnull=False).values("service_at_location__service_id")
-    )
+def _schedule_services(schedules: QuerySet[Schedule], field: str = "pk") -> Q:
+    """Services owning one of `schedules` directly or through one of their locations (`field`
+    names the service's id in the filtered model)."""
+    own = schedules.filter(service__isnull=False).values("service_id")
+    sites = schedules.filter(service_at_location__isnull=False).values("service_at_location__service_id")
+    return Q(**{f"{field}__in": own}) | Q(**{f"{field}__in": sites})
 
 
-def runs_on_condition(day: datetime.date) -> Q:
+def runs_on_condition(day: datetime.date, field: str = "pk") -> Q:
     """Services running on `day`: inside one of their closure availability ranges, or, for
     services without any, on a weekday of their opening hours valid that day and not closed by an
-    exception."""
-    in_closure = Q(pk__in=ClosureAvailability.objects.filter(start__lte=day, end__gte=day).values("service_id"))
+    exception. `field` names the service's id in the filtered model."""
+    covering = ClosureAvailability.objects.filter(start__lte=day, end__gte=day).values("service_id")
+    in_closure = Q(**{f"{field}__in": covering})
     closed = ScheduleException.objects.filter(start__lte=day, end__gte=day, closed=True).values("schedule_id")
     schedules = Schedule.objects.filter(_valid_on(day), byday__contains=_weekday(day)).exclude(pk__in=closed)
-    without_closures = ~Q(pk__in=ClosureAvailability.objects.values("service_id"))
-    return in_closure | (without_closures & _schedule_services(schedules))
+    without_closures = ~Q(**{f"{field}__in": ClosureAvailability.objects.values("service_id")})
+    return in_closure | (without_closures & _schedule_services(schedules, field))
 
 
-def open_at_condition(moment: datetime.datetime) -> Q:
+def open_at_condition(moment: datetime.datetime, field: str = "pk") -> Q:
     """Services running on that day (see runs_on_condition) with opening hours around that time.
 
     An exception with its own hours that day replaces the weekly hours.
@@ -512,7 +523,7 @@ def open_at_condition(moment: datetime.datetime) -> Q:
     special = Schedule.objects.filter(
         pk__in=exceptions.filter(closed=False, opens_at__lte=time, closes_at__gt=time).values("schedule_id")
     )
-    return runs_on_condition(day) & (_schedule_services(regular) | _schedule_services(special))
+    return runs_on_condition(day, field) & (_schedule_services(regular, field) | _schedule_services(special, field))
 
 
 def _schedule_runs_on(schedule: Schedule, day: datetime.date) -> bool:
@@ -750,66 +761,186 @@ NEAREST_MIN_FETCH = 60
 _PLANE_POINT = 'point({table}."longitude" * 0.69966, {table}."latitude")'
 
 
-def _sites_near(centre: tuple[float, float], radius_km: float) -> QuerySet[ServiceAtLocation]:
-    """Sites within the radius of `centre` (a bounding box on the index, then the distance)."""
+def _within(sites: QuerySet[SearchSite], centre: tuple[float, float], radius_km: float) -> QuerySet[SearchSite]:
+    """Sites within the radius of `centre` (a bounding box on the index, then the distance `d2`)."""
     box = bounding_box(*centre, radius_km)
     return (
-        ServiceAtLocation.objects.filter(
-            location__latitude__range=(box.min_lat, box.max_lat),
-            location__longitude__range=(box.min_lon, box.max_lon),
-        )
-        .alias(d2=squared_distance(centre))
+        sites.filter(latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon))
+        .alias(d2=squared_distance(centre, prefix=""))
         .filter(d2__lte=degrees(radius_km) ** 2)
     )
 
 
-def _nearest_services(
-    services: QuerySet[Service], centre: tuple[float, float], radius_km: float, needed: int
-) -> tuple[list[Any], bool]:
-    """The services among `services` that can be among the `needed` nearest to `centre` (a few
-    more), reading sites nearest first on PostgreSQL's index (KNN) and stopping early.
+def _nearest_services(sites: QuerySet[SearchSite], centre: tuple[float, float], needed: int) -> list[Any]:
+    """The services among `sites` (matching sites within the radius) that can be among the
+    `needed` nearest to `centre` (a few more), reading the sites nearest first on PostgreSQL's
+    index (KNN) and stopping early.
 
     The index orders by the plane distance (LON_SCALE), the search by squared_distance (scaled
     at the centre's latitude); the two differ by at most the ratio of the scales, so once the
     plane distance passes D, no site left can be nearer than D times that ratio: the services
-    already nearer are final. Returns them and whether they are all the services within the
-    radius (every site there was read).
+    already nearer are final.
     """
     lat, lon = centre
     ratio = min(1.0, math.cos(math.radians(lat)) / LON_SCALE) * (1 - 1e-9)
     plane = RawSQL(  # noqa: S611 - the model's table name only; the centre as parameters
-        f"{_PLANE_POINT.format(table=connection.ops.quote_name(Location._meta.db_table))} <-> point(%s, %s)",
+        f"{_PLANE_POINT.format(table=_table(SearchSite))} <-> point(%s, %s)",
         (lon * LON_SCALE, lat),
         output_field=FloatField(),
     )
-    sites = (
-        _sites_near(centre, radius_km)
-        # A scalar sub-select, checked site by site as the index hands them out nearest first:
-        # as IN or EXISTS the planner would compute every matching service of the region first.
-        .alias(matching=Subquery(services.order_by().filter(pk=OuterRef("service_id")).values("pk")[:1]))
-        .filter(matching__isnull=False)
-        .annotate(d2_exact=squared_distance(centre), plane=plane)
-        .order_by("plane")
-        .values_list("service_id", "d2_exact", "plane")
-    )
+    rows_by_plane = sites.annotate(d2_exact=squared_distance(centre, prefix=""), plane=plane).order_by("plane")
+    rows_by_plane = rows_by_plane.values_list("service_id", "d2_exact", "plane")
     fetch = max(NEAREST_FETCH_FACTOR * needed, NEAREST_MIN_FETCH)
     while True:
-        rows = list(sites[:fetch])
+        rows = list(rows_by_plane[:fetch])
         nearest: dict[Any, float] = {}
         for service_id, d2, _plane in rows:
             nearest[service_id] = min(d2, nearest.get(service_id, d2))
         if len(rows) < fetch:
-            return list(nearest), True  # every site within the radius has been read
+            return list(nearest)  # every site within the radius has been read
         bound = (rows[-1][2] * ratio) ** 2
         final = [pk for pk, d2 in nearest.items() if d2 < bound]
         if len(final) >= needed:
-            return final, False
+            return final
         fetch *= 4
 
 
 def degrees(radius_km: float) -> float:
     """A distance in kilometres as degrees of latitude, the unit of squared_distance."""
     return math.degrees(radius_km / EARTH_RADIUS_KM)
+
+
+def _filtered(
+    model: type[Any], filters: ServiceSearch, period: Period | None, matches: Sequence[Match]
+) -> QuerySet[Any]:
+    """The rows of a search table (SearchEntry or SearchSite) matching every filter but the place.
+
+    Most filters are columns of the row; categories and spoken languages are stems (see
+    holds_stems); dates and periods look at closure availability and opening hours.
+    """
+    rows = model.objects.all()
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.age_years is not None:
+        rows = rows.filter(_age_condition(filters.age_years))
+    if filters.category:
+        stem = vocabulary().category(filters.category)
+        rows = rows.filter(holds_stems(model, [stem] if stem else []))
+    if filters.voucher:
+        rows = rows.filter(accepts_vouchers=True)
+    if filters.free:
+        rows = rows.filter(free=True)
+    if filters.max_price_cents is not None:
+        rows = rows.filter(lowest_price_cents__lte=filters.max_price_cents)
+    if filters.date:
+        rows = rows.filter(runs_on_condition(filters.date, "service_id"))
+    if period is not None:
+        overlapping = ClosureAvailability.objects.filter(start__lte=period.end, end__gte=period.start)
+        rows = rows.filter(service_id__in=overlapping.values("service_id"))
+    if filters.open_now:
+        rows = rows.filter(open_at_condition(filters.open_now, "service_id"))
+    if filters.spoken_language:
+        stem = vocabulary().language(filters.spoken_language)
+        rows = rows.filter(holds_stems(model, [stem] if stem else []))
+    if matches:
+        rows = rows.filter(text_search_condition(model, matches))
+    return rows
+
+
+def _ordered(rows: QuerySet[Any], model: type[Any], filters: ServiceSearch, matches: Sequence[Match], sort: str) -> Any:
+    """`rows` ordered as the search orders services; near a centre grouped by service, nearest site first."""
+    name = F("name_en") if filters.language == "en" else F("name_it")
+    score: Any = relevance_expression(model, matches) if matches else Value(0)
+    if model is SearchSite:
+        rows = rows.values("service_id", sort_name=name, score=score).annotate(distance=Min("d2"))
+        by_distance = ["distance"]
+    else:
+        rows = rows.alias(sort_name=name, score=score)
+        by_distance = []
+    by_score = [F("score").desc()] if matches else []
+    if sort == "distance":
+        order = [*by_distance, *by_score, "sort_name", "service_id"]
+    elif sort == "name":
+        order = ["sort_name", *by_distance, "service_id"]
+    else:
+        order = [*by_score, "sort_name", *by_distance, "service_id"]
+    return rows.order_by(*order).values_list("service_id", flat=True)
+
+
+def _page(ordered: Any, start: int) -> list[Any]:
+    return list(ordered[start : start + PAGE_SIZE])
+
+
+def _search_near(
+    filters: ServiceSearch,
+    period: Period | None,
+    matches: Sequence[Match],
+    centre: tuple[float, float],
+    sort: str,
+    start: int,
+) -> tuple[int, list[Any]]:
+    """The capped count and the page's service ids of a search around a point, from SearchSite.
+
+    The matching sites in the radius are counted first (a few thousand at most near Milan, each
+    tested inline), up to the cap. A few services: their sites are grouped and ordered. More:
+    by distance on PostgreSQL the sites come nearest first from a GiST index and only the
+    services that can be on the page are ordered; otherwise the sites in the radius are grouped.
+    """
+    radius = filters.radius_km or DEFAULT_RADIUS_KM
+    sites = _within(_filtered(SearchSite, filters, period, matches), centre, radius)
+    site_cap = 2 * (COUNT_CAP + 1)
+    rows = list(sites.order_by().values_list("service_id", flat=True)[:site_cap])
+    found = list(dict.fromkeys(rows))
+    if len(rows) == site_cap and len(found) <= COUNT_CAP:  # services with many sites each
+        found = list(sites.order_by().values_list("service_id", flat=True).distinct()[: COUNT_CAP + 1])
+    count = len(found)
+    if count <= COUNT_CAP:
+        if start >= count:
+            return count, []
+        # Every site of these services: the nearest is within the radius.
+        chosen = SearchSite.objects.filter(_among(SearchSite, found)).alias(d2=squared_distance(centre, prefix=""))
+        return count, _page(_ordered(chosen, SearchSite, filters, matches, sort), start)
+    if sort == "distance" and connection.vendor == "postgresql":
+        nearest = _nearest_services(sites, centre, start + PAGE_SIZE)
+        chosen = SearchSite.objects.filter(_among(SearchSite, nearest)).alias(d2=squared_distance(centre, prefix=""))
+        return count, _page(_ordered(chosen, SearchSite, filters, matches, sort), start)
+    return count, _page(_ordered(sites, SearchSite, filters, matches, sort), start)
+
+
+def _search_region(
+    filters: ServiceSearch,
+    period: Period | None,
+    matches: Sequence[Match],
+    municipality: Municipality | None,
+    sort: str,
+    start: int,
+) -> tuple[int, list[Any]]:
+    """The capped count and the page's service ids of a search without a centre, from SearchEntry.
+
+    The first COUNT_CAP + 1 matching ids are read (hashed joins, see _hashed_joins). A few: just
+    those are ordered. More: the order walks the index on names and stops at the page (by
+    relevance, the services with the highest possible score first: every word as typed in a name).
+    """
+    entries = _filtered(SearchEntry, filters, period, matches)
+    if municipality is not None:  # a municipality without a point: its own locations
+        entries = entries.filter(
+            service_id__in=SearchSite.objects.filter(municipality=municipality).values("service_id")
+        )
+    with _hashed_joins():
+        found = list(entries.order_by().values_list("service_id", flat=True)[: COUNT_CAP + 1])
+        count = len(found)
+        if count <= COUNT_CAP:
+            if start >= count:
+                return count, []
+            chosen = SearchEntry.objects.filter(_among(SearchEntry, found))
+            return count, _page(_ordered(chosen, SearchEntry, filters, matches, sort), start)
+        if sort == "relevance" and matches and municipality is None:
+            # The best-scored services by name: when they fill the page, the others need no score.
+            best = entries.filter(best_score_condition(SearchEntry, matches))
+            page = _page(_ordered(best, SearchEntry, filters, [], "name"), start)
+            if len(page) == PAGE_SIZE:
+                return count, page
+        return count, _page(_ordered(entries, SearchEntry, filters, matches, sort), start)
 
 
 def services_search(*, filters: ServiceSearch, today: datetime.date | None = None) -> SearchResult:
@@ -820,130 +951,29 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     nearest location, and without a location inside the radius it is left out. A category includes
     its descendants. `date` and `open_now` follow runs_on_condition; a period matches a closure
     availability range overlapping it. `max_price` and `free` look at any cost option. Ordered by
-    distance when there is a centre, else by relevance to `q`, else by name.
+    distance when there is a centre, else by relevance to `q`, else by name; ties by name, then id.
 
-    The count stops at COUNT_CAP (`count_exact` is False past it). No step reads every match:
-    without a centre the first COUNT_CAP + 1 matching ids are read (hashed joins, see
-    _hashed_joins), and when there are no more the page orders just those; with more, the order
-    walks the names (the best-scored first, by relevance). Near a centre on PostgreSQL the sites
-    come nearest first from a GiST index (_nearest_services) and only those that can be on the
-    page are ordered exactly; SQLite groups the sites inside the bounding box. The page's
+    The search reads the flat rows search_index keeps for published services (SearchSite near a
+    centre, SearchEntry otherwise: every filter inline), counts up to COUNT_CAP (`count_exact` is
+    False past it) and never orders every match (see _search_near, _search_region). The page's
     services and everything they show are then loaded in one more query (page_services), and
     their exact distances (haversine) and next dates computed in Python.
     """
     today = today or datetime.datetime.now(tz=ROME).date()
     municipality = municipality_get(istat_code=filters.municipality) if filters.municipality else None
-    queryset = Service.objects.filter(state=ModerationState.PUBLISHED)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.age_years is not None:
-        queryset = queryset.filter(_age_condition(filters.age_years))
-    if filters.category:
-        term = TaxonomyTerm.objects.filter(code=filters.category).values_list("pk", flat=True).first()
-        queryset = queryset.filter(term_with_descendants(term) if term else Q(pk__in=[]))
-    if filters.voucher:
-        queryset = queryset.filter(accepts_vouchers=True)
-    if filters.free:
-        queryset = queryset.filter(pk__in=CostOption.objects.filter(amount_cents=0).values("service_id"))
-    if filters.max_price_cents is not None:
-        cheap = CostOption.objects.filter(amount_cents__lte=filters.max_price_cents)
-        queryset = queryset.filter(pk__in=cheap.values("service_id"))
-    if filters.date:
-        queryset = queryset.filter(runs_on_condition(filters.date))
     since = max(today, filters.date) if filters.date else today
+    period = None
     if filters.period:
         period = period_dates(filters.period, municipality, level=_level_for(filters.age_years))
-        overlapping = ClosureAvailability.objects.filter(start__lte=period.end, end__gte=period.start)
-        queryset = queryset.filter(pk__in=overlapping.values("service_id"))
         since = max(since, period.start)
-    if filters.open_now:
-        queryset = queryset.filter(open_at_condition(filters.open_now))
-    if filters.spoken_language:
-        stem = vocabulary().language(filters.spoken_language)
-        queryset = queryset.filter(pk__in=SearchTerm.objects.filter(stem_id=stem).values("service_id"))
-    terms = search_terms(filters.q or "")
-    matches = text_matches(terms)
-    best = queryset
-    if matches:
-        # The best scores imply the text: searched apart (see below), without its condition
-        # (every other filter is applied by now, except a municipality's: not searched apart).
-        best = queryset.filter(best_score_condition(matches))
-        queryset = queryset.filter(text_search_condition(matches))
-
+    matches = text_matches(search_terms(filters.q or ""))
     centre = search_centre(filters, municipality)
     sort = filters.sort or ("distance" if centre else "relevance")
-    radius = filters.radius_km or DEFAULT_RADIUS_KM
-    unplaced = queryset  # every filter but the distance
-    counted = queryset  # the same matches, in the form that counts fastest
-    order: list[Any] = []
-    if centre is not None:
-        box = bounding_box(*centre, radius)
-        # The services' sites in the box, grouped by service: the nearest one's distance orders
-        # them and must be within the radius (a HAVING on the group).
-        queryset = (
-            queryset.filter(
-                sites__location__latitude__range=(box.min_lat, box.max_lat),
-                sites__location__longitude__range=(box.min_lon, box.max_lon),
-            )
-            .alias(d2=Min(squared_distance(centre, prefix="sites__location__")))
-            .filter(d2__lte=degrees(radius) ** 2)
-        )
-        counted = queryset
-        if connection.vendor == "postgresql":
-            # "Has a site within the radius" needs no group: the count can stop at the cap.
-            counted = unplaced.filter(Exists(_sites_near(centre, radius).filter(service_id=OuterRef("pk"))))
-    elif municipality is not None:
-        queryset = queryset.filter(
-            pk__in=ServiceAtLocation.objects.filter(location__municipality=municipality).values("service_id")
-        )
-        counted = queryset
-    queryset = queryset.alias(sort_name=_name_expression(filters.language))
-    if matches:
-        queryset = queryset.alias(score=relevance_expression(matches))
-    by_distance = ["d2"] if centre is not None else []
-    by_score = [F("score").desc()] if matches else []
-    if sort == "distance":
-        order = [*by_distance, *by_score, "sort_name", "pk"]
-    elif sort == "name":
-        order = ["sort_name", *by_distance, "pk"]
-    else:
-        order = [*by_score, "sort_name", *by_distance, "pk"]
-
     start = (filters.page - 1) * PAGE_SIZE
-    if sort == "distance" and centre is not None and connection.vendor == "postgresql":
-        # The matches within the radius first, up to the cap. A few: order just those. More: they
-        # are dense enough around the centre for the sites, read nearest first from the index
-        # and checked one by one, to fill the page early; only the services that can be on
-        # this page or before it are then ordered exactly.
-        found = list(counted.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
-        count = len(found)
-        if count <= COUNT_CAP:
-            queryset = queryset.filter(_among(found))
-        else:
-            nearest, _complete = _nearest_services(unplaced, centre, radius, start + PAGE_SIZE)
-            queryset = queryset.filter(_among(nearest))
-        page_pks = []
-        if start < count or count > COUNT_CAP:
-            page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
+    if centre is not None:
+        count, page_pks = _search_near(filters, period, matches, centre, sort, start)
     else:
-        # The matches first, up to the cap (the database stops there). A few of them: order just
-        # those. More: the order walks the index on names and stops at the page.
-        with _hashed_joins():
-            found = list(counted.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
-            count = len(found)
-            if count <= COUNT_CAP:
-                queryset = queryset.filter(_among(found))
-            page_pks = []
-            if count > COUNT_CAP and sort == "relevance" and matches and centre is None and municipality is None:
-                # Many matches by relevance: the services with the highest score (every word as
-                # typed in a name) come first, by name; when they fill the page, the others need
-                # no score.
-                best = best.alias(sort_name=_name_expression(filters.language)).order_by("sort_name", "pk")
-                page_pks = list(best.values_list("pk", flat=True)[start : start + PAGE_SIZE])
-                if len(page_pks) < PAGE_SIZE:
-                    page_pks = []
-            if (start < count or count > COUNT_CAP) and not page_pks:
-                page_pks = list(queryset.order_by(*order).values_list("pk", flat=True)[start : start + PAGE_SIZE])
+        count, page_pks = _search_region(filters, period, matches, municipality, sort, start)
     count_exact = count <= COUNT_CAP
     count = min(count, COUNT_CAP)
 
@@ -968,12 +998,12 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     return SearchResult(count=count, page=filters.page, results=results, count_exact=count_exact)
 
 
-def _among(pks: list[Any]) -> Q | RawSQL:
-    """Services with one of these ids: on PostgreSQL one array parameter (a thousand separate
-    ones cost the driver more to send than the database to read)."""
+def _among(model: type[Any], pks: list[Any]) -> Q | RawSQL:
+    """Rows of a search table whose service is one of these: on PostgreSQL one array parameter (a
+    thousand separate ones cost the driver more to send than the database to read)."""
     if connection.vendor != "postgresql":
-        return Q(pk__in=pks)
-    column = f"{connection.ops.quote_name(Service._meta.db_table)}.{connection.ops.quote_name('id')}"
+        return Q(service_id__in=pks)
+    column = f"{_table(model)}.{connection.ops.quote_name('service_id')}"
     return RawSQL(f"{column} = ANY(%s)", (pks,), output_field=BooleanField())  # noqa: S611 - names from the model
 
 
@@ -1001,9 +1031,3 @@ def _hashed_joins() -> Iterator[None]:
         yield
         # Inside a caller's transaction SET LOCAL would last until its end: put the defaults back.
         cursor.execute("RESET enable_nestloop; RESET enable_mergejoin; RESET max_parallel_workers_per_gather")
-
-
-def _name_expression(language: str) -> Coalesce | F:
-    if language == "en":
-        return Coalesce(NullIf("name_en", Value("")), "name_it")
-    return F("name_it")
