@@ -52,6 +52,7 @@ from sinergie.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from sinergie.directory.search_index import deferred_reindex
 from sinergie.organizations.models import Organization
 from sinergie.territory.models import Municipality
 
@@ -166,33 +167,35 @@ def catalogue_import_apply(
         raise ValueError("a plan with errors cannot be applied")
     # Two imports for the same provider run one after the other: the second then sees what the
     # first created instead of failing on the unique code.
-    Organization.objects.select_for_update().filter(pk=organization.pk).first()
-    note = f"catalogue import {batch.pk}"
-    counts = {f"{what}_{action}": 0 for what in ("services", "locations") for action in (CREATE, UPDATE, UNCHANGED)}
-    municipalities = dict(
-        Municipality.objects.filter(
-            istat_code__in={location.municipality_istat for location in plan.locations.values()}
-        ).values_list("istat_code", "pk")
-    )
-    stored_locations = existing_locations(organization, list(plan.locations))
-    locations: dict[str, Location] = {}
-    for external_id, wanted in plan.locations.items():
-        stored = stored_locations.get(external_id)
-        action, locations[external_id] = _location_save(
-            organization, stored, wanted, municipalities, actor=actor, note=note
+    # Children are written in bulk (no signals): the search rows follow once, at the end.
+    with deferred_reindex():
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        note = f"catalogue import {batch.pk}"
+        counts = {f"{what}_{action}": 0 for what in ("services", "locations") for action in (CREATE, UPDATE, UNCHANGED)}
+        municipalities = dict(
+            Municipality.objects.filter(
+                istat_code__in={location.municipality_istat for location in plan.locations.values()}
+            ).values_list("istat_code", "pk")
         )
-        counts[f"locations_{action}"] += 1
-    terms = dict(TaxonomyTerm.objects.values_list("code", "pk"))
-    stored_services = existing_services(organization, list(plan.services))
-    total = len(plan.services)
-    for done, (external_id, wanted) in enumerate(plan.services.items(), start=1):
-        stored = stored_services.get(external_id)
-        action = _service_action(stored, wanted)
-        counts[f"services_{action}"] += 1
-        if action != UNCHANGED:
-            _service_save(organization, stored, wanted, locations, terms, actor=actor, note=note, action=action)
-        if progress is not None and (done % 100 == 0 or done == total):
-            progress(done, total)
+        stored_locations = existing_locations(organization, list(plan.locations))
+        locations: dict[str, Location] = {}
+        for external_id, wanted in plan.locations.items():
+            stored = stored_locations.get(external_id)
+            action, locations[external_id] = _location_save(
+                organization, stored, wanted, municipalities, actor=actor, note=note
+            )
+            counts[f"locations_{action}"] += 1
+        terms = dict(TaxonomyTerm.objects.values_list("code", "pk"))
+        stored_services = existing_services(organization, list(plan.services))
+        total = len(plan.services)
+        for done, (external_id, wanted) in enumerate(plan.services.items(), start=1):
+            stored = stored_services.get(external_id)
+            action = _service_action(stored, wanted)
+            counts[f"services_{action}"] += 1
+            if action != UNCHANGED:
+                _service_save(organization, stored, wanted, locations, terms, actor=actor, note=note, action=action)
+            if progress is not None and (done % 100 == 0 or done == total):
+                progress(done, total)
     audit_record(actor=actor, action="catalogue.import", obj=batch, after={"organization": organization.pk, **counts})
     return counts
 

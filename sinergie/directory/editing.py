@@ -48,6 +48,7 @@ from sinergie.directory.models import (
     TaxonomyTerm,
 )
 from sinergie.directory.revisions import SCALAR_FIELDS, service_payload
+from sinergie.directory.search_index import deferred_reindex
 from sinergie.organizations.models import Membership, Organization, Role
 from sinergie.territory.models import Municipality
 
@@ -107,85 +108,87 @@ def payload_apply(service: Service, payload: dict[str, Any]) -> None:
     Called inside the caller's transaction with the service row locked. Sites of locations
     kept keep their own opening hours; new locations are created for the provider.
     """
-    for name in SCALAR_FIELDS:
-        if name in payload:
-            setattr(service, name, payload[name])
-    service.full_clean(exclude=["categories"])
-    service.save()
-    service.categories.set(TaxonomyTerm.objects.filter(code__in=payload.get("categories", [])))
+    # Children are replaced in bulk (no signals): the search rows follow once, at the end.
+    with deferred_reindex():
+        for name in SCALAR_FIELDS:
+            if name in payload:
+                setattr(service, name, payload[name])
+        service.full_clean(exclude=["categories"])
+        service.save()
+        service.categories.set(TaxonomyTerm.objects.filter(code__in=payload.get("categories", [])))
 
-    service.costs.all().delete()
-    CostOption.objects.bulk_create(
-        CostOption(
-            service=service,
-            option_it=cost["option_it"],
-            option_en=cost.get("option_en") or "",
-            amount_cents=cost.get("amount_cents"),
-            unit=cost.get("unit") or "week",
-            valid_from=_date(cost.get("valid_from")),
-            valid_to=_date(cost.get("valid_to")),
-        )
-        for cost in payload.get("costs", [])
-    )
-
-    service.schedules.all().delete()
-    for row in payload.get("schedules", []):
-        schedule = Schedule.objects.create(
-            service=service,
-            byday=row["byday"],
-            opens_at=_time(row["opens_at"]),
-            closes_at=_time(row["closes_at"]),
-            valid_from=_date(row.get("valid_from")),
-            valid_to=_date(row.get("valid_to")),
-            description_it=row.get("description_it") or "",
-            description_en=row.get("description_en") or "",
-        )
-        ScheduleException.objects.bulk_create(
-            ScheduleException(
-                schedule=schedule,
-                start=_date(exception["start"]),
-                end=_date(exception["end"]),
-                closed=exception.get("closed", True),
-                opens_at=_time(exception.get("opens_at")),
-                closes_at=_time(exception.get("closes_at")),
-                note=exception.get("note") or "",
+        service.costs.all().delete()
+        CostOption.objects.bulk_create(
+            CostOption(
+                service=service,
+                option_it=cost["option_it"],
+                option_en=cost.get("option_en") or "",
+                amount_cents=cost.get("amount_cents"),
+                unit=cost.get("unit") or "week",
+                valid_from=_date(cost.get("valid_from")),
+                valid_to=_date(cost.get("valid_to")),
             )
-            for exception in row.get("exceptions", [])
+            for cost in payload.get("costs", [])
         )
 
-    service.closure_availability.all().delete()
-    ClosureAvailability.objects.bulk_create(
-        ClosureAvailability(
-            service=service,
-            period=row["period"],
-            start=_date(row["start"]),
-            end=_date(row["end"]),
-            note=row.get("note") or "",
-        )
-        for row in payload.get("closures", [])
-    )
+        service.schedules.all().delete()
+        for row in payload.get("schedules", []):
+            schedule = Schedule.objects.create(
+                service=service,
+                byday=row["byday"],
+                opens_at=_time(row["opens_at"]),
+                closes_at=_time(row["closes_at"]),
+                valid_from=_date(row.get("valid_from")),
+                valid_to=_date(row.get("valid_to")),
+                description_it=row.get("description_it") or "",
+                description_en=row.get("description_en") or "",
+            )
+            ScheduleException.objects.bulk_create(
+                ScheduleException(
+                    schedule=schedule,
+                    start=_date(exception["start"]),
+                    end=_date(exception["end"]),
+                    closed=exception.get("closed", True),
+                    opens_at=_time(exception.get("opens_at")),
+                    closes_at=_time(exception.get("closes_at")),
+                    note=exception.get("note") or "",
+                )
+                for exception in row.get("exceptions", [])
+            )
 
-    wanted: dict[str, str] = {}
-    for site in payload.get("sites", []):
-        if site.get("new_location"):
-            location = _new_location(service.organization, site["new_location"])
-            wanted[str(location.pk)] = site.get("description") or ""
-        # Only the provider's own locations: a payload cannot move a service into someone else's.
-        elif (
-            site.get("location")
-            and Location.objects.filter(pk=site["location"], organization=service.organization_id).exists()
-        ):
-            wanted[str(site["location"])] = site.get("description") or ""
-    for existing in service.sites.all():
-        if str(existing.location_id) not in wanted:
-            existing.delete()
-        else:
-            description = wanted.pop(str(existing.location_id))
-            if existing.description != description:
-                existing.description = description
-                existing.save(update_fields=["description"])
-    for location_id, description in wanted.items():
-        ServiceAtLocation.objects.create(service=service, location_id=location_id, description=description)
+        service.closure_availability.all().delete()
+        ClosureAvailability.objects.bulk_create(
+            ClosureAvailability(
+                service=service,
+                period=row["period"],
+                start=_date(row["start"]),
+                end=_date(row["end"]),
+                note=row.get("note") or "",
+            )
+            for row in payload.get("closures", [])
+        )
+
+        wanted: dict[str, str] = {}
+        for site in payload.get("sites", []):
+            if site.get("new_location"):
+                location = _new_location(service.organization, site["new_location"])
+                wanted[str(location.pk)] = site.get("description") or ""
+            # Only the provider's own locations: a payload cannot move a service into someone else's.
+            elif (
+                site.get("location")
+                and Location.objects.filter(pk=site["location"], organization=service.organization_id).exists()
+            ):
+                wanted[str(site["location"])] = site.get("description") or ""
+        for existing in service.sites.all():
+            if str(existing.location_id) not in wanted:
+                existing.delete()
+            else:
+                description = wanted.pop(str(existing.location_id))
+                if existing.description != description:
+                    existing.description = description
+                    existing.save(update_fields=["description"])
+        for location_id, description in wanted.items():
+            ServiceAtLocation.objects.create(service=service, location_id=location_id, description=description)
 
 
 # --- E-mail -----------------------------------------------------------------------------------

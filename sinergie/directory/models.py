@@ -9,6 +9,7 @@ Providers are organizations of kind "provider" (organizations.Organization).
 
 from __future__ import annotations
 
+import datetime
 import json
 import uuid
 from typing import Any
@@ -497,12 +498,41 @@ class StemsField(models.Field):
         return list(value or [])
 
 
+class ClosuresField(models.Field):
+    """The date ranges (inclusive) a service covers while schools are closed: a `datemultirange`
+    on PostgreSQL (the search tests a period inline with `&&`), JSON text on SQLite (kept, not
+    read: SQLite searches ClosureAvailability)."""
+
+    description = "Date ranges a service covers while schools are closed"
+
+    def db_type(self, connection: Any) -> str:
+        return "datemultirange" if connection.vendor == "postgresql" else "text"
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        spans = sorted((start, end) for start, end in value or [])
+        if connection.vendor == "postgresql":
+            from psycopg.types.multirange import Multirange
+            from psycopg.types.range import Range
+
+            return Multirange([Range(start, end, "[]") for start, end in spans])
+        return json.dumps([[start.isoformat(), end.isoformat()] for start, end in spans])
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[tuple[Any, Any]]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [(datetime.date.fromisoformat(a), datetime.date.fromisoformat(b)) for a, b in json.loads(value)]
+        # PostgreSQL hands ranges back canonical, [start, end + 1 day).
+        return [(span.lower, span.upper - datetime.timedelta(days=1)) for span in value]
+
+
 class SearchFields(models.Model):
     """What the search filters on, flattened from a published service and its relations.
 
     Kept by search_index.reindex_services with the SearchTerm rows; only published services have
     them. `stems` holds every stem of the service (words, `cat:` + each category code and its
-    ancestors', `lang:` + each spoken language), `name_stems` those found in its names.
+    ancestors', `lang:` + each spoken language), `name_stems` those found in its names, `closures`
+    the ranges of its ClosureAvailability.
     """
 
     kind = models.CharField(max_length=16)
@@ -515,6 +545,7 @@ class SearchFields(models.Model):
     name_en = models.CharField(max_length=200)  # the English name, or the Italian one
     stems = StemsField(default=list)
     name_stems = StemsField(default=list)
+    closures = ClosuresField(default=list)
 
     class Meta:
         abstract = True

@@ -29,6 +29,7 @@ from django.db.models import Count, Max
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from sinergie.directory.models import (
+    ClosureAvailability,
     CostOption,
     Location,
     ModerationState,
@@ -140,7 +141,9 @@ def _category_codes() -> dict[Any, list[str]]:
     return lineage
 
 
-def _search_fields(service: dict[str, Any], stems: dict[str, int], in_name: set[int], costs: list[int]) -> dict:
+def _search_fields(
+    service: dict[str, Any], stems: dict[str, int], in_name: set[int], costs: list[int], closures: list[tuple]
+) -> dict:
     return {
         "kind": service["kind"],
         "minimum_age_months": service["minimum_age_months"],
@@ -152,6 +155,7 @@ def _search_fields(service: dict[str, Any], stems: dict[str, int], in_name: set[
         "name_en": service["name_en"] or service["name_it"],
         "stems": list(stems.values()),
         "name_stems": sorted(in_name),
+        "closures": closures,
     }
 
 
@@ -183,6 +187,11 @@ def reindex_services(ids: Iterable[uuid.UUID | str], *, new: bool = False) -> in
             service_id__in=chunk, amount_cents__isnull=False
         ).values_list("service_id", "amount_cents"):
             costs.setdefault(service_id, []).append(amount)
+        closures: dict[Any, list[tuple]] = {}
+        for service_id, start_, end in ClosureAvailability.objects.filter(service_id__in=chunk).values_list(
+            "service_id", "start", "end"
+        ):
+            closures.setdefault(service_id, []).append((start_, end))
         sites: dict[Any, list[tuple]] = {}
         for service_id, location_id, municipality_id, latitude, longitude in ServiceAtLocation.objects.filter(
             service_id__in=chunk
@@ -234,6 +243,7 @@ def reindex_services(ids: Iterable[uuid.UUID | str], *, new: bool = False) -> in
                     {stem: ids_by_text[stem] for stem in stems},
                     {ids_by_text[stem] for stem, in_name in stems.items() if in_name},
                     costs.get(pk, []),
+                    closures.get(pk, []),
                 )
                 entries.append(SearchEntry(service_id=pk, **fields))
                 site_rows.extend(
@@ -416,7 +426,7 @@ def _term_saved(sender: type[TaxonomyTerm], instance: TaxonomyTerm, raw: bool = 
 
 
 def _part_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    """A cost option or a site saved or deleted: its service's search rows follow (unless the
+    """A cost option, a closure cover or a site saved or deleted: its service's search rows follow (unless the
     service itself is being deleted: its rows go with it)."""
     deleting = getattr(_deferred, "deleting", set())
     if not raw and instance.service_id not in deleting:
@@ -445,7 +455,7 @@ def connect_signals() -> None:
     m2m_changed.connect(
         _categories_changed, sender=Service.categories.through, dispatch_uid="directory_search_categories"
     )
-    for model in (CostOption, ServiceAtLocation):
+    for model in (CostOption, ClosureAvailability, ServiceAtLocation):
         post_save.connect(_part_changed, sender=model, dispatch_uid=f"directory_search_{model.__name__}_saved")
         post_delete.connect(_part_changed, sender=model, dispatch_uid=f"directory_search_{model.__name__}_deleted")
     post_save.connect(_location_saved, sender=Location, dispatch_uid="directory_search_location")

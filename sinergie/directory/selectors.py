@@ -37,6 +37,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -758,6 +759,8 @@ LON_SCALE = 0.69966
 # Sites read at first per service needed (services with several sites take more rows).
 NEAREST_FETCH_FACTOR = 3
 NEAREST_MIN_FETCH = 60
+# Entries a search in name order walks before sorting its matches instead (see _by_name).
+NAME_WALK = 4000
 _PLANE_POINT = 'point({table}."longitude" * 0.69966, {table}."latitude")'
 
 
@@ -835,8 +838,7 @@ def _filtered(
     if filters.date:
         rows = rows.filter(runs_on_condition(filters.date, "service_id"))
     if period is not None:
-        overlapping = ClosureAvailability.objects.filter(start__lte=period.end, end__gte=period.start)
-        rows = rows.filter(service_id__in=overlapping.values("service_id"))
+        rows = rows.filter(_covers(model, period))
     if filters.open_now:
         rows = rows.filter(open_at_condition(filters.open_now, "service_id"))
     if filters.spoken_language:
@@ -845,6 +847,18 @@ def _filtered(
     if matches:
         rows = rows.filter(text_search_condition(model, matches))
     return rows
+
+
+def _covers(model: type[Any], period: Period) -> Q | RawSQL:
+    """Rows whose service runs on some day of the period: on PostgreSQL the row's own ranges
+    (`&&` on a datemultirange), on SQLite its ClosureAvailability."""
+    if connection.vendor == "postgresql":
+        column = f"{_table(model)}.{connection.ops.quote_name('closures')}"
+        return RawSQL(  # noqa: S611 - names from the model
+            f"{column} && daterange(%s, %s, '[]')", (period.start, period.end), output_field=BooleanField()
+        )
+    overlapping = ClosureAvailability.objects.filter(start__lte=period.end, end__gte=period.start)
+    return Q(service_id__in=overlapping.values("service_id"))
 
 
 def _ordered(rows: QuerySet[Any], model: type[Any], filters: ServiceSearch, matches: Sequence[Match], sort: str) -> Any:
@@ -936,11 +950,33 @@ def _search_region(
             return count, _page(_ordered(chosen, SearchEntry, filters, matches, sort), start)
         if sort == "relevance" and matches and municipality is None:
             # The best-scored services by name: when they fill the page, the others need no score.
-            best = entries.filter(best_score_condition(SearchEntry, matches))
-            page = _page(_ordered(best, SearchEntry, filters, [], "name"), start)
+            page = _by_name(entries.filter(best_score_condition(SearchEntry, matches)), filters.language, start)
             if len(page) == PAGE_SIZE:
                 return count, page
+        if sort == "name" or not matches:
+            return count, _by_name(entries, filters.language, start)
         return count, _page(_ordered(entries, SearchEntry, filters, matches, sort), start)
+
+
+def _by_name(entries: QuerySet[SearchEntry], language: str, start: int) -> list[Any]:
+    """A page of `entries` in name order without sorting them all when they are dense.
+
+    The walk of the name index stops at the page when matches are spread along it; but matches
+    often cluster (the camps are named "Centro estivo ..."), and then it reads most of the index.
+    So it walks only the first NAME_WALK names (every entry up to the NAME_WALK-th name): when
+    those hold the page, it is the page; otherwise the matches are sorted (a cost bound by their
+    number, for PostgreSQL, through an expression the index cannot serve).
+    """
+    name = "name_en" if language == "en" else "name_it"
+    by_name = entries.order_by(name, "service_id").values_list("service_id", flat=True)
+    bound = list(SearchEntry.objects.order_by(name, "service_id").values_list(name, flat=True)[NAME_WALK:][:1])
+    if not bound:  # fewer entries than the walk: walk them all
+        return _page(by_name, start)
+    page = _page(by_name.filter(**{f"{name}__lte": bound[0]}), start)
+    if len(page) == PAGE_SIZE:
+        return page
+    sorted_ = entries.order_by(Concat(F(name), Value("")), "service_id").values_list("service_id", flat=True)
+    return _page(sorted_, start)
 
 
 def services_search(*, filters: ServiceSearch, today: datetime.date | None = None) -> SearchResult:
