@@ -26,6 +26,7 @@ from django.test.utils import CaptureQueriesContext
 from sinergie.core.bench import timed_get
 from sinergie.directory.generate import LOMBARDY, generate_services, synthetic_count
 from sinergie.directory.models import Service, TaxonomyTerm
+from sinergie.directory.search_index import vocabulary
 from sinergie.directory.selectors import (
     COUNT_CAP,
     DEFAULT_RADIUS_KM,
@@ -135,8 +136,9 @@ def floor_statement(filters: ServiceSearch) -> tuple[str, list[Any]]:
 
     Supports the filters the benchmark uses: centre (point or municipality with a point) and
     radius, age, category, period, text, page; ordered like the service (distance, relevance or
-    name, then id). The statement is portable: SQLite and PostgreSQL take the same text; only the
-    parameters differ (ids as the driver stores them).
+    name, then id). It reads the same flat search rows as the service (SearchSite around a point,
+    SearchEntry otherwise) with the same tests: stems and closure ranges in the row on
+    PostgreSQL, SearchTerm and ClosureAvailability on SQLite.
     """
     unsupported = [
         name
@@ -145,94 +147,85 @@ def floor_statement(filters: ServiceSearch) -> tuple[str, list[Any]]:
     ] + [name for name in ("free", "voucher") if getattr(filters, name)]
     if unsupported or filters.sort is not None or filters.language != "it":
         raise ValueError(f"the floor does not cover {unsupported or 'this order'}")
-    id_field = Service._meta.pk
-    uuid_param: Callable[[Any], Any] = lambda value: id_field.get_db_prep_value(value, connection)  # noqa: E731
+    postgres = connection.vendor == "postgresql"
+    words = vocabulary()
     params: list[Any] = []
-    where = ["s.state = 'published'"]
-    joins = ""
+    where: list[str] = []
+
+    def holds(ids: list[int], *, in_name: bool = False) -> str:
+        """The row's service holds one of these stems (the stems array on PostgreSQL, SearchTerm on SQLite)."""
+        if not ids:
+            return "1 = 0"
+        params.extend(ids)
+        if postgres:
+            return f"x.{'name_stems' if in_name else 'stems'} && ARRAY[{_marks(ids)}]::integer[]"
+        names = " AND t.in_name" if in_name else ""
+        terms = f"SELECT t.service_id FROM directory_searchterm t WHERE t.stem_id IN ({_marks(ids)}){names}"  # noqa: S608
+        return f"x.service_id IN ({terms})"
+
     municipality = municipality_get(istat_code=filters.municipality) if filters.municipality else None
     centre = search_centre(filters, municipality)
     if municipality is not None and centre is None:
         raise ValueError("the floor needs a point for a municipality")
-    order = []
     if centre is not None:
         radius = filters.radius_km or DEFAULT_RADIUS_KM
         box = bounding_box(*centre, radius)
         lat, lon = centre
         scale = math.cos(math.radians(lat))
-        joins = """
-            JOIN (
-                SELECT sal.service_id,
-                       MIN((l.latitude - %s) * (l.latitude - %s)
-                           + ((l.longitude - %s) * %s) * ((l.longitude - %s) * %s)) AS d2
-                FROM directory_serviceatlocation sal
-                JOIN directory_location l ON l.id = sal.location_id
-                WHERE l.latitude BETWEEN %s AND %s AND l.longitude BETWEEN %s AND %s
-                GROUP BY sal.service_id
-            ) near ON near.service_id = s.id"""
-        params += [lat, lat, lon, scale, lon, scale, box.min_lat, box.max_lat, box.min_lon, box.max_lon]
-        where.append("near.d2 <= %s")
-        params.append(degrees(radius) ** 2)
-        order.append("near.d2")
+        distance = "((x.latitude - %s) * (x.latitude - %s) + ((x.longitude - %s) * %s) * ((x.longitude - %s) * %s))"
+        distance_params = [lat, lat, lon, scale, lon, scale]
+        where.append(f"x.latitude BETWEEN %s AND %s AND x.longitude BETWEEN %s AND %s AND {distance} <= %s")
+        params += [box.min_lat, box.max_lat, box.min_lon, box.max_lon, *distance_params, degrees(radius) ** 2]
     if filters.age_years is not None:
         where.append(
-            "(s.minimum_age_months IS NULL OR s.minimum_age_months <= %s)"
-            " AND (s.maximum_age_months IS NULL OR s.maximum_age_months >= %s)"
+            "(x.minimum_age_months IS NULL OR x.minimum_age_months <= %s)"
+            " AND (x.maximum_age_months IS NULL OR x.maximum_age_months >= %s)"
         )
         params += [filters.age_years * 12 + 11, filters.age_years * 12]
     if filters.category:
-        terms = _with_descendants(filters.category)
-        where.append(
-            f"s.id IN (SELECT service_id FROM directory_service_categories WHERE taxonomyterm_id IN ({_marks(terms)}))"  # noqa: S608
-        )
-        params += [uuid_param(term) for term in terms]
+        stem = words.category(filters.category)
+        where.append(holds([stem] if stem else []))
     if filters.period:
         period = period_dates(filters.period, municipality, level=_level_for(filters.age_years))
-        where.append('s.id IN (SELECT service_id FROM directory_closureavailability WHERE start <= %s AND "end" >= %s)')
-        params += [period.end, period.start]
+        if postgres:
+            where.append(holds(words.months(period.start, period.end)))
+            where.append("x.closures && daterange(%s, %s, '[]')")
+        else:
+            covering = 'SELECT service_id FROM directory_closureavailability WHERE start <= %s AND "end" >= %s'
+            where.append(f"x.service_id IN ({covering})")
+        params += [period.start, period.end] if postgres else [period.end, period.start]
     matches = text_matches(search_terms(filters.q or ""))
-    score: list[str] = []
-    score_params: list[Any] = []
+    where.extend(holds(match.all) for match in matches)
+    where_params = params
+    params = []
+    score = []
     for match in matches:
-        if not match.all:
-            where.append("1 = 0")
-            continue
-        where.append(f"s.id IN (SELECT service_id FROM directory_searchterm WHERE stem_id IN ({_marks(match.all)}))")  # noqa: S608
-        params += match.all
         for ids in (match.all, match.exact):
             if ids:
-                score.append(
-                    "CASE WHEN EXISTS (SELECT 1 FROM directory_searchterm t WHERE t.service_id = s.id"  # noqa: S608
-                    f" AND t.in_name AND t.stem_id IN ({_marks(ids)})) THEN 1 ELSE 0 END"
-                )
-                score_params += ids
-    score_sql = [f"({' + '.join(score)}) DESC"] if score else []
-    order = [*order, *score_sql, "s.name_it", "s.id"] if centre is not None else [*score_sql, "s.name_it", "s.id"]
+                score.append(f"CASE WHEN {holds(ids, in_name=True)} THEN 1 ELSE 0 END")
+    score_sql, score_params = (f"({' + '.join(score)})" if score else "0"), params
+    conditions = " AND ".join(where) or "1 = 1"
+    if centre is not None:
+        # A service is as near as its nearest site in the radius: the sites grouped by service.
+        matching = f"""
+            SELECT x.service_id, MIN({distance}) AS d2, MIN(x.name_it) AS name, MAX({score_sql}) AS score
+            FROM directory_searchsite x WHERE {conditions} GROUP BY x.service_id"""  # noqa: S608 - placeholders only
+        matching_params = [*distance_params, *score_params, *where_params]
+        order = "d2, score DESC, name, service_id"
+    else:
+        matching = f"""
+            SELECT x.service_id, x.name_it AS name, {score_sql} AS score
+            FROM directory_searchentry x WHERE {conditions}"""  # noqa: S608 - placeholders only
+        matching_params = [*score_params, *where_params]
+        order = "score DESC, name, service_id"
     # The count stops at the cap, as the service's does (COUNT_CAP: "more than 1,000 results").
     sql = f"""
-        SELECT s.id, (SELECT COUNT(*) FROM (
-            SELECT 1 FROM directory_service s{joins} WHERE {" AND ".join(where)} LIMIT {COUNT_CAP + 1}
-        ) capped) AS total
-        FROM directory_service s{joins}
-        WHERE {" AND ".join(where)}
-        ORDER BY {", ".join(order)}
+        WITH matching AS ({matching})
+        SELECT service_id, (SELECT COUNT(*) FROM (SELECT 1 FROM matching LIMIT {COUNT_CAP + 1}) capped) AS total
+        FROM matching
+        ORDER BY {order}
         LIMIT {PAGE_SIZE} OFFSET {(filters.page - 1) * PAGE_SIZE}"""  # noqa: S608 - no user text, only placeholders
-    return sql, params + params + score_params
-
-
-def _with_descendants(code: str) -> list[Any]:
-    children: dict[Any, list[Any]] = {}
-    root = None
-    for pk, parent_id, term_code in TaxonomyTerm.objects.values_list("pk", "parent_id", "code"):
-        children.setdefault(parent_id, []).append(pk)
-        if term_code == code:
-            root = pk
-    found, frontier = [], [root] if root else []
-    while frontier:
-        current = frontier.pop()
-        found.append(current)
-        frontier.extend(children.get(current, []))
-    return sorted(found, key=str)
+    return sql, matching_params
 
 
 def floor_run(filters: ServiceSearch) -> tuple[list[Any], int]:

@@ -16,6 +16,7 @@ bulk loaders (the generator, the demo) call it themselves, or defer the signals'
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 import threading
 import uuid
@@ -52,6 +53,9 @@ PREFIX_MAX_MATCHES = 50
 # are letters and digits only).
 LANGUAGE_PREFIX = "lang:"
 CATEGORY_PREFIX = "cat:"
+# Months a service runs in while schools are closed ("month:2026-12"): the index finds the few
+# services a period can concern, the search then checks the exact dates.
+MONTH_PREFIX = "month:"
 _CHUNK = 1000
 
 # Words that carry no meaning in a search ("centri estivi per bambini"): left out of the AND.
@@ -82,16 +86,26 @@ def search_terms(q: str) -> list[str]:
     return terms
 
 
+def month_stems(start: datetime.date, end: datetime.date) -> list[str]:
+    """The `month:` stems of the months from `start` to `end` (inclusive)."""
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{MONTH_PREFIX}{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
 def service_stems(
     names: Iterable[str],
     others: Iterable[str],
     languages: Iterable[object] = (),
     categories: Iterable[str] = (),
+    closures: Iterable[tuple[datetime.date, datetime.date]] = (),
 ) -> dict[str, bool]:
     """Each stem of a service mapped to whether it occurs in one of its names.
 
-    Spoken languages and category codes (give the ancestors' too) become stems no typed word
-    can produce: `lang:it`, `cat:holiday_camps`.
+    Spoken languages, category codes (give the ancestors' too) and the months of closure cover
+    become stems no typed word can produce: `lang:it`, `cat:holiday_camps`, `month:2026-12`.
     """
     stems: dict[str, bool] = {}
     for text in others:
@@ -105,6 +119,9 @@ def service_stems(
             stems[f"{LANGUAGE_PREFIX}{code.lower()}"] = False
     for code in categories:
         stems[f"{CATEGORY_PREFIX}{code}"[:60]] = False
+    for start, end in closures:
+        for month in month_stems(start, end):
+            stems[month] = False
     return stems
 
 
@@ -223,6 +240,7 @@ def reindex_services(ids: Iterable[uuid.UUID | str], *, new: bool = False) -> in
                 [row["description_it"], row["description_en"], *categories.get(pk, [])],
                 languages if isinstance(languages, list) else [],
                 codes.get(pk, []),
+                closures.get(pk, []),
             )
         with transaction.atomic():
             ids_by_text = _ensure_stems({stem for stems in per_service.values() for stem in stems})
@@ -341,6 +359,9 @@ class Vocabulary:
 
     def category(self, code: str) -> int | None:
         return self.ids.get(f"{CATEGORY_PREFIX}{code}"[:60])
+
+    def months(self, start: datetime.date, end: datetime.date) -> list[int]:
+        return [self.ids[stem] for stem in month_stems(start, end) if stem in self.ids]
 
 
 _vocabulary: Vocabulary | None = None

@@ -765,8 +765,19 @@ _PLANE_POINT = 'point({table}."longitude" * 0.69966, {table}."latitude")'
 
 
 def _within(sites: QuerySet[SearchSite], centre: tuple[float, float], radius_km: float) -> QuerySet[SearchSite]:
-    """Sites within the radius of `centre` (a bounding box on the index, then the distance `d2`)."""
+    """Sites within the radius of `centre` (a bounding box on the index, then the distance `d2`).
+
+    On PostgreSQL the box is also asked of the GiST index on the plane point (see LON_SCALE),
+    which finds the sites inside it without reading the whole band of latitudes."""
     box = bounding_box(*centre, radius_km)
+    if connection.vendor == "postgresql":
+        sites = sites.filter(
+            RawSQL(  # noqa: S611 - the model's table name only; the box as parameters
+                f"{_PLANE_POINT.format(table=_table(SearchSite))} <@ box(point(%s, %s), point(%s, %s))",
+                (box.min_lon * LON_SCALE, box.min_lat, box.max_lon * LON_SCALE, box.max_lat),
+                output_field=BooleanField(),
+            )
+        )
     return (
         sites.filter(latitude__range=(box.min_lat, box.max_lat), longitude__range=(box.min_lon, box.max_lon))
         .alias(d2=squared_distance(centre, prefix=""))
@@ -850,13 +861,15 @@ def _filtered(
 
 
 def _covers(model: type[Any], period: Period) -> Q | RawSQL:
-    """Rows whose service runs on some day of the period: on PostgreSQL the row's own ranges
-    (`&&` on a datemultirange), on SQLite its ClosureAvailability."""
+    """Rows whose service runs on some day of the period: on PostgreSQL the row's `month:` stems
+    (the index's candidates), then its own ranges (`&&` on a datemultirange); on SQLite its
+    ClosureAvailability."""
     if connection.vendor == "postgresql":
         column = f"{_table(model)}.{connection.ops.quote_name('closures')}"
-        return RawSQL(  # noqa: S611 - names from the model
+        exact = RawSQL(  # noqa: S611 - names from the model
             f"{column} && daterange(%s, %s, '[]')", (period.start, period.end), output_field=BooleanField()
         )
+        return Q(holds_stems(model, vocabulary().months(period.start, period.end))) & Q(exact)
     overlapping = ClosureAvailability.objects.filter(start__lte=period.end, end__gte=period.start)
     return Q(service_id__in=overlapping.values("service_id"))
 
@@ -901,24 +914,27 @@ def _search_near(
     services that can be on the page are ordered; otherwise the sites in the radius are grouped.
     """
     radius = filters.radius_km or DEFAULT_RADIUS_KM
-    sites = _within(_filtered(SearchSite, filters, period, matches), centre, radius)
-    site_cap = 2 * (COUNT_CAP + 1)
-    rows = list(sites.order_by().values_list("service_id", flat=True)[:site_cap])
-    found = list(dict.fromkeys(rows))
-    if len(rows) == site_cap and len(found) <= COUNT_CAP:  # services with many sites each
-        found = list(sites.order_by().values_list("service_id", flat=True).distinct()[: COUNT_CAP + 1])
-    count = len(found)
-    if count <= COUNT_CAP:
-        if start >= count:
-            return count, []
-        # Every site of these services: the nearest is within the radius.
-        chosen = SearchSite.objects.filter(_among(SearchSite, found)).alias(d2=squared_distance(centre, prefix=""))
-        return count, _page(_ordered(chosen, SearchSite, filters, matches, sort), start)
-    if sort == "distance" and connection.vendor == "postgresql":
-        nearest = _nearest_services(sites, centre, start + PAGE_SIZE)
-        chosen = SearchSite.objects.filter(_among(SearchSite, nearest)).alias(d2=squared_distance(centre, prefix=""))
-        return count, _page(_ordered(chosen, SearchSite, filters, matches, sort), start)
-    return count, _page(_ordered(sites, SearchSite, filters, matches, sort), start)
+    with _planner(_SERIAL):
+        sites = _within(_filtered(SearchSite, filters, period, matches), centre, radius)
+        site_cap = 2 * (COUNT_CAP + 1)
+        rows = list(sites.order_by().values_list("service_id", flat=True)[:site_cap])
+        found = list(dict.fromkeys(rows))
+        if len(rows) == site_cap and len(found) <= COUNT_CAP:  # services with many sites each
+            found = list(sites.order_by().values_list("service_id", flat=True).distinct()[: COUNT_CAP + 1])
+        count = len(found)
+        if count <= COUNT_CAP:
+            if start >= count:
+                return count, []
+            return count, _page(_ordered(_sites_of(found, centre), SearchSite, filters, matches, sort), start)
+        if sort == "distance" and connection.vendor == "postgresql":
+            nearest = _nearest_services(sites, centre, start + PAGE_SIZE)
+            return count, _page(_ordered(_sites_of(nearest, centre), SearchSite, filters, matches, sort), start)
+        return count, _page(_ordered(sites, SearchSite, filters, matches, sort), start)
+
+
+def _sites_of(services: list[Any], centre: tuple[float, float]) -> QuerySet[SearchSite]:
+    """Every site of these matching services, with its distance `d2`: their nearest is within the radius."""
+    return SearchSite.objects.filter(_among(SearchSite, services)).alias(d2=squared_distance(centre, prefix=""))
 
 
 def _search_region(
@@ -1044,26 +1060,33 @@ def _among(model: type[Any], pks: list[Any]) -> Q | RawSQL:
 
 
 @contextmanager
-def _hashed_joins() -> Iterator[None]:
-    """On PostgreSQL, plan the filters as hashed semi-joins (no nested loop or merge join).
+def _planner(settings: Mapping[str, str]) -> Iterator[None]:
+    """On PostgreSQL, these planner settings for the statements inside (nothing on SQLite).
 
-    With a LIMIT the planner bets on probing each service (by name, or in any order) until
-    enough match, which reads them all when few do (a category and an age that never go
-    together, names of a category that all sort late); hashing the filters' small side and
-    streaming the services costs about the same when many match and stays bounded when none
-    do. The index walk by name still stops at the page: a hash join keeps the order of its
-    streamed side.
+    SET LOCAL inside a (sub)transaction: an error rolls the settings back with it, so they never
+    outlive the search on this connection.
     """
     if connection.vendor != "postgresql":
         yield
         return
-    # SET LOCAL inside a (sub)transaction: an error rolls the settings back with it, so they
-    # never outlive the search on this connection.
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SET LOCAL enable_nestloop = off; SET LOCAL enable_mergejoin = off;"
-            " SET LOCAL max_parallel_workers_per_gather = 0"
-        )
+        cursor.execute("; ".join(f"SET LOCAL {name} = {value}" for name, value in settings.items()))
         yield
         # Inside a caller's transaction SET LOCAL would last until its end: put the defaults back.
-        cursor.execute("RESET enable_nestloop; RESET enable_mergejoin; RESET max_parallel_workers_per_gather")
+        cursor.execute("; ".join(f"RESET {name}" for name in settings))
+
+
+# A search is a few small statements: parallel workers cost more to start than they save.
+_SERIAL = {"max_parallel_workers_per_gather": "0"}
+
+
+def _hashed_joins() -> Any:
+    """Plan the filters as hashed semi-joins (no nested loop or merge join), serially.
+
+    With a LIMIT the planner bets on probing each row (by name, or in any order) until enough
+    match, which reads them all when few do; hashing the filters' small side (dates, opening
+    hours) and streaming the rows costs about the same when many match and stays bounded when
+    none do. An index walk by name still stops at the page: a hash join keeps the order of its
+    streamed side.
+    """
+    return _planner({"enable_nestloop": "off", "enable_mergejoin": "off", **_SERIAL})
