@@ -86,7 +86,8 @@ class Call(models.Model):
             models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="calls_call_dates"),
             models.CheckConstraint(condition=models.Q(available_cents__gte=0), name="calls_call_available_gte_0"),
             models.CheckConstraint(
-                condition=models.Q(available_cents__lte=models.F("budget_cents")), name="calls_call_available_lte_budget"
+                condition=models.Q(available_cents__lte=models.F("budget_cents")),
+                name="calls_call_available_lte_budget",
             ),
             models.CheckConstraint(
                 condition=models.Q(amount_per_beneficiary_cents__gt=0), name="calls_call_amount_positive"
@@ -95,13 +96,6 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return self.title_it
-
-    def title(self, language: str) -> str:
-        return self.title_en if language == "en" and self.title_en else self.title_it
-
-    def clean(self) -> None:
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValidationError({"closes_at": _("The call must close after it opens.")})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Refuse any change to the rules of a call that is no longer a draft."""
@@ -112,6 +106,13 @@ class Call(models.Model):
                 if changed:
                     raise CallFrozenError(changed[0].removesuffix("_id"))
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The call must close after it opens.")})
+
+    def title(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title_it
 
 
 class CallFrozenError(ValidationError):
@@ -193,7 +194,9 @@ class Redemption(models.Model):
     """A provider spends part of a voucher for a service; it may cancel it within a window."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    voucher = models.ForeignKey(Voucher, verbose_name=_("voucher"), on_delete=models.PROTECT, related_name="redemptions")
+    voucher = models.ForeignKey(
+        Voucher, verbose_name=_("voucher"), on_delete=models.PROTECT, related_name="redemptions"
+    )
     provider = models.ForeignKey(
         Organization, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="redemptions"
     )
@@ -279,7 +282,12 @@ class LedgerEntry(models.Model):
     amount_cents = models.BigIntegerField(_("amount (cents)"))
     call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="ledger_entries")
     voucher = models.ForeignKey(
-        Voucher, verbose_name=_("voucher"), null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries"
+        Voucher,
+        verbose_name=_("voucher"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
     )
     provider = models.ForeignKey(
         Organization,
@@ -298,7 +306,12 @@ class LedgerEntry(models.Model):
         related_name="ledger_entries",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
 
