@@ -327,9 +327,7 @@ def test_a_reused_key_with_different_details_is_refused(money: Money) -> None:
 def test_the_same_key_from_another_provider_is_another_request(money: Money) -> None:
     voucher = money.issue(call=money.other_call)
     money.redeem(idempotency_key="abc", amount_cents=100)
-    money.redeem(
-        voucher=voucher, provider=money.other_provider, by=money.other_provider_staff, idempotency_key="abc"
-    )
+    money.redeem(voucher=voucher, provider=money.other_provider, by=money.other_provider_staff, idempotency_key="abc")
     assert Redemption.objects.filter(idempotency_key="abc").count() == 2
 
 
