@@ -12,7 +12,8 @@ from django.utils import timezone, translation
 from sinergie.calls import services
 from sinergie.calls.models import Call, CallKind, Redemption, Voucher
 from sinergie.conftest import OrganizationFactory, UserFactory, World, add_member, enrol_totp
-from sinergie.directory.models import Service, TaxonomyTerm
+from sinergie.directory.models import Service, Taxonomy, TaxonomyTerm
+from sinergie.directory.taxonomy import taxonomy_sync
 from sinergie.organizations.models import Role
 
 _keys = itertools.count(1)
@@ -40,6 +41,8 @@ class Money:
 
     def __init__(self, world: World) -> None:
         self.world = world
+        # Transactional tests (the concurrency ones) flush the data migration's taxonomy.
+        taxonomy_sync(Taxonomy, TaxonomyTerm)
         self.staff = world.alliance_staff
         self.provider = world.provider
         self.other_provider = OrganizationFactory(kind="provider", name="Provider B", slug="provider-b")
