@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from sinergie.calls.models import Redemption, Voucher
@@ -36,7 +36,7 @@ def get_redemption_for_provider_user(user: Any, provider: Organization, redempti
         raise Http404
     try:
         return Redemption.objects.select_related("voucher").get(pk=redemption_id, provider=provider)
-    except (Redemption.DoesNotExist, ValueError, TypeError):
+    except (Redemption.DoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404 from None
 
 
@@ -46,5 +46,5 @@ def get_voucher_for_beneficiary(user: Any, voucher_id: Any) -> Voucher:
         raise Http404
     try:
         return Voucher.objects.select_related("call").get(pk=voucher_id, beneficiary=user)
-    except (Voucher.DoesNotExist, ValueError, TypeError):
+    except (Voucher.DoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404 from None

@@ -559,6 +559,7 @@ def _redeem(
         service_date=service_date,
         idempotency_key=key,
         created_by=author,
+        created_at=timezone.now(),
     )
     _post(
         EntryKind.REDEMPTION,
