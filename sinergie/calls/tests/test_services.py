@@ -448,9 +448,10 @@ def test_ledger_check_finds_an_unbalanced_transaction(money: Money) -> None:
 
 
 def test_messages_are_translated_to_italian(money: Money) -> None:
-    with translation.override("it"), pytest.raises(VoucherError) as caught:
-        money.redeem(amount_cents=-1)
-    assert caught.value.message_dict["amount_cents"] == ["L’importo deve essere maggiore di zero."]
+    with pytest.raises(VoucherError) as caught:
+        money.redeem(amount_cents=50_000)
+    with translation.override("it"):
+        assert caught.value.message_dict["amount_cents"] == ["L’importo supera il saldo del voucher (€ 200,00)."]
 
 
 def test_euro_formats_cents_for_messages() -> None:
