@@ -168,3 +168,66 @@ def test_the_same_key_on_different_vouchers_from_8_threads_redeems_once(money: M
     assert all(error.field == "idempotency_key" for error in refused)
     assert Counter(r.pk for r in winners).most_common(1)[0][1] == len(winners)
     assert ledger_check() == []
+
+
+def test_32_threads_mixing_every_operation_keep_the_books_exact(money: Money) -> None:
+    """Issue, redeem, cancel, cancel vouchers and expire at once: no deadlock, no error, exact books."""
+    import datetime
+
+    from sinergie.accounts.models import User
+
+    vouchers = [money.voucher.pk, *(money.issue(value_cents=5_000).pk for _ in range(4))]
+    beneficiaries = [UserFactory().pk for _ in range(THREADS)]
+    staff_pk = money.world.provider_staff.pk
+
+    def work(index: int) -> list[Any]:
+        rng = random.Random(1000 + index)
+        staff = User.objects.get(pk=staff_pk)
+        mine: list[Redemption] = []
+        outcomes: list[Any] = []
+        for step in range(5):
+            choice = rng.random()
+            try:
+                if choice < 0.5:
+                    voucher = Voucher.objects.get(pk=rng.choice(vouchers))
+                    mine.append(
+                        services.voucher_redeem(
+                            voucher_code=voucher.code,
+                            provider=money.provider,
+                            amount_cents=rng.choice([300, 1_000, 2_000]),
+                            service_date=services.rome_today(),
+                            idempotency_key=f"m{index}-{step}",
+                            by=staff,
+                        )
+                    )
+                elif choice < 0.7 and mine:
+                    services.redemption_cancel(
+                        redemption=mine.pop(), provider=money.provider, by=staff, reason="Concurrent test"
+                    )
+                elif choice < 0.85:
+                    services.voucher_issue(
+                        call=Call.objects.get(pk=money.call.pk),
+                        beneficiary=User.objects.get(pk=beneficiaries[index]),
+                        by=None,
+                        value_cents=1_000,
+                    )
+                elif choice < 0.95:
+                    services.voucher_cancel(
+                        voucher=Voucher.objects.get(pk=rng.choice(vouchers)), by=None, reason="Concurrent test"
+                    )
+                else:
+                    services.vouchers_expire(today=services.rome_today() + datetime.timedelta(days=400))
+                outcomes.append("done")
+            except VoucherError as error:
+                outcomes.append(error)
+        return outcomes
+
+    results = _run_together(THREADS, work)
+    unexpected = [r for r in results if isinstance(r, Exception)]
+    assert unexpected == []
+    done = sum(outcome == "done" for result in results for outcome in result)
+    assert done > THREADS, "most operations were meant to succeed"
+    assert ledger_check() == []
+    balances = ledger_balances(Call.objects.get(pk=money.call.pk))
+    assert balances["available"] >= 0 and balances["committed"] <= balances["budget"]
+    assert not Voucher.objects.filter(balance_cents__lt=0).exists()
