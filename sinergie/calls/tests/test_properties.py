@@ -1,4 +1,4 @@
-"""Random sequences of issue, redeem, cancel and expire keep the books exact to the cent."""
+"""Random sequences of issue, redeem, cancel, expire and voucher cancel keep the books exact to the cent."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ operation = st.one_of(
     st.tuples(st.just("redeem"), st.integers(0, 7), amounts, st.integers(0, 4), st.booleans()),
     st.tuples(st.just("cancel"), st.integers(0, 15), st.booleans()),
     st.tuples(st.just("expire"), st.integers(0, 400)),
+    st.tuples(st.just("void"), st.integers(0, 7)),
 )
 
 
@@ -70,6 +71,9 @@ def _apply(money: Money, step: tuple[Any, ...], vouchers: list[Voucher], redempt
         redemption = redemptions[index % len(redemptions)]
         provider = money.other_provider if foreign else money.provider
         services.redemption_cancel(redemption=redemption, provider=provider, by=None, reason="Test")
+    elif kind == "void":
+        voucher = vouchers[step[1] % len(vouchers)]
+        services.voucher_cancel(voucher=voucher, by=None, reason="Test")
     else:
         services.vouchers_expire(today=today + datetime.timedelta(days=step[1]))
 

@@ -8,7 +8,13 @@ import pytest
 from django.utils import timezone
 
 from sinergie.calls import services
-from sinergie.calls.selectors import ledger_balances, month_bounds, provider_statement, redemptions_for_provider
+from sinergie.calls.selectors import (
+    ledger_balances,
+    month_bounds,
+    provider_statement,
+    redemptions_for_provider,
+    voucher_movements,
+)
 from sinergie.calls.services import ROME, VoucherError
 
 from .conftest import Money
@@ -71,6 +77,21 @@ def test_the_statement_nets_cancellations_by_the_month_they_happen(
     # Over both months the provider is owed what the ledger says it is owed.
     assert first.total_cents + second.total_cents == ledger_balances(money.call)["payable"] == 2_200
     assert provider_statement(money.provider, year, (month % 12) + 1 if month < 12 else 1).rows == []
+
+
+def test_a_vouchers_movements_are_its_wallet(money: Money) -> None:
+    redemption = money.redeem(amount_cents=2_500)
+    services.redemption_cancel(redemption=redemption, provider=money.provider, by=None, reason="Wrong")
+    money.redeem(amount_cents=1_000)
+    movements = list(voucher_movements(money.voucher))
+    assert [(m.kind, m.amount_cents) for m in movements] == [
+        ("issue", 20_000),
+        ("redemption", -2_500),
+        ("cancellation", 2_500),
+        ("redemption", -1_000),
+    ]
+    assert sum(m.amount_cents for m in movements) == 19_000
+    assert movements[1].redemption.provider == money.provider
 
 
 def test_a_providers_redemptions_are_only_its_own(money: Money) -> None:
