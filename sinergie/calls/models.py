@@ -8,6 +8,7 @@ same database transaction as the ledger lines, and `selectors.ledger_check` prov
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import Any
 
@@ -110,6 +111,15 @@ class Call(models.Model):
     def clean(self) -> None:
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValidationError({"closes_at": _("The call must close after it opens.")})
+
+    def is_open(self, at: datetime.datetime | None = None) -> bool:
+        """Whether the call takes applications at instant `at` (now by default): published, opened, not closed.
+
+        The instants are aware, so the comparison is exact whatever the zone; staff enter them
+        as Rome's local time and they are shown in Rome's time (settings.TIME_ZONE).
+        """
+        at = at or timezone.now()
+        return self.state == CallState.PUBLISHED and self.opens_at <= at < self.closes_at
 
     def title(self, language: str) -> str:
         return self.title_en if language == "en" and self.title_en else self.title_it

@@ -107,3 +107,23 @@ def test_on_postgresql_a_trigger_refuses_update_and_delete_in_sql(money: Money) 
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement)
     assert LedgerEntry.objects.filter(amount_cents=1).count() == 0
+
+
+def test_a_call_is_open_from_its_opening_instant_to_before_its_closing_one_in_rome(money: Money) -> None:
+    from zoneinfo import ZoneInfo
+
+    rome = ZoneInfo("Europe/Rome")
+    call = make_call(money.world)
+    # Closing at noon in Rome on the day summer time starts (28 March 2027): 10:00 UTC, not 11:00.
+    call.opens_at = datetime.datetime(2027, 3, 1, 9, tzinfo=rome)
+    call.closes_at = datetime.datetime(2027, 3, 28, 12, tzinfo=rome)
+    call.save()
+    assert not call.is_open(datetime.datetime(2027, 3, 10, tzinfo=datetime.UTC))  # still a draft
+    call.state = "published"
+    utc = datetime.UTC
+    assert not call.is_open(datetime.datetime(2027, 3, 1, 7, 59, tzinfo=utc))
+    assert call.is_open(datetime.datetime(2027, 3, 1, 8, 0, tzinfo=utc))
+    assert call.is_open(datetime.datetime(2027, 3, 28, 9, 59, tzinfo=utc))
+    assert not call.is_open(datetime.datetime(2027, 3, 28, 10, 0, tzinfo=utc))
+    call.state = "closed"
+    assert not call.is_open(datetime.datetime(2027, 3, 10, tzinfo=utc))
