@@ -492,7 +492,8 @@ def voucher_redeem(
                 request=request,
             )
     except IntegrityError:
-        # The same key raced on two different vouchers: the loser sees the winner's row now.
+        # The same key was committed by a concurrent request (on another voucher, or on this one
+        # while this request waited for its lock, after its snapshot): replay the winner's row.
         existing = Redemption.objects.filter(provider=provider, idempotency_key=idempotency_key).first()
         if existing is None:
             raise
