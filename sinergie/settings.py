@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sinergie.directory",
     "sinergie.planner",
     "sinergie.catalogue",
+    "sinergie.calls",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -20,6 +20,7 @@ BENCHMARKS: dict[str, str] = {
     "territory": "sinergie.territory.bench:bench_territory",
     "school-calendar": "sinergie.schoolcalendar.bench:bench_school_calendar",
     "search": "sinergie.directory.search_bench:bench_search",
+    "vouchers": "sinergie.calls.bench:bench_vouchers",
 }
 
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, help="directory: seed of the generated services (default 1).")
         parser.add_argument("--runs", type=int, help="directory: runs of each named query (default 60).")
+        parser.add_argument("--redemptions", type=int, help="vouchers: how many redemption requests (default 2000).")
+        parser.add_argument("--redeemers", type=int, help="vouchers: concurrent redeemers (default 32).")
         parser.add_argument(
             "--no-generate", action="store_true", help="directory: fail instead of generating missing services."
         )
@@ -47,14 +50,18 @@ class Command(BaseCommand):
         name = options["name"]
         function = _load(BENCHMARKS[name])
         accepted = inspect.signature(function).parameters
-        given = {key: options[key] for key in ("services", "seed", "runs") if options[key] is not None}
+        given = {
+            key: options[key]
+            for key in ("services", "seed", "runs", "redemptions", "redeemers")
+            if options[key] is not None
+        }
         if options["no_generate"]:
             given["generate"] = False
         refused = sorted(set(given) - set(accepted))
         if refused:
             raise CommandError(f"Benchmark {name} takes no --{refused[0].replace('_', '-')}.")
         if any(value is not True and value is not False and value < 1 for value in given.values()):
-            raise CommandError("--services, --seed and --runs must be 1 or more.")
+            raise CommandError("--services, --seed, --runs, --redemptions and --redeemers must be 1 or more.")
         try:
             figures = function(**given)
         except LookupError as error:

@@ -1,0 +1,50 @@
+"""Who may act on vouchers and redemptions: the one place views and APIs ask.
+
+A provider's staff redeem and cancel for their own organization and see only its
+redemptions; anyone else gets 404 for a redemption (its existence is not revealed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from sinergie.calls.models import Redemption, Voucher
+from sinergie.organizations.models import Membership, Organization, OrganizationKind, Role
+
+
+def is_provider_staff(user: Any, provider: Organization) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if provider.kind != OrganizationKind.PROVIDER:
+        return False
+    return Membership.objects.filter(user=user, organization=provider, role=Role.PROVIDER_STAFF).exists()
+
+
+def provider_for_redeeming(user: Any, provider: Organization) -> Organization:
+    """`provider` when `user` may redeem vouchers in its name; PermissionDenied otherwise."""
+    if not is_provider_staff(user, provider):
+        raise PermissionDenied
+    return provider
+
+
+def get_redemption_for_provider_user(user: Any, provider: Organization, redemption_id: Any) -> Redemption:
+    """One of the provider's own redemptions, for its staff; 404 for anyone or anything else."""
+    if not is_provider_staff(user, provider):
+        raise Http404
+    try:
+        return Redemption.objects.select_related("voucher").get(pk=redemption_id, provider=provider)
+    except (Redemption.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_voucher_for_beneficiary(user: Any, voucher_id: Any) -> Voucher:
+    """The beneficiary's own voucher (the wallet); 404 for anyone else's."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    try:
+        return Voucher.objects.select_related("call").get(pk=voucher_id, beneficiary=user)
+    except (Voucher.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None

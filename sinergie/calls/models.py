@@ -1,0 +1,359 @@
+"""Public calls ("bandi"), the vouchers they fund, redemptions by providers, and the ledger.
+
+Money is integer cents. Every movement of money is a transaction of the append-only,
+double-entry `LedgerEntry` table (see docs/architecture.md, "Calls and vouchers: the money
+core"); the balances kept on `Call` and `Voucher` are caches that the services update in the
+same database transaction as the ledger lines, and `selectors.ledger_check` proves them equal.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.signals import m2m_changed
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sinergie.calls.codes import code_display
+from sinergie.directory.models import Service, TaxonomyTerm
+from sinergie.organizations.models import Alliance, Organization, OrganizationKind
+
+
+class CallKind(models.TextChoices):
+    WORKER_VOUCHERS = "worker_vouchers", _("Vouchers for workers")
+    COMPANY_INCENTIVES = "company_incentives", _("Incentives for companies")
+    CONSULTANCY = "consultancy", _("Consultancy for companies")
+
+
+class CallState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+
+
+class Call(models.Model):
+    """A public call of an alliance: its rules, its budget and the providers it accredits."""
+
+    # What applicants and providers rely on: once published these never change.
+    FROZEN_FIELDS = (
+        "alliance_id",
+        "kind",
+        "title_it",
+        "title_en",
+        "text_it",
+        "text_en",
+        "budget_cents",
+        "amount_per_beneficiary_cents",
+        "opens_at",
+        "closes_at",
+    )
+
+    alliance = models.ForeignKey(Alliance, verbose_name=_("alliance"), on_delete=models.PROTECT, related_name="calls")
+    kind = models.CharField(_("kind"), max_length=24, choices=CallKind.choices)
+    title_it = models.CharField(_("title (Italian)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    text_it = models.TextField(_("text (Italian)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
+    budget_cents = models.PositiveBigIntegerField(_("budget (cents)"))
+    amount_per_beneficiary_cents = models.PositiveBigIntegerField(_("amount per beneficiary (cents)"))
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    state = models.CharField(_("state"), max_length=16, choices=CallState.choices, default=CallState.DRAFT)
+    providers = models.ManyToManyField(
+        Organization,
+        verbose_name=_("accredited providers"),
+        related_name="accredited_calls",
+        blank=True,
+        limit_choices_to={"kind": OrganizationKind.PROVIDER},
+    )
+    categories = models.ManyToManyField(
+        TaxonomyTerm, verbose_name=_("eligible service categories"), related_name="calls", blank=True
+    )
+    # Cache of the ledger's "available" account for this call, written only by the services.
+    available_cents = models.BigIntegerField(_("budget still available (cents)"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+        ordering = ["-opens_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="calls_call_dates"),
+            models.CheckConstraint(condition=models.Q(available_cents__gte=0), name="calls_call_available_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(available_cents__lte=models.F("budget_cents")),
+                name="calls_call_available_lte_budget",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_per_beneficiary_cents__gt=0), name="calls_call_amount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_it
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Refuse any change to the rules of a call that is no longer a draft."""
+        if not self._state.adding and self.pk is not None:
+            stored = Call.objects.filter(pk=self.pk).values("state", *self.FROZEN_FIELDS).first()
+            if stored is not None and stored["state"] != CallState.DRAFT:
+                changed = [name for name in self.FROZEN_FIELDS if getattr(self, name) != stored[name]]
+                if changed:
+                    raise CallFrozenError(changed[0].removesuffix("_id"))
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError({"closes_at": _("The call must close after it opens.")})
+
+    def is_open(self, at: datetime.datetime | None = None) -> bool:
+        """Whether the call takes applications at instant `at` (now by default): published, opened, not closed.
+
+        The instants are aware, so the comparison is exact whatever the zone; staff enter them
+        as Rome's local time and they are shown in Rome's time (settings.TIME_ZONE).
+        """
+        at = at or timezone.now()
+        return self.state == CallState.PUBLISHED and self.opens_at <= at < self.closes_at
+
+    def title(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title_it
+
+
+class CallFrozenError(ValidationError):
+    """A published or closed call's rules cannot change."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__({field: _("The rules of a published call cannot be changed.")}, code="frozen")
+
+
+def _freeze_call_relations(sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any) -> None:
+    """Accredited providers and eligible categories are rules too: frozen after publication."""
+    if action not in {"pre_add", "pre_remove", "pre_clear"}:
+        return
+    is_providers = sender is Call.providers.through
+    if not reverse:
+        call_ids = [instance.pk]
+    elif action == "pre_clear":
+        related = instance.accredited_calls if is_providers else instance.calls
+        call_ids = list(related.values_list("pk", flat=True))
+    else:
+        call_ids = list(pk_set or [])
+    if Call.objects.filter(pk__in=call_ids).exclude(state=CallState.DRAFT).exists():
+        raise CallFrozenError("providers" if is_providers else "categories")
+
+
+def connect_signals() -> None:
+    for through in (Call.providers.through, Call.categories.through):
+        m2m_changed.connect(_freeze_call_relations, sender=through, dispatch_uid=f"calls-freeze-{through.__name__}")
+
+
+class VoucherState(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Voucher(models.Model):
+    """A beneficiary's voucher: a value committed from a call's budget, spent at accredited providers."""
+
+    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="vouchers")
+    beneficiary = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("beneficiary"), on_delete=models.PROTECT, related_name="vouchers"
+    )
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    value_cents = models.PositiveBigIntegerField(_("value (cents)"))
+    # Cache of the ledger's account of this voucher, written only by the services.
+    balance_cents = models.BigIntegerField(_("balance (cents)"), default=0)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    state = models.CharField(_("state"), max_length=16, choices=VoucherState.choices, default=VoucherState.ACTIVE)
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("voucher")
+        verbose_name_plural = _("vouchers")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "valid_to"], name="calls_voucher_state_valid_to")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(balance_cents__gte=0), name="calls_voucher_balance_gte_0"),
+            models.CheckConstraint(
+                condition=models.Q(balance_cents__lte=models.F("value_cents")), name="calls_voucher_balance_lte_value"
+            ),
+            models.CheckConstraint(condition=models.Q(value_cents__gt=0), name="calls_voucher_value_positive"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")), name="calls_voucher_validity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return code_display(self.code)
+
+    @property
+    def display_code(self) -> str:
+        return code_display(self.code)
+
+
+class Redemption(models.Model):
+    """A provider spends part of a voucher for a service; it may cancel it within a window."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    voucher = models.ForeignKey(
+        Voucher, verbose_name=_("voucher"), on_delete=models.PROTECT, related_name="redemptions"
+    )
+    provider = models.ForeignKey(
+        Organization, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="redemptions"
+    )
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), null=True, blank=True, on_delete=models.PROTECT, related_name="redemptions"
+    )
+    amount_cents = models.PositiveBigIntegerField(_("amount (cents)"))
+    service_date = models.DateField(_("date of the service"))
+    idempotency_key = models.CharField(_("request key"), max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+
+    class Meta:
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "idempotency_key"], name="calls_redemption_idempotency"),
+            models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="calls_redemption_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voucher} – {self.amount_cents / 100:.2f} €"
+
+
+class Account(models.TextChoices):
+    """The ledger's accounts; each line belongs to one, scoped by call, voucher or provider."""
+
+    FUNDING = "funding", _("Funding of the call")
+    AVAILABLE = "available", _("Call budget, available")
+    VOUCHER = "voucher", _("Committed on a voucher")
+    PAYABLE = "payable", _("Owed to a provider")
+
+
+class EntryKind(models.TextChoices):
+    FUNDING = "funding", _("Call funded")
+    ISSUE = "issue", _("Voucher issued")
+    REDEMPTION = "redemption", _("Redemption")
+    CANCELLATION = "cancellation", _("Redemption cancelled")
+    EXPIRY = "expiry", _("Voucher expired")
+    VOUCHER_CANCEL = "voucher_cancel", _("Voucher cancelled")
+
+
+class LedgerAppendOnlyError(Exception):
+    """The ledger is append-only: rows are never changed or deleted."""
+
+
+class LedgerQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise LedgerAppendOnlyError("ledger entries cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise LedgerAppendOnlyError("ledger entries cannot be deleted")
+
+
+class LedgerEntry(models.Model):
+    """One line of a double-entry transaction. The lines of a transaction sum to zero.
+
+    A positive amount adds money to the account, a negative one takes it away. Rows are
+    only ever inserted: save() refuses updates, delete() refuses, the queryset refuses bulk
+    updates and deletes, and on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002).
+    """
+
+    transaction = models.UUIDField(_("transaction"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
+    account = models.CharField(_("account"), max_length=16, choices=Account.choices)
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="ledger_entries")
+    voucher = models.ForeignKey(
+        Voucher,
+        verbose_name=_("voucher"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+    )
+    provider = models.ForeignKey(
+        Organization,
+        verbose_name=_("provider"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+    )
+    redemption = models.ForeignKey(
+        Redemption,
+        verbose_name=_("redemption"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = LedgerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["account", "provider", "created_at"], name="calls_ledger_payable"),
+            models.Index(fields=["call", "account"], name="calls_ledger_call_account"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(amount_cents=0), name="calls_ledger_amount_nonzero"),
+            models.CheckConstraint(
+                condition=~models.Q(account="voucher") | models.Q(voucher__isnull=False),
+                name="calls_ledger_voucher_account_has_voucher",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(account="payable") | models.Q(provider__isnull=False),
+                name="calls_ledger_payable_account_has_provider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.transaction} {self.account} {self.amount_cents:+d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise LedgerAppendOnlyError("ledger entries cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise LedgerAppendOnlyError("ledger entries cannot be deleted")
