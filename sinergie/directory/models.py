@@ -530,8 +530,9 @@ class SearchFields(models.Model):
     """What the search filters on, flattened from a published service and its relations.
 
     Kept by search_index.reindex_services with the SearchTerm rows; only published services have
-    them. `stems` holds every stem of the service (words, `cat:` + each category code and its
-    ancestors', `lang:` + each spoken language), `name_stems` those found in its names, `closures`
+    them. `stems` holds every stem of the service (its SearchTerm stems: words, `cat:` + each
+    category code and its ancestors', `lang:` + each spoken language; and `month:` + each month
+    of closure cover, `age:` + each age in years it takes), `name_stems` those found in its names, `closures`
     the ranges of its ClosureAvailability.
     """
 

@@ -56,6 +56,10 @@ CATEGORY_PREFIX = "cat:"
 # Months a service runs in while schools are closed ("month:2026-12"): the index finds the few
 # services a period can concern, the search then checks the exact dates.
 MONTH_PREFIX = "month:"
+# Ages in whole years (0-17) a service takes children of ("age:7"): a search for a 7-year-old
+# asks for services whose range of months meets 84-95, which is exactly this stem.
+AGE_PREFIX = "age:"
+AGE_YEARS = range(18)
 _CHUNK = 1000
 
 # Words that carry no meaning in a search ("centri estivi per bambini"): left out of the AND.
@@ -95,17 +99,23 @@ def month_stems(start: datetime.date, end: datetime.date) -> list[str]:
     return months
 
 
+def age_years(minimum_months: int | None, maximum_months: int | None) -> list[int]:
+    """The ages in years a service with this range of months takes (any month of the year will do)."""
+    low = 0 if minimum_months is None else minimum_months
+    high = 10_000 if maximum_months is None else maximum_months
+    return [year for year in AGE_YEARS if low <= year * 12 + 11 and high >= year * 12]
+
+
 def service_stems(
     names: Iterable[str],
     others: Iterable[str],
     languages: Iterable[object] = (),
     categories: Iterable[str] = (),
-    closures: Iterable[tuple[datetime.date, datetime.date]] = (),
 ) -> dict[str, bool]:
     """Each stem of a service mapped to whether it occurs in one of its names.
 
-    Spoken languages, category codes (give the ancestors' too) and the months of closure cover
-    become stems no typed word can produce: `lang:it`, `cat:holiday_camps`, `month:2026-12`.
+    Spoken languages and category codes (give the ancestors' too) become stems no typed word
+    can produce: `lang:it`, `cat:holiday_camps`.
     """
     stems: dict[str, bool] = {}
     for text in others:
@@ -119,10 +129,14 @@ def service_stems(
             stems[f"{LANGUAGE_PREFIX}{code.lower()}"] = False
     for code in categories:
         stems[f"{CATEGORY_PREFIX}{code}"[:60]] = False
-    for start, end in closures:
-        for month in month_stems(start, end):
-            stems[month] = False
     return stems
+
+
+def filter_stems(closures: Iterable[tuple[datetime.date, datetime.date]], ages: Iterable[int]) -> list[str]:
+    """The stems only the search rows' arrays hold (PostgreSQL's index; SQLite reads the columns):
+    the months of closure cover and the ages, `month:2026-12`, `age:7`."""
+    stems = {month for start, end in closures for month in month_stems(start, end)}
+    return sorted(stems) + [f"{AGE_PREFIX}{year}" for year in ages]
 
 
 # --- Writing ------------------------------------------------------------------------------------
@@ -159,7 +173,7 @@ def _category_codes() -> dict[Any, list[str]]:
 
 
 def _search_fields(
-    service: dict[str, Any], stems: dict[str, int], in_name: set[int], costs: list[int], closures: list[tuple]
+    service: dict[str, Any], stems: list[int], in_name: set[int], costs: list[int], closures: list[tuple]
 ) -> dict:
     return {
         "kind": service["kind"],
@@ -170,7 +184,7 @@ def _search_fields(
         "lowest_price_cents": min(costs, default=None),
         "name_it": service["name_it"],
         "name_en": service["name_en"] or service["name_it"],
-        "stems": list(stems.values()),
+        "stems": stems,
         "name_stems": sorted(in_name),
         "closures": closures,
     }
@@ -240,10 +254,16 @@ def reindex_services(ids: Iterable[uuid.UUID | str], *, new: bool = False) -> in
                 [row["description_it"], row["description_en"], *categories.get(pk, [])],
                 languages if isinstance(languages, list) else [],
                 codes.get(pk, []),
-                closures.get(pk, []),
             )
+        extra = {
+            pk: filter_stems(closures.get(pk, []), age_years(row["minimum_age_months"], row["maximum_age_months"]))
+            for pk, row in services.items()
+        }
         with transaction.atomic():
-            ids_by_text = _ensure_stems({stem for stems in per_service.values() for stem in stems})
+            ids_by_text = _ensure_stems(
+                {stem for stems in per_service.values() for stem in stems}
+                | {s for more in extra.values() for s in more}
+            )
             if not new:
                 SearchTerm.objects.filter(service_id__in=chunk).delete()
                 SearchSite.objects.filter(service_id__in=chunk).delete()
@@ -258,7 +278,7 @@ def reindex_services(ids: Iterable[uuid.UUID | str], *, new: bool = False) -> in
                     continue
                 fields = _search_fields(
                     services[pk],
-                    {stem: ids_by_text[stem] for stem in stems},
+                    [ids_by_text[stem] for stem in [*stems, *extra[pk]]],
                     {ids_by_text[stem] for stem, in_name in stems.items() if in_name},
                     costs.get(pk, []),
                     closures.get(pk, []),
@@ -359,6 +379,9 @@ class Vocabulary:
 
     def category(self, code: str) -> int | None:
         return self.ids.get(f"{CATEGORY_PREFIX}{code}"[:60])
+
+    def age(self, years: int) -> int | None:
+        return self.ids.get(f"{AGE_PREFIX}{years}")
 
     def months(self, start: datetime.date, end: datetime.date) -> list[int]:
         return [self.ids[stem] for stem in month_stems(start, end) if stem in self.ids]

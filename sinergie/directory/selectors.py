@@ -57,7 +57,7 @@ from sinergie.directory.models import (
     Weekday,
 )
 from sinergie.directory.search_index import STOPWORDS as STOPWORDS  # re-exported
-from sinergie.directory.search_index import Match, vocabulary
+from sinergie.directory.search_index import Match, Vocabulary, vocabulary
 from sinergie.directory.search_index import search_terms as search_terms  # re-exported
 from sinergie.lib.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
 from sinergie.lib.school_calendar import YEAR_MAX, YEAR_MIN, Level, Rite, SchoolYear, school_year
@@ -409,11 +409,11 @@ def period_dates(slug: str, municipality: Municipality | None = None, *, level: 
 # The stemming and the index live in search_index; `search_terms` is re-exported from here.
 
 
-def text_matches(terms: Sequence[str]) -> list[Match]:
+def text_matches(terms: Sequence[str], words: Vocabulary | None = None) -> list[Match]:
     """For each typed stem, the ids of the indexed stems it stands for (as typed, and with a typo)."""
     if not terms:
         return []
-    words = vocabulary()
+    words = words or vocabulary()
     return [words.match(stem) for stem in terms]
 
 
@@ -764,13 +764,16 @@ NAME_WALK = 4000
 _PLANE_POINT = 'point({table}."longitude" * 0.69966, {table}."latitude")'
 
 
-def _within(sites: QuerySet[SearchSite], centre: tuple[float, float], radius_km: float) -> QuerySet[SearchSite]:
+def _within(
+    sites: QuerySet[SearchSite], centre: tuple[float, float], radius_km: float, *, plane_box: bool = True
+) -> QuerySet[SearchSite]:
     """Sites within the radius of `centre` (a bounding box on the index, then the distance `d2`).
 
     On PostgreSQL the box is also asked of the GiST index on the plane point (see LON_SCALE),
-    which finds the sites inside it without reading the whole band of latitudes."""
+    which finds the sites inside it without reading the whole band of latitudes (`plane_box=False`
+    leaves it out, for a walk of the same index nearest first)."""
     box = bounding_box(*centre, radius_km)
-    if connection.vendor == "postgresql":
+    if plane_box and connection.vendor == "postgresql":
         sites = sites.filter(
             RawSQL(  # noqa: S611 - the model's table name only; the box as parameters
                 f"{_PLANE_POINT.format(table=_table(SearchSite))} <@ box(point(%s, %s), point(%s, %s))",
@@ -825,7 +828,7 @@ def degrees(radius_km: float) -> float:
 
 
 def _filtered(
-    model: type[Any], filters: ServiceSearch, period: Period | None, matches: Sequence[Match]
+    model: type[Any], filters: ServiceSearch, period: Period | None, matches: Sequence[Match], words: Vocabulary
 ) -> QuerySet[Any]:
     """The rows of a search table (SearchEntry or SearchSite) matching every filter but the place.
 
@@ -836,9 +839,13 @@ def _filtered(
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
     if filters.age_years is not None:
-        rows = rows.filter(_age_condition(filters.age_years))
+        if connection.vendor == "postgresql":  # the same rule as a stem (see search_index.age_years)
+            stem = words.age(filters.age_years)
+            rows = rows.filter(holds_stems(model, [stem] if stem else []))
+        else:
+            rows = rows.filter(_age_condition(filters.age_years))
     if filters.category:
-        stem = vocabulary().category(filters.category)
+        stem = words.category(filters.category)
         rows = rows.filter(holds_stems(model, [stem] if stem else []))
     if filters.voucher:
         rows = rows.filter(accepts_vouchers=True)
@@ -849,18 +856,18 @@ def _filtered(
     if filters.date:
         rows = rows.filter(runs_on_condition(filters.date, "service_id"))
     if period is not None:
-        rows = rows.filter(_covers(model, period))
+        rows = rows.filter(_covers(model, period, words))
     if filters.open_now:
         rows = rows.filter(open_at_condition(filters.open_now, "service_id"))
     if filters.spoken_language:
-        stem = vocabulary().language(filters.spoken_language)
+        stem = words.language(filters.spoken_language)
         rows = rows.filter(holds_stems(model, [stem] if stem else []))
     if matches:
         rows = rows.filter(text_search_condition(model, matches))
     return rows
 
 
-def _covers(model: type[Any], period: Period) -> Q | RawSQL:
+def _covers(model: type[Any], period: Period, words: Vocabulary) -> Q | RawSQL:
     """Rows whose service runs on some day of the period: on PostgreSQL the row's `month:` stems
     (the index's candidates), then its own ranges (`&&` on a datemultirange); on SQLite its
     ClosureAvailability."""
@@ -869,7 +876,7 @@ def _covers(model: type[Any], period: Period) -> Q | RawSQL:
         exact = RawSQL(  # noqa: S611 - names from the model
             f"{column} && daterange(%s, %s, '[]')", (period.start, period.end), output_field=BooleanField()
         )
-        return Q(holds_stems(model, vocabulary().months(period.start, period.end))) & Q(exact)
+        return Q(holds_stems(model, words.months(period.start, period.end))) & Q(exact)
     overlapping = ClosureAvailability.objects.filter(start__lte=period.end, end__gte=period.start)
     return Q(service_id__in=overlapping.values("service_id"))
 
@@ -902,6 +909,7 @@ def _search_near(
     filters: ServiceSearch,
     period: Period | None,
     matches: Sequence[Match],
+    words: Vocabulary,
     centre: tuple[float, float],
     sort: str,
     start: int,
@@ -914,8 +922,9 @@ def _search_near(
     services that can be on the page are ordered; otherwise the sites in the radius are grouped.
     """
     radius = filters.radius_km or DEFAULT_RADIUS_KM
-    with _planner(_SERIAL):
-        sites = _within(_filtered(SearchSite, filters, period, matches), centre, radius)
+    with _planner(_INDEXED):
+        matching = _filtered(SearchSite, filters, period, matches, words)
+        sites = _within(matching, centre, radius)
         site_cap = 2 * (COUNT_CAP + 1)
         rows = list(sites.order_by().values_list("service_id", flat=True)[:site_cap])
         found = list(dict.fromkeys(rows))
@@ -927,7 +936,7 @@ def _search_near(
                 return count, []
             return count, _page(_ordered(_sites_of(found, centre), SearchSite, filters, matches, sort), start)
         if sort == "distance" and connection.vendor == "postgresql":
-            nearest = _nearest_services(sites, centre, start + PAGE_SIZE)
+            nearest = _nearest_services(_within(matching, centre, radius, plane_box=False), centre, start + PAGE_SIZE)
             return count, _page(_ordered(_sites_of(nearest, centre), SearchSite, filters, matches, sort), start)
         return count, _page(_ordered(sites, SearchSite, filters, matches, sort), start)
 
@@ -941,6 +950,7 @@ def _search_region(
     filters: ServiceSearch,
     period: Period | None,
     matches: Sequence[Match],
+    words: Vocabulary,
     municipality: Municipality | None,
     sort: str,
     start: int,
@@ -951,7 +961,7 @@ def _search_region(
     those are ordered. More: the order walks the index on names and stops at the page (by
     relevance, the services with the highest possible score first: every word as typed in a name).
     """
-    entries = _filtered(SearchEntry, filters, period, matches)
+    entries = _filtered(SearchEntry, filters, period, matches, words)
     if municipality is not None:  # a municipality without a point: its own locations
         entries = entries.filter(
             service_id__in=SearchSite.objects.filter(municipality=municipality).values("service_id")
@@ -1018,14 +1028,15 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     if filters.period:
         period = period_dates(filters.period, municipality, level=_level_for(filters.age_years))
         since = max(since, period.start)
-    matches = text_matches(search_terms(filters.q or ""))
+    words = vocabulary()
+    matches = text_matches(search_terms(filters.q or ""), words)
     centre = search_centre(filters, municipality)
     sort = filters.sort or ("distance" if centre else "relevance")
     start = (filters.page - 1) * PAGE_SIZE
     if centre is not None:
-        count, page_pks = _search_near(filters, period, matches, centre, sort, start)
+        count, page_pks = _search_near(filters, period, matches, words, centre, sort, start)
     else:
-        count, page_pks = _search_region(filters, period, matches, municipality, sort, start)
+        count, page_pks = _search_region(filters, period, matches, words, municipality, sort, start)
     count_exact = count <= COUNT_CAP
     count = min(count, COUNT_CAP)
 
@@ -1076,12 +1087,15 @@ def _planner(settings: Mapping[str, str]) -> Iterator[None]:
         cursor.execute("; ".join(f"RESET {name}" for name in settings))
 
 
-# A search is a few small statements: parallel workers cost more to start than they save.
-_SERIAL = {"max_parallel_workers_per_gather": "0"}
+# A search is a few small statements: parallel workers cost more to start than they save. And it
+# reads its rows from an index: a sequential scan "until LIMIT rows match" is the planner's bet
+# on matches being spread evenly, lost when filters go together (a camp category and an age)
+# or exclude each other, then it reads every row; an index bounds the work by the matches.
+_INDEXED = {"max_parallel_workers_per_gather": "0", "enable_seqscan": "off"}
 
 
 def _hashed_joins() -> Any:
-    """Plan the filters as hashed semi-joins (no nested loop or merge join), serially.
+    """Plan the filters as hashed semi-joins (no nested loop or merge join), from indexes (_INDEXED).
 
     With a LIMIT the planner bets on probing each row (by name, or in any order) until enough
     match, which reads them all when few do; hashing the filters' small side (dates, opening
@@ -1089,4 +1103,4 @@ def _hashed_joins() -> Any:
     none do. An index walk by name still stops at the page: a hash join keeps the order of its
     streamed side.
     """
-    return _planner({"enable_nestloop": "off", "enable_mergejoin": "off", **_SERIAL})
+    return _planner({"enable_nestloop": "off", "enable_mergejoin": "off", **_INDEXED})

@@ -10,45 +10,15 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from sinergie.conftest import OrganizationFactory
 from sinergie.directory.bench import bench_directory, floor_run, query_mix
 from sinergie.directory.generate import generate_services, synthetic_count
-from sinergie.directory.models import Location, SearchTerm, Service, ServiceAtLocation, TaxonomyTerm
+from sinergie.directory.models import Location, SearchTerm, Service, TaxonomyTerm
 from sinergie.directory.search_index import one_edit_apart, reindex_services
 from sinergie.directory.selectors import SearchError, parse_search, services_search
-from sinergie.territory.models import Municipality, Province, Region
 
 from .test_search import TODAY
 
 QUIET = io.StringIO()
-
-
-@pytest.fixture
-def lombardy(db: None) -> list[Municipality]:
-    """Four municipalities east of Milan, with populations so the generator weighs them."""
-    region = Region.objects.create(istat_code="03", name="Lombardia")
-    province = Province.objects.create(istat_code="015", name="Milano", abbreviation="MI", region=region)
-    rows = [
-        ("015146", "Milano", 45.4642, 9.19, 1_370_000, True),
-        ("015142", "Melzo", 45.4998, 9.4226, 18_500, False),
-        ("015070", "Cernusco sul Naviglio", 45.5252, 9.3323, 34_000, False),
-        ("015106", "Gorgonzola", 45.5330, 9.4050, 20_000, False),
-    ]
-    return [
-        Municipality.objects.create(
-            istat_code=code,
-            name=name,
-            search_name=name.lower(),
-            cadastral_code=code[-4:],
-            province=province,
-            region=region,
-            latitude=lat,
-            longitude=lon,
-            population=population,
-            is_provincial_capital=capital,
-        )
-        for code, name, lat, lon, population, capital in rows
-    ]
 
 
 def _snapshot() -> list[tuple[Any, ...]]:
@@ -170,24 +140,6 @@ def test_the_bench_command_generates_what_is_missing_and_prints_json(lombardy):
 
 
 # --- The search index kept current --------------------------------------------------------------
-
-
-@pytest.fixture
-def service(lombardy) -> Service:
-    provider = OrganizationFactory(kind="provider", name="Girasole", slug="girasole")
-    location = Location.objects.create(
-        organization=provider,
-        name="Sede",
-        address_1="Via Roma 1",
-        municipality=lombardy[1],
-        latitude=45.5,
-        longitude=9.42,
-    )
-    service = Service.objects.create(
-        organization=provider, name_it="Spazio gioco Trottola", state="published", languages=["it", "ar"]
-    )
-    ServiceAtLocation.objects.create(service=service, location=location)
-    return service
 
 
 def found(**params: str) -> list[str]:
