@@ -760,7 +760,7 @@ LON_SCALE = 0.69966
 NEAREST_FETCH_FACTOR = 3
 NEAREST_MIN_FETCH = 60
 # Entries a search in name order walks before sorting its matches instead (see _by_name).
-NAME_WALK = 4000
+NAME_WALK = 2000
 _PLANE_POINT = 'point({table}."longitude" * 0.69966, {table}."latitude")'
 
 
@@ -976,7 +976,8 @@ def _search_region(
             return count, _page(_ordered(chosen, SearchEntry, filters, matches, sort), start)
         if sort == "relevance" and matches and municipality is None:
             # The best-scored services by name: when they fill the page, the others need no score.
-            page = _by_name(entries.filter(best_score_condition(SearchEntry, matches)), filters.language, start)
+            best = entries.filter(best_score_condition(SearchEntry, matches))
+            page = _by_name(best, filters.language, start, sort_after_walk=False)
             if len(page) == PAGE_SIZE:
                 return count, page
         if sort == "name" or not matches:
@@ -984,14 +985,15 @@ def _search_region(
         return count, _page(_ordered(entries, SearchEntry, filters, matches, sort), start)
 
 
-def _by_name(entries: QuerySet[SearchEntry], language: str, start: int) -> list[Any]:
+def _by_name(entries: QuerySet[SearchEntry], language: str, start: int, *, sort_after_walk: bool = True) -> list[Any]:
     """A page of `entries` in name order without sorting them all when they are dense.
 
     The walk of the name index stops at the page when matches are spread along it; but matches
     often cluster (the camps are named "Centro estivo ..."), and then it reads most of the index.
     So it walks only the first NAME_WALK names (every entry up to the NAME_WALK-th name): when
     those hold the page, it is the page; otherwise the matches are sorted (a cost bound by their
-    number, for PostgreSQL, through an expression the index cannot serve).
+    number, for PostgreSQL, through an expression the index cannot serve), unless the caller has
+    a better way (`sort_after_walk=False`: the page as far as the walk found it).
     """
     name = "name_en" if language == "en" else "name_it"
     by_name = entries.order_by(name, "service_id").values_list("service_id", flat=True)
@@ -999,7 +1001,7 @@ def _by_name(entries: QuerySet[SearchEntry], language: str, start: int) -> list[
     if not bound:  # fewer entries than the walk: walk them all
         return _page(by_name, start)
     page = _page(by_name.filter(**{f"{name}__lte": bound[0]}), start)
-    if len(page) == PAGE_SIZE:
+    if len(page) == PAGE_SIZE or not sort_after_walk:
         return page
     sorted_ = entries.order_by(Concat(F(name), Value("")), "service_id").values_list("service_id", flat=True)
     return _page(sorted_, start)

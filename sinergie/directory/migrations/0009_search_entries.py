@@ -1,5 +1,5 @@
 """The flat search rows (SearchEntry, SearchSite; see search_index), filled for the services there
-are; on PostgreSQL a GIN index on the entries' stems and a GiST index for "nearest first" on the
+are; on PostgreSQL GIN indexes on their stems and a GiST index for "nearest first" on the
 sites (the expression must stay the text of selectors._PLANE_POINT for the planner to use it).
 """
 
@@ -17,6 +17,9 @@ def create_indexes(apps, schema_editor):
             "CREATE INDEX IF NOT EXISTS directory_searchentry_stems ON directory_searchentry USING gin (stems)"
         )
         schema_editor.execute(
+            "CREATE INDEX IF NOT EXISTS directory_searchsite_stems ON directory_searchsite USING gin (stems)"
+        )
+        schema_editor.execute(
             "CREATE INDEX IF NOT EXISTS directory_searchsite_plane_gist ON directory_searchsite"
             " USING gist (point(longitude * 0.69966, latitude))"
         )
@@ -25,6 +28,7 @@ def create_indexes(apps, schema_editor):
 def drop_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS directory_searchentry_stems")
+        schema_editor.execute("DROP INDEX IF EXISTS directory_searchsite_stems")
         schema_editor.execute("DROP INDEX IF EXISTS directory_searchsite_plane_gist")
 
 
