@@ -1019,6 +1019,19 @@ def _search_region(
             page = _by_name(best, filters.language, start, sort_after_walk=False)
             if len(page) == PAGE_SIZE:
                 return count, page
+            # Services with a word in a name score above all others, which all score 0 and so
+            # follow by name: the named ones are few (the index on the names' stems finds them)
+            # and sorted by score; the page goes on with the others by name.
+            in_names = Q(
+                holds_stems(SearchEntry, sorted({stem for match in matches for stem in match.all}), in_name=True)
+            )
+            named = entries.filter(in_names)
+            page = _page(_ordered(named, SearchEntry, filters, matches, sort), start)
+            if len(page) == PAGE_SIZE:
+                return count, page
+            before = start + len(page) if page else named.count()  # named services up to this page's end
+            others = _by_name(entries.exclude(in_names), filters.language, max(0, start - before))
+            return count, page + others[: PAGE_SIZE - len(page)]
         if sort == "name" or not matches:
             return count, _by_name(entries, filters.language, start)
         return count, _page(_ordered(entries, SearchEntry, filters, matches, sort), start)

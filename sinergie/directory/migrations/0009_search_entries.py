@@ -17,6 +17,9 @@ def create_indexes(apps, schema_editor):
             "CREATE INDEX IF NOT EXISTS directory_searchentry_stems ON directory_searchentry USING gin (stems)"
         )
         schema_editor.execute(
+            "CREATE INDEX IF NOT EXISTS directory_searchentry_name_stems ON directory_searchentry USING gin (name_stems)"
+        )
+        schema_editor.execute(
             "CREATE INDEX IF NOT EXISTS directory_searchsite_stems ON directory_searchsite USING gin (stems)"
         )
         schema_editor.execute(
@@ -28,6 +31,7 @@ def create_indexes(apps, schema_editor):
 def drop_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS directory_searchentry_stems")
+        schema_editor.execute("DROP INDEX IF EXISTS directory_searchentry_name_stems")
         schema_editor.execute("DROP INDEX IF EXISTS directory_searchsite_stems")
         schema_editor.execute("DROP INDEX IF EXISTS directory_searchsite_plane_gist")
 
