@@ -535,8 +535,30 @@ def _schedule_runs_on(schedule: Schedule, day: datetime.date) -> bool:
     return not any(e.closed and e.start <= day <= e.end for e in schedule.exceptions.all())
 
 
+def _schedule_next(schedule: Schedule, since: datetime.date, until: datetime.date) -> datetime.date | None:
+    """The first day from `since` to `until` on which `schedule` runs (see _schedule_runs_on),
+    jumping to the next weekday it names and past each closing exception instead of trying
+    every day."""
+    weekdays = {_WEEKDAYS.index(day) for day in schedule.byday.split(",") if day in _WEEKDAYS}
+    if not weekdays:
+        return None
+    last = min(until, schedule.valid_to) if schedule.valid_to else until
+    closed = [(e.start, e.end) for e in schedule.exceptions.all() if e.closed]
+    day = max(since, schedule.valid_from) if schedule.valid_from else since
+    while day <= last:
+        day += datetime.timedelta(days=min((weekday - day.weekday()) % 7 for weekday in weekdays))
+        if day > last:
+            return None
+        ends = [end for start, end in closed if start <= day <= end]
+        if not ends:
+            return day
+        day = max(ends) + datetime.timedelta(days=1)
+    return None
+
+
 def next_available(service: Service, since: datetime.date) -> datetime.date | None:
-    """The first day from `since` on which the service runs, by the rule of runs_on_condition.
+    """The first day from `since` on which the service runs, by the rule of runs_on_condition
+    (opening hours are looked at up to HORIZON_DAYS ahead).
 
     Reads prefetched closure_availability, schedules and sites' schedules with their exceptions.
     """
@@ -545,13 +567,9 @@ def next_available(service: Service, since: datetime.date) -> datetime.date | No
         days = [max(c.start, since) for c in closures if c.end >= since]
         return min(days, default=None)
     schedules = [*service.schedules.all(), *(s for site in service.sites.all() for s in site.schedules.all())]
-    if not schedules:
-        return None
-    for offset in range(HORIZON_DAYS):
-        day = since + datetime.timedelta(days=offset)
-        if any(_schedule_runs_on(schedule, day) for schedule in schedules):
-            return day
-    return None
+    until = since + datetime.timedelta(days=HORIZON_DAYS - 1)
+    found = [day for schedule in schedules if (day := _schedule_next(schedule, since, until)) is not None]
+    return min(found, default=None)
 
 
 # --- Search -------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The flat search rows (SearchEntry, SearchSite) follow every edit of what the search filters on."""
+"""The flat search rows (SearchEntry, SearchSite) follow every edit of what the search filters on; next dates."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from sinergie.directory.models import (
     ClosureAvailability,
     CostOption,
     Location,
+    Schedule,
+    ScheduleException,
     SearchEntry,
     SearchSite,
     SearchTerm,
@@ -21,6 +23,7 @@ from sinergie.directory.models import (
 )
 from sinergie.directory.revisions import service_payload
 from sinergie.directory.search_index import age_years, month_stems, reindex_all, vocabulary
+from sinergie.directory.selectors import _attach, _schedule_next, _schedule_runs_on
 
 from .test_scale import found
 
@@ -161,3 +164,32 @@ def test_age_stems_say_what_the_age_condition_says(minimum, maximum, years):
     low, high = years * 12, years * 12 + 11
     takes = (minimum is None or minimum <= high) and (maximum is None or maximum >= low)
     assert (years in age_years(minimum, maximum)) == takes
+
+
+# --- Next dates: jumping to the next open day says what trying every day says --------------------
+
+WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+days = st.dates(min_value=datetime.date(2026, 1, 1), max_value=datetime.date(2027, 12, 31))
+
+
+@given(
+    byday=st.lists(st.sampled_from(WEEKDAY_CODES), unique=True, max_size=7),
+    valid_from=st.one_of(st.none(), days),
+    valid_to=st.one_of(st.none(), days),
+    closed=st.lists(st.tuples(days, st.integers(min_value=0, max_value=40)), max_size=4),
+    since=days,
+)
+def test_the_next_day_of_a_schedule_is_the_first_day_it_runs(byday, valid_from, valid_to, closed, since):
+    schedule = Schedule(id=1, byday=",".join(byday), valid_from=valid_from, valid_to=valid_to)
+    exceptions = [
+        ScheduleException(
+            id=n, schedule=schedule, start=start, end=start + datetime.timedelta(days=length), closed=True
+        )
+        for n, (start, length) in enumerate(closed, start=1)
+    ]
+    _attach(schedule, "exceptions", ScheduleException, exceptions)
+    until = since + datetime.timedelta(days=120)
+    expected = next(
+        (day for n in range(121) if _schedule_runs_on(schedule, day := since + datetime.timedelta(days=n))), None
+    )
+    assert _schedule_next(schedule, since, until) == expected
