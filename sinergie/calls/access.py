@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from sinergie.calls.models import Redemption, Voucher
+from sinergie.calls.models import Application, ApplicationDocument, Redemption, Voucher
 from sinergie.organizations.models import Membership, Organization, OrganizationKind, Role
 
 
@@ -48,3 +48,49 @@ def get_voucher_for_beneficiary(user: Any, voucher_id: Any) -> Voucher:
         return Voucher.objects.select_related("call").get(pk=voucher_id, beneficiary=user)
     except (Voucher.DoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404 from None
+
+
+# --- Applications ------------------------------------------------------------------------------
+# The applicant and the information-point operator who filled it in may see and change an
+# application; the staff of the call's alliance may see it; anyone else gets 404.
+
+
+def _is_alliance_staff(user: Any, application: Application) -> bool:
+    return Membership.objects.filter(
+        user=user, organization_id=application.call.alliance.organization_id, role=Role.ALLIANCE_STAFF
+    ).exists()
+
+
+def application_can_change(user: Any, application: Application) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.pk in (application.applicant_id, application.assisted_by_id)
+
+
+def application_can_view(user: Any, application: Application) -> bool:
+    if application_can_change(user, application):
+        return True
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and _is_alliance_staff(user, application))
+
+
+def get_application_for_user(user: Any, application_id: Any, *, change: bool = False) -> Application:
+    """An application `user` may see (or, with `change`, change); 404 for anyone else."""
+    try:
+        application = Application.objects.select_related("call__alliance", "applicant").get(pk=application_id)
+    except (Application.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+    allowed = application_can_change if change else application_can_view
+    if not allowed(user, application):
+        raise Http404
+    return application
+
+
+def get_document_for_user(user: Any, document_id: Any) -> ApplicationDocument:
+    """A document of an application `user` may see; 404 for anyone else."""
+    try:
+        document = ApplicationDocument.objects.select_related("application__call__alliance").get(pk=document_id)
+    except (ApplicationDocument.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+    if not application_can_view(user, document.application):
+        raise Http404
+    return document

@@ -357,3 +357,131 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise LedgerAppendOnlyError("ledger entries cannot be deleted")
+
+
+# --- Applications --------------------------------------------------------------------------------
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Application(models.Model):
+    """A citizen's (or a company's) application to a call: saved as a draft, submitted with a
+    protocol number before the deadline, editable or withdrawable until then.
+
+    `answers` holds what the applicant declared, keyed by the call's questions; `assisted_by` is
+    the information-point operator who filled it in on the applicant's behalf, if any.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("applicant"), on_delete=models.PROTECT, related_name="applications"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filled in at an information point by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assisted_applications",
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=ApplicationState.choices, default=ApplicationState.DRAFT
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    protocol_year = models.PositiveSmallIntegerField(_("protocol year"), null=True, blank=True)
+    protocol_sequence = models.PositiveIntegerField(_("protocol sequence"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            # One live application per applicant and call: a second one is refused.
+            models.UniqueConstraint(
+                fields=["call", "applicant"],
+                condition=~models.Q(state="withdrawn"),
+                name="calls_application_one_live_per_applicant",
+            ),
+            models.UniqueConstraint(
+                fields=["call", "protocol_year", "protocol_sequence"], name="calls_application_protocol_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="submitted") | models.Q(protocol_sequence__isnull=False),
+                name="calls_application_submitted_has_protocol",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.protocol or str(self.pk)
+
+    @property
+    def protocol(self) -> str:
+        """The protocol number as the receipt prints it: call number / year / sequence."""
+        if self.protocol_sequence is None:
+            return ""
+        return f"{self.call_id}/{self.protocol_year}/{self.protocol_sequence:06d}"
+
+
+class ProtocolCounter(models.Model):
+    """The last protocol sequence given for a call in a year (locked while the next is taken)."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["call", "year"], name="calls_protocolcounter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}/{self.year}: {self.last}"
+
+
+class DocumentKind(models.TextChoices):
+    PDF = "application/pdf", "PDF"
+    PNG = "image/png", "PNG"
+    JPEG = "image/jpeg", "JPEG"
+
+
+class ApplicationDocument(models.Model):
+    """A document attached to an application, kept in the database (like catalogue uploads:
+    every app server sees it, and it is never served without an access check)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="documents"
+    )
+    name = models.CharField(_("document"), max_length=120)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=40, choices=DocumentKind.choices)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("content"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.filename}"

@@ -30,8 +30,8 @@ def make_call(
         title_en="Work-life vouchers 2026",
         budget_cents=budget,
         amount_per_beneficiary_cents=amount,
-        opens_at=now - datetime.timedelta(days=10),
-        closes_at=now + datetime.timedelta(days=10),
+        opens_at=fields.pop("opens_at", now - datetime.timedelta(days=10)),
+        closes_at=fields.pop("closes_at", now + datetime.timedelta(days=10)),
         **fields,
     )
 

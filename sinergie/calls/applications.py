@@ -1,0 +1,350 @@
+"""Applying to a call: a draft saved and resumed, submission with a protocol number before the
+deadline, changes and withdrawal until then, and the documents that go with it.
+
+Every service runs in one transaction, locks the application it changes, writes an audit event
+and refuses with `ApplicationError` (a `ValidationError` keyed by the field at fault) before
+writing anything. Deadlines are instants (`Call.opens_at`, `closes_at`); protocol years and the
+dates people read are in Europe/Rome.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from pathlib import PurePath
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sinergie.audit.services import audit_record
+from sinergie.calls.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationState,
+    Call,
+    CallState,
+    DocumentKind,
+    ProtocolCounter,
+)
+from sinergie.core.tasks import send_email
+from sinergie.organizations.models import Organization
+
+ROME = ZoneInfo("Europe/Rome")
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENTS = 20
+MAX_ANSWERS_BYTES = 20_000
+MAX_NAME_LENGTH = 120
+# What a file's first bytes say it is, whatever its name claims.
+SIGNATURES = [
+    (b"%PDF-", DocumentKind.PDF),
+    (b"\x89PNG\r\n\x1a\n", DocumentKind.PNG),
+    (b"\xff\xd8\xff", DocumentKind.JPEG),
+]
+EXTENSIONS = {DocumentKind.PDF: {".pdf"}, DocumentKind.PNG: {".png"}, DocumentKind.JPEG: {".jpg", ".jpeg"}}
+
+CALL_NOT_OPEN = _("This call is not taking applications now.")
+CALL_NOT_OPEN_YET = _("This call opens on %(opens)s.")
+DEADLINE_PASSED = _("The deadline was %(closes)s: applications can no longer be sent or changed.")
+ALREADY_APPLIED = _("You have already applied to this call: open your application to change it.")
+ALREADY_SUBMITTED = _("This application has already been sent (protocol %(protocol)s).")
+WITHDRAWN = _("This application has been withdrawn.")
+ANSWERS_NOT_AN_OBJECT = _("The answers are not in the expected form.")
+ANSWERS_TOO_LONG = _("The answers are too long.")
+NOT_A_COMPANY = _("Choose a company.")
+DOCUMENT_NAME_MISSING = _("Say which document this is.")
+DOCUMENT_NAME_TOO_LONG = _("The document's name is too long (at most %(maximum)s characters).")
+DOCUMENT_EMPTY = _("The file is empty.")
+DOCUMENT_TOO_LARGE = _("The file is larger than %(maximum)s MB.")
+DOCUMENT_NOT_ACCEPTED = _("Only PDF files and PNG or JPEG images are accepted.")
+DOCUMENT_NAME_MISMATCH = _("The file's name says %(extension)s but its content is a %(kind)s: check the file.")
+TOO_MANY_DOCUMENTS = _("An application can have at most %(maximum)s documents.")
+
+
+class ApplicationError(ValidationError):
+    """A refused step of an application: the message names the field at fault; nothing was written."""
+
+    def __init__(self, field: str, message: Any, params: dict[str, Any] | None = None) -> None:
+        super().__init__({field: ValidationError(message, params=params)})
+        self.field = field
+
+
+def rome_text(moment: datetime.datetime) -> str:
+    """An instant as people in Italy read it: 31/12/2026 12:00."""
+    return moment.astimezone(ROME).strftime("%d/%m/%Y %H:%M")
+
+
+def _check_open(call: Call, now: datetime.datetime) -> None:
+    if call.state != CallState.PUBLISHED:
+        raise ApplicationError("call", CALL_NOT_OPEN)
+    if now < call.opens_at:
+        raise ApplicationError("call", CALL_NOT_OPEN_YET, {"opens": rome_text(call.opens_at)})
+    if now >= call.closes_at:
+        raise ApplicationError("call", DEADLINE_PASSED, {"closes": rome_text(call.closes_at)})
+
+
+def _locked(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update(of=("self",)).select_related("call", "applicant").get(pk=application.pk)
+    )
+
+
+def _check_changeable(application: Application, now: datetime.datetime) -> None:
+    if application.state == ApplicationState.WITHDRAWN:
+        raise ApplicationError("application", WITHDRAWN)
+    _check_open(application.call, now)
+
+
+def _mail(application: Application, subject: str, body: str) -> None:
+    address = application.applicant.email
+    if address:
+        # After commit: a rolled-back step must not announce itself.
+        transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[address]))
+
+
+def _check_answers(answers: Any) -> dict[str, Any]:
+    if not isinstance(answers, dict) or not all(isinstance(key, str) for key in answers):
+        raise ApplicationError("answers", ANSWERS_NOT_AN_OBJECT)
+    try:
+        size = len(json.dumps(answers, ensure_ascii=False))
+    except (TypeError, ValueError):
+        raise ApplicationError("answers", ANSWERS_NOT_AN_OBJECT) from None
+    if size > MAX_ANSWERS_BYTES:
+        raise ApplicationError("answers", ANSWERS_TOO_LONG)
+    return answers
+
+
+def application_start(
+    *,
+    call: Call,
+    applicant: Any,
+    by: Any,
+    organization: Organization | None = None,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Application:
+    """A new draft application of `applicant` to an open call. `by` other than the applicant is
+    an information-point operator filling it in for them (recorded as `assisted_by`)."""
+    now = now or timezone.now()
+    _check_open(call, now)
+    if organization is not None and organization.kind != "company":
+        raise ApplicationError("organization", NOT_A_COMPANY)
+    if Application.objects.filter(call=call, applicant=applicant).exclude(state=ApplicationState.WITHDRAWN).exists():
+        raise ApplicationError("call", ALREADY_APPLIED)
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                call=call,
+                applicant=applicant,
+                organization=organization,
+                assisted_by=None if by == applicant else by,
+            )
+    except IntegrityError:  # the same applicant, at the same moment, in another request
+        raise ApplicationError("call", ALREADY_APPLIED) from None
+    audit_record(
+        actor=by,
+        action="calls.application_start",
+        obj=application,
+        after={"call": call.pk, "state": application.state, "assisted": application.assisted_by_id is not None},
+        request=request,
+    )
+    return application
+
+
+@transaction.atomic
+def application_save(
+    *,
+    application: Application,
+    answers: Any,
+    by: Any,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Application:
+    """Replace the application's answers (a draft, or a sent application before the deadline)."""
+    now = now or timezone.now()
+    answers = _check_answers(answers)
+    application = _locked(application)
+    _check_changeable(application, now)
+    before = sorted(application.answers)
+    application.answers = answers
+    application.save(update_fields=["answers", "updated_at"])
+    # The trail says which answers exist, not what they say (they may be personal).
+    audit_record(
+        actor=by,
+        action="calls.application_save",
+        obj=application,
+        before={"answered": before},
+        after={"answered": sorted(answers)},
+        request=request,
+    )
+    return application
+
+
+def _next_protocol(call: Call, year: int) -> int:
+    ProtocolCounter.objects.get_or_create(call=call, year=year)
+    counter = ProtocolCounter.objects.select_for_update().get(call=call, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+@transaction.atomic
+def application_submit(
+    *,
+    application: Application,
+    by: Any,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Application:
+    """Send a draft before the deadline: it gets the next protocol number of its call and year
+    (in Europe/Rome) and the applicant a receipt by e-mail."""
+    now = now or timezone.now()
+    application = _locked(application)
+    if application.state == ApplicationState.SUBMITTED:
+        raise ApplicationError("application", ALREADY_SUBMITTED, {"protocol": application.protocol})
+    _check_changeable(application, now)
+    year = now.astimezone(ROME).year
+    application.protocol_year = year
+    application.protocol_sequence = _next_protocol(application.call, year)
+    application.state = ApplicationState.SUBMITTED
+    application.submitted_at = now
+    application.save(update_fields=["protocol_year", "protocol_sequence", "state", "submitted_at", "updated_at"])
+    audit_record(
+        actor=by,
+        action="calls.application_submit",
+        obj=application,
+        before={"state": ApplicationState.DRAFT},
+        after={"state": application.state, "protocol": application.protocol},
+        request=request,
+    )
+    _mail(
+        application,
+        str(_("Application received: protocol %(protocol)s") % {"protocol": application.protocol}),
+        str(
+            _("Your application to “%(call)s” was received on %(when)s with protocol number %(protocol)s.")
+            % {"call": application.call.title_it, "when": rome_text(now), "protocol": application.protocol}
+        ),
+    )
+    return application
+
+
+@transaction.atomic
+def application_withdraw(
+    *,
+    application: Application,
+    by: Any,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Application:
+    """Withdraw an application before the deadline (a sent one keeps its protocol number)."""
+    now = now or timezone.now()
+    application = _locked(application)
+    _check_changeable(application, now)
+    before = application.state
+    application.state = ApplicationState.WITHDRAWN
+    application.withdrawn_at = now
+    application.save(update_fields=["state", "withdrawn_at", "updated_at"])
+    audit_record(
+        actor=by,
+        action="calls.application_withdraw",
+        obj=application,
+        before={"state": before},
+        after={"state": application.state},
+        request=request,
+    )
+    if before == ApplicationState.SUBMITTED:
+        _mail(
+            application,
+            str(_("Application withdrawn: protocol %(protocol)s") % {"protocol": application.protocol}),
+            str(_("Your application %(protocol)s has been withdrawn.") % {"protocol": application.protocol}),
+        )
+    return application
+
+
+def document_kind(filename: str, content: bytes) -> str:
+    """The document's type from its first bytes, checked against its name; raises ApplicationError."""
+    kind = next((kind for signature, kind in SIGNATURES if content.startswith(signature)), None)
+    if kind is None:
+        raise ApplicationError("file", DOCUMENT_NOT_ACCEPTED)
+    extension = PurePath(filename).suffix.lower()
+    if extension not in EXTENSIONS[kind]:
+        raise ApplicationError(
+            "file", DOCUMENT_NAME_MISMATCH, {"extension": extension or "-", "kind": DocumentKind(kind).label}
+        )
+    return kind
+
+
+@transaction.atomic
+def document_attach(
+    *,
+    application: Application,
+    name: str,
+    filename: str,
+    content: bytes,
+    by: Any,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> ApplicationDocument:
+    """Attach a PDF or an image (its content decides, not its name) to an application that can
+    still change."""
+    now = now or timezone.now()
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError("name", DOCUMENT_NAME_MISSING)
+    if len(name) > MAX_NAME_LENGTH:
+        raise ApplicationError("name", DOCUMENT_NAME_TOO_LONG, {"maximum": MAX_NAME_LENGTH})
+    if not content:
+        raise ApplicationError("file", DOCUMENT_EMPTY)
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise ApplicationError("file", DOCUMENT_TOO_LARGE, {"maximum": MAX_DOCUMENT_BYTES // (1024 * 1024)})
+    kind = document_kind(filename, content)
+    application = _locked(application)
+    _check_changeable(application, now)
+    if application.documents.count() >= MAX_DOCUMENTS:
+        raise ApplicationError("file", TOO_MANY_DOCUMENTS, {"maximum": MAX_DOCUMENTS})
+    document = ApplicationDocument.objects.create(
+        application=application,
+        name=name,
+        filename=PurePath(filename).name[:255],
+        content_type=kind,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by=by,
+    )
+    audit_record(
+        actor=by,
+        action="calls.document_attach",
+        obj=application,
+        after={"document": str(document.pk), "name": name, "type": kind, "size": len(content)},
+        request=request,
+    )
+    return document
+
+
+@transaction.atomic
+def document_remove(
+    *,
+    document: ApplicationDocument,
+    by: Any,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Remove a document from an application that can still change."""
+    now = now or timezone.now()
+    application = _locked(document.application)
+    _check_changeable(application, now)
+    audit_record(
+        actor=by,
+        action="calls.document_remove",
+        obj=application,
+        before={"document": str(document.pk), "name": document.name},
+        request=request,
+    )
+    document.delete()
