@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from sinergie.accounts.models import User
+from sinergie.calls.demo import calls_demo_load
 from sinergie.directory.demo import directory_demo_load
 from sinergie.organizations.models import (
     Alliance,
@@ -384,4 +385,6 @@ def demo_load() -> list[DemoCredentials]:
         town="Milano",
     )
     directory_demo_load()
-    return [_account(spec) for spec in DEMO_ACCOUNTS]
+    credentials = [_account(spec) for spec in DEMO_ACCOUNTS]
+    calls_demo_load()  # after the accounts: its beneficiaries and staff are demo people
+    return credentials

@@ -1,0 +1,152 @@
+"""Fictitious calls for the demo: an open call of worker vouchers, a closed one whose vouchers are
+in use, and a call of incentives for companies, all of the Adda Martesana alliance.
+
+Every title says "(demo)", every beneficiary is a demo account (`@demo.sinergie.invalid`), and
+the money moves through the real services (publication, issue, redemption), so the ledger of
+the demo balances like any other. Dates are relative to the day of loading, so the open call is
+open whenever the demo is loaded. Idempotent: a call found by its title is left as it is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sinergie.accounts.models import User
+from sinergie.calls import services
+from sinergie.calls.applications import application_save, application_start, application_submit
+from sinergie.calls.models import Call, CallKind
+from sinergie.directory.models import Service, TaxonomyTerm
+from sinergie.organizations.models import Alliance, Membership, Organization, Role
+
+ALLIANCE_SLUG = "adda-martesana"
+PROVIDER_SLUG = "cooperativa-sociale-il-girotondo-martesana-demo"
+DOMAIN = "demo.sinergie.invalid"
+CITIZEN = f"cittadina@{DOMAIN}"
+STAFF = f"alleanza@{DOMAIN}"
+CAMP_CATEGORIES = ["holiday_camps", "after_school", "school_time", "babysitting"]
+# Fictitious beneficiaries of the closed call, besides the demo citizen.
+BENEFICIARIES = [("Davide", "Immaginario"), ("Elena", "Inventata"), ("Franco", "Ipotetico"), ("Irene", "Simulata")]
+
+
+def _user(email: str, first: str, last: str) -> User:
+    user, created = User.objects.get_or_create(email=email, defaults={"first_name": first, "last_name": last})
+    if created:
+        user.set_unusable_password()  # people of the story, not accounts to log in with
+        user.save(update_fields=["password"])
+    return user
+
+
+def _call(alliance: Alliance, title_it: str, **fields: Any) -> tuple[Call, bool]:
+    existing = Call.objects.filter(alliance=alliance, title_it=title_it).first()
+    if existing is not None:
+        return existing, False
+    return Call.objects.create(alliance=alliance, title_it=title_it, **fields), True
+
+
+@transaction.atomic
+def calls_demo_load() -> None:
+    alliance = Alliance.objects.filter(organization__slug=ALLIANCE_SLUG).first()
+    provider = Organization.objects.filter(slug=PROVIDER_SLUG).first()
+    staff = User.objects.filter(email=STAFF).first()
+    citizen = User.objects.filter(email=CITIZEN).first()
+    if alliance is None or provider is None or staff is None or citizen is None:
+        return  # the rest of the demo is not there (tests that load parts of it)
+    now = timezone.now()
+    today = services.rome_today(now)
+    categories = list(TaxonomyTerm.objects.filter(code__in=CAMP_CATEGORIES))
+
+    open_call, created = _call(
+        alliance,
+        "Voucher conciliazione famiglie 2027 (demo)",
+        title_en="Work-life vouchers for families 2027 (demo)",
+        kind=CallKind.WORKER_VOUCHERS,
+        text_it=(
+            "Bando fittizio della demo. Voucher da 300 euro per lavoratrici e lavoratori residenti nei comuni "
+            "dell'alleanza, da spendere presso gli enti accreditati per centri estivi, pre e post scuola e "
+            "babysitting."
+        ),
+        text_en=(
+            "A fictitious call of the demo. Vouchers of 300 euro for workers living in the alliance's "
+            "municipalities, to spend at accredited providers on holiday camps, before- and after-school care "
+            "and babysitting."
+        ),
+        budget_cents=6_000_000,
+        amount_per_beneficiary_cents=30_000,
+        opens_at=now - datetime.timedelta(days=7),
+        closes_at=now + datetime.timedelta(days=60),
+    )
+    if created:
+        open_call.providers.add(provider)
+        open_call.categories.add(*categories)
+        open_call = services.call_publish(call=open_call, by=staff)
+        # The demo citizen has a draft to resume.
+        draft = application_start(call=open_call, applicant=citizen, by=citizen)
+        application_save(application=draft, answers={"children": 2, "youngest_age": 7}, by=citizen)
+
+    closed_call, created = _call(
+        alliance,
+        "Voucher centri estivi 2026 (demo)",
+        title_en="Holiday camp vouchers 2026 (demo)",
+        kind=CallKind.WORKER_VOUCHERS,
+        text_it="Bando fittizio della demo, chiuso: i voucher assegnati sono in uso.",
+        text_en="A fictitious call of the demo, closed: the vouchers it gave are in use.",
+        budget_cents=2_000_000,
+        amount_per_beneficiary_cents=40_000,
+        opens_at=now - datetime.timedelta(days=120),
+        closes_at=now - datetime.timedelta(days=60),
+    )
+    if created:
+        closed_call.providers.add(provider)
+        closed_call.categories.add(*categories)
+        # It took applications while it was open (their dates are those of that time), then closed.
+        closed_call = services.call_publish(call=closed_call, by=staff)
+        people = [citizen] + [
+            _user(f"{first.lower()}.{last.lower()}@{DOMAIN}", first, last) for first, last in BENEFICIARIES
+        ]
+        for number, person in enumerate(people):
+            then = closed_call.opens_at + datetime.timedelta(days=10 + number)
+            application = application_start(call=closed_call, applicant=person, by=person, now=then)
+            application_submit(application=application, by=person, now=then)
+        services.call_close(call=closed_call, by=staff)
+        closed_call.refresh_from_db()
+        provider_staff = Membership.objects.filter(organization=provider, role=Role.PROVIDER_STAFF).first()
+        camp = Service.objects.filter(organization=provider, state="published", categories__in=categories).first()
+        for number, person in enumerate(people):
+            voucher = services.voucher_issue(
+                call=closed_call, beneficiary=person, by=staff, valid_from=today - datetime.timedelta(days=30)
+            )
+            if provider_staff is not None and number % 2 == 0:  # half of them already spent a part
+                services.voucher_redeem(
+                    voucher_code=voucher.code,
+                    provider=provider,
+                    amount_cents=15_000,
+                    service_date=today - datetime.timedelta(days=3),
+                    idempotency_key=f"demo-{voucher.pk}",
+                    by=provider_staff.user,
+                    service=camp,
+                )
+
+    incentives, created = _call(
+        alliance,
+        "Incentivi alle aziende per la conciliazione 2027 (demo)",
+        title_en="Incentives for companies' work-life measures 2027 (demo)",
+        kind=CallKind.COMPANY_INCENTIVES,
+        text_it=(
+            "Bando fittizio della demo. Contributi fino a 5.000 euro alle aziende che adottano orari flessibili, "
+            "banca delle ore, smart working o accordi con servizi per le famiglie."
+        ),
+        text_en=(
+            "A fictitious call of the demo. Grants of up to 5,000 euro to companies that adopt flexible hours, "
+            "an hour bank, smart working or agreements with services for families."
+        ),
+        budget_cents=5_000_000,
+        amount_per_beneficiary_cents=500_000,
+        opens_at=now - datetime.timedelta(days=3),
+        closes_at=now + datetime.timedelta(days=90),
+    )
+    if created:
+        services.call_publish(call=incentives, by=staff)

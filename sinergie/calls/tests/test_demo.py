@@ -1,0 +1,44 @@
+"""The demo's calls: an open one, a closed one with vouchers in use, one for companies; books exact."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from sinergie.calls.models import Application, Call, CallKind, CallState, Redemption, Voucher
+from sinergie.calls.selectors import ledger_check
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _development(settings):
+    settings.DEBUG = True  # the demo runs on development machines only
+
+
+def test_the_demo_has_its_calls_with_vouchers_in_use_and_exact_books():
+    call_command("demo", "--no-serve", stdout=StringIO())
+    calls = {call.title_it: call for call in Call.objects.all()}
+    assert all(title.endswith("(demo)") for title in calls)
+    states = sorted((call.kind, call.state) for call in calls.values())
+    assert states == sorted(
+        [
+            (CallKind.WORKER_VOUCHERS, CallState.PUBLISHED),
+            (CallKind.WORKER_VOUCHERS, CallState.CLOSED),
+            (CallKind.COMPANY_INCENTIVES, CallState.PUBLISHED),
+        ]
+    )
+    closed = Call.objects.get(state=CallState.CLOSED)
+    assert Voucher.objects.filter(call=closed).count() == 5
+    assert Redemption.objects.filter(voucher__call=closed).exists()
+    assert Application.objects.filter(call=closed, state="submitted").count() == 5
+    assert all(app.applicant.email.endswith("@demo.sinergie.invalid") for app in Application.objects.all())
+    assert Voucher.objects.filter(beneficiary__email="cittadina@demo.sinergie.invalid").exists()
+    assert ledger_check() == []
+    # Twice: nothing more.
+    call_command("demo", "--no-serve", stdout=StringIO())
+    assert Call.objects.count() == 3
+    assert Voucher.objects.count() == 5
+    assert ledger_check() == []
