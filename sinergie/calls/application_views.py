@@ -1,16 +1,21 @@
 """Pages of an application: the receipt with its protocol number, and its documents, each behind
-the access check of calls/access.py."""
+the access check of calls/access.py; and a call's published ranking, by protocol number only."""
 
 from __future__ import annotations
 
+import csv
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from sinergie.calls.access import get_application_for_user, get_document_for_user
+from sinergie.calls.models import Call, CallState
+from sinergie.calls.ranking import published_ranking
+from sinergie.calls.services import euro
 
 
 @login_required
@@ -34,3 +39,43 @@ def document(request: HttpRequest, pk: str) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+def ranking(request: HttpRequest, call_id: int) -> HttpResponse:
+    """A call's published ranking, by protocol number only: no name, no answer."""
+    call = get_object_or_404(Call, pk=call_id, state__in=[CallState.PUBLISHED, CallState.CLOSED])
+    published = published_ranking(call)
+    if published is None:
+        raise Http404
+    rows = published.rows.select_related("application").order_by("position")
+    if request.GET.get("formato") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="graduatoria-{call.pk}-v{published.version}.csv"'
+        response.write("\ufeff")  # Excel reads UTF-8 with its mark
+        out = csv.writer(response, delimiter=";")
+        out.writerow(["posizione", "protocollo", "punti", "ammessa", "importo_euro"])
+        for row in rows:
+            out.writerow(
+                [
+                    row.position,
+                    row.application.protocol,
+                    _decimal(row.points),
+                    "sì" if row.admitted else "no",
+                    _decimal(row.granted_cents),
+                ]
+            )
+        return response
+    table = [
+        (row.position, row.application.protocol, _decimal(row.points), row.admitted, euro(row.granted_cents))
+        for row in rows
+    ]
+    title = call.title_en if get_language() == "en" and call.title_en else call.title_it
+    return render(request, "calls/applications/ranking.html", {"title": title, "ranking": published, "table": table})
+
+
+def _decimal(hundredths: int) -> str:
+    """Hundredths (of a point, of a euro) as Italian decimals: 1234 → "12,34"."""
+    sign = "-" if hundredths < 0 else ""
+    whole, rest = divmod(abs(hundredths), 100)
+    return f"{sign}{whole},{rest:02d}"

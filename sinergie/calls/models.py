@@ -485,3 +485,82 @@ class ApplicationDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.filename}"
+
+
+# --- Evaluation and ranking ----------------------------------------------------------------------
+
+
+class Evaluation(models.Model):
+    """How a sent application was judged: admissible or not (with a note when staff decide it),
+    and its points, automatic (from the call's criteria) and manual, in hundredths of a point."""
+
+    application = models.OneToOneField(
+        Application,
+        primary_key=True,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="evaluation",
+    )
+    admissible = models.BooleanField(_("admissible"), null=True, blank=True)  # None: not checked yet
+    admissibility_note = models.TextField(_("admissibility note"), blank=True)
+    automatic_points = models.IntegerField(_("automatic points (hundredths)"), default=0)
+    manual_points = models.IntegerField(_("manual points (hundredths)"), default=0)
+    note = models.TextField(_("evaluator's note"), blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("evaluated by"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    evaluated_at = models.DateTimeField(_("evaluated"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.points}"
+
+    @property
+    def points(self) -> int:
+        return self.automatic_points + self.manual_points
+
+
+class Ranking(models.Model):
+    """One computation of a call's ranking: versions follow corrections (with their reason); the
+    public sees the latest published one, by protocol number only."""
+
+    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="rankings")
+    version = models.PositiveIntegerField(_("version"))
+    reason = models.TextField(_("reason"), blank=True)
+    budget_cents = models.PositiveBigIntegerField(_("budget (cents)"))
+    computed_at = models.DateTimeField(_("computed"), auto_now_add=True)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("computed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ranking")
+        verbose_name_plural = _("rankings")
+        ordering = ["call", "-version"]
+        constraints = [models.UniqueConstraint(fields=["call", "version"], name="calls_ranking_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.call_id} v{self.version}"
+
+
+class RankingRow(models.Model):
+    ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="rows")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField()
+    points = models.IntegerField()  # hundredths of a point
+    admitted = models.BooleanField()  # funded, in full or in part
+    granted_cents = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["ranking", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["ranking", "position"], name="calls_rankingrow_position_unique"),
+            models.UniqueConstraint(fields=["ranking", "application"], name="calls_rankingrow_application_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ranking_id} #{self.position}"

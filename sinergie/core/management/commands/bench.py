@@ -21,6 +21,7 @@ BENCHMARKS: dict[str, str] = {
     "school-calendar": "sinergie.schoolcalendar.bench:bench_school_calendar",
     "search": "sinergie.directory.search_bench:bench_search",
     "vouchers": "sinergie.calls.bench:bench_vouchers",
+    "ranking": "sinergie.calls.ranking_bench:bench_ranking",
 }
 
 
@@ -42,6 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, help="directory: runs of each named query (default 60).")
         parser.add_argument("--redemptions", type=int, help="vouchers: how many redemption requests (default 2000).")
         parser.add_argument("--redeemers", type=int, help="vouchers: concurrent redeemers (default 32).")
+        parser.add_argument("--applications", type=int, help="ranking: how many applications (default 100000).")
         parser.add_argument(
             "--no-generate", action="store_true", help="directory: fail instead of generating missing services."
         )
@@ -52,7 +54,7 @@ class Command(BaseCommand):
         accepted = inspect.signature(function).parameters
         given = {
             key: options[key]
-            for key in ("services", "seed", "runs", "redemptions", "redeemers")
+            for key in ("services", "seed", "runs", "redemptions", "redeemers", "applications")
             if options[key] is not None
         }
         if options["no_generate"]:
@@ -61,7 +63,9 @@ class Command(BaseCommand):
         if refused:
             raise CommandError(f"Benchmark {name} takes no --{refused[0].replace('_', '-')}.")
         if any(value is not True and value is not False and value < 1 for value in given.values()):
-            raise CommandError("--services, --seed, --runs, --redemptions and --redeemers must be 1 or more.")
+            raise CommandError(
+                "--services, --seed, --runs, --redemptions, --redeemers and --applications must be 1 or more."
+            )
         try:
             figures = function(**given)
         except LookupError as error:

@@ -1,0 +1,245 @@
+"""A call's ranking: admissible applications ordered by points, then by the call's tie-breakers,
+then by when they were sent; the budget allocated down the list; published by protocol number.
+
+`rank_order` and `allocate` are pure and deterministic (the same applications always give the
+same ranking); `ranking_compute` reads the evaluated applications and writes a new version of
+the ranking, `ranking_publish` makes a version public. Corrections after an appeal are a new
+version with its reason; earlier versions stay.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Q, Sum
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sinergie.audit.services import audit_record
+from sinergie.calls.models import Application, ApplicationState, Call, Ranking, RankingRow
+
+ASCENDING, DESCENDING = "asc", "desc"
+ANSWER_KEY = re.compile(r"[a-z][a-z0-9_]{0,59}")
+BATCH = 5000
+
+RANKING_NOT_LATEST = _("Only the latest version of a ranking can be published.")
+RANKING_PUBLISHED = _("This version is already published.")
+REASON_NEEDED = _("Say why the ranking is computed again (for example, the appeal it answers).")
+BAD_TIE_BREAKER = _("A tie-breaker is an answer's name and asc or desc.")
+
+
+class RankingError(ValidationError):
+    def __init__(self, field: str, message: Any) -> None:
+        super().__init__({field: ValidationError(message)})
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Candidate:
+    application_id: Any
+    points: int  # hundredths of a point
+    ties: tuple[Any, ...]  # the tie-breakers' values, oriented so that smaller comes first
+    submitted_at: datetime.datetime
+    sequence: Any  # (protocol year, protocol sequence): unique within the call, the last word
+
+
+def tie_values(answers: dict[str, Any], tie_breakers: Sequence[tuple[str, str]]) -> tuple[Any, ...]:
+    """The tie-breakers' values from an application's answers, oriented for an ascending sort."""
+    found = answers if isinstance(answers, dict) else {}
+    return oriented([found.get(key) for key, _direction in tie_breakers], tie_breakers)
+
+
+def oriented(values: Sequence[Any], tie_breakers: Sequence[tuple[str, str]]) -> tuple[Any, ...]:
+    """Answers' values turned into sort keys: numbers (and booleans) by their direction, anything
+    else — a missing answer, a text — after every number, whatever the direction."""
+    keys: list[Any] = []
+    for value, (_key, direction) in zip(values, tie_breakers, strict=True):
+        if isinstance(value, bool):
+            value = int(value)
+        if not isinstance(value, int | float):
+            keys.append((1, 0))
+        else:
+            keys.append((0, -value if direction == DESCENDING else value))
+    return tuple(keys)
+
+
+def rank_order(candidates: Iterable[Candidate]) -> list[Candidate]:
+    """Points first (more first), then the tie-breakers in order, then the earlier sending, then
+    the protocol sequence: a total order, so the same applications always rank the same."""
+    return sorted(candidates, key=lambda c: (-c.points, c.ties, c.submitted_at, c.sequence))
+
+
+def allocate(
+    ordered: Sequence[Candidate], budget_cents: int, amount_cents: int, *, allow_partial: bool = False
+) -> list[int]:
+    """What each ranked candidate is granted, down the list until the budget runs out; the last
+    grant is what is left when the call allows a partial one. Never more than the budget."""
+    left = budget_cents
+    grants = []
+    for _candidate in ordered:
+        grant = min(amount_cents, left) if allow_partial else (amount_cents if amount_cents <= left else 0)
+        grants.append(grant)
+        left -= grant
+    return grants
+
+
+def _check_tie_breakers(tie_breakers: Sequence[tuple[str, str]]) -> None:
+    for item in tie_breakers:
+        if (
+            not isinstance(item, tuple | list)
+            or len(item) != 2
+            or not isinstance(item[0], str)
+            or not ANSWER_KEY.fullmatch(item[0])
+            or item[1] not in (ASCENDING, DESCENDING)
+        ):
+            raise RankingError("tie_breakers", BAD_TIE_BREAKER)
+
+
+def candidates_for(call: Call, tie_breakers: Sequence[tuple[str, str]]) -> list[Candidate]:
+    """The call's sent applications found admissible, as candidates: with rank_order and
+    allocate, the reference the ranking statement is tested against."""
+    rows = (
+        Application.objects.filter(call=call, state=ApplicationState.SUBMITTED, evaluation__admissible=True)
+        .annotate(points=F("evaluation__automatic_points") + F("evaluation__manual_points"))
+        .values_list("pk", "points", "submitted_at", "protocol_year", "protocol_sequence", "answers")
+    )
+    return [
+        Candidate(pk, points, tie_values(answers, tie_breakers), submitted_at, (year, sequence))
+        for pk, points, submitted_at, year, sequence, answers in rows
+    ]
+
+
+def _tie_sql(key: str, direction: str, params: list[Any]) -> list[str]:
+    """ORDER BY terms for one tie-breaker, as `oriented` orders it: numbers and booleans first
+    (by the direction), anything else after."""
+    if connection.vendor == "postgresql":
+        value = "a.answers -> %s"
+        kind = f"jsonb_typeof({value})"
+        number = (
+            f"CASE {kind} WHEN 'number' THEN ({value})::text::numeric"
+            f" WHEN 'boolean' THEN CASE WHEN ({value})::text = 'true' THEN 1 ELSE 0 END END"
+        )
+        flag = f"CASE WHEN {kind} IN ('number', 'boolean') THEN 0 ELSE 1 END"
+        params.extend([key] * 4)  # once in the flag, three times in the number
+    else:
+        path = f'$."{key}"'
+        kind = "json_type(a.answers, %s)"
+        numeric = "IN ('integer', 'real', 'true', 'false')"
+        number = f"CASE WHEN {kind} {numeric} THEN json_extract(a.answers, %s) END"  # true and false: 1, 0
+        flag = f"CASE WHEN {kind} {numeric} THEN 0 ELSE 1 END"
+        params.extend([path] * 3)  # once in the flag, twice in the number
+    return [flag, f"{number} {'DESC' if direction == DESCENDING else 'ASC'}"]
+
+
+def _insert_ranked(ranking: Ranking, call: Call, tie_breakers: Sequence[tuple[str, str]], allow_partial: bool) -> None:
+    """Rank and allocate in one statement: the database sorts the admissible applications as
+    rank_order does and grants as allocate does (with one amount per beneficiary, a grant only
+    depends on the position), and writes the rows. Tests check it against the Python functions."""
+    table = connection.ops.quote_name(RankingRow._meta.db_table)
+    order_params: list[Any] = []
+    ties = [term for key, direction in tie_breakers for term in _tie_sql(key, direction, order_params)]
+    order = ", ".join(
+        [
+            "e.automatic_points + e.manual_points DESC",
+            *ties,
+            "a.submitted_at ASC",
+            "a.protocol_year ASC",
+            "a.protocol_sequence ASC",
+        ]
+    )
+    amount, budget = call.amount_per_beneficiary_cents, call.budget_cents
+    if allow_partial:
+        grant = "GREATEST(0, LEAST(%s, %s - (position - 1) * %s))"
+        grant_params = [amount, budget, amount]
+    else:
+        grant = "CASE WHEN position * %s <= %s THEN %s ELSE 0 END"
+        grant_params = [amount, budget, amount]
+    if connection.vendor != "postgresql":
+        grant = grant.replace("GREATEST", "MAX").replace("LEAST", "MIN")
+    sql = f"""
+        INSERT INTO {table} (ranking_id, application_id, position, points, admitted, granted_cents)
+        SELECT %s, id, position, points, {grant} > 0, {grant}
+        FROM (
+            SELECT a.id, e.automatic_points + e.manual_points AS points,
+                   ROW_NUMBER() OVER (ORDER BY {order}) AS position
+            FROM calls_application a JOIN calls_evaluation e ON e.application_id = a.id
+            WHERE a.call_id = %s AND a.state = %s AND e.admissible
+        ) ranked"""  # noqa: S608 - names from the code, every value bound
+    # The ORDER BY's parameters sit inside the window, after the row's own ones.
+    params = [ranking.pk, *grant_params, *grant_params, *order_params, call.pk, ApplicationState.SUBMITTED]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@transaction.atomic
+def ranking_compute(
+    *,
+    call: Call,
+    by: Any,
+    tie_breakers: Sequence[tuple[str, str]] = (),
+    allow_partial: bool = False,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> Ranking:
+    """A new version of the call's ranking over its budget. A version after the first needs a reason."""
+    _check_tie_breakers(tie_breakers)
+    call = Call.objects.select_for_update(no_key=True).get(pk=call.pk)  # one computation at a time
+    last = Ranking.objects.filter(call=call).aggregate(last=Max("version"))["last"] or 0
+    reason = (reason or "").strip()
+    if last and not reason:
+        raise RankingError("reason", REASON_NEEDED)
+    ranking = Ranking.objects.create(
+        call=call, version=last + 1, reason=reason, budget_cents=call.budget_cents, computed_by=by
+    )
+    _insert_ranked(ranking, call, tie_breakers, allow_partial)
+    figures = ranking.rows.aggregate(
+        ranked=Count("pk"), admitted=Count("pk", filter=Q(admitted=True)), granted=Sum("granted_cents")
+    )
+    audit_record(
+        actor=by,
+        action="calls.ranking_compute",
+        obj=ranking,
+        after={
+            "call": call.pk,
+            "version": ranking.version,
+            "ranked": figures["ranked"],
+            "admitted": figures["admitted"],
+            "granted_cents": figures["granted"] or 0,
+            "tie_breakers": [list(item) for item in tie_breakers],
+            "allow_partial": allow_partial,
+        },
+        note=reason,
+        request=request,
+    )
+    return ranking
+
+
+@transaction.atomic
+def ranking_publish(*, ranking: Ranking, by: Any, request: HttpRequest | None = None) -> Ranking:
+    """Make the latest version public (by protocol number only)."""
+    ranking = Ranking.objects.select_for_update().get(pk=ranking.pk)
+    if ranking.published_at is not None:
+        raise RankingError("ranking", RANKING_PUBLISHED)
+    if Ranking.objects.filter(call_id=ranking.call_id, version__gt=ranking.version).exists():
+        raise RankingError("ranking", RANKING_NOT_LATEST)
+    ranking.published_at = timezone.now()
+    ranking.save(update_fields=["published_at"])
+    audit_record(
+        actor=by,
+        action="calls.ranking_publish",
+        obj=ranking,
+        after={"version": ranking.version, "published_at": ranking.published_at},
+        request=request,
+    )
+    return ranking
+
+
+def published_ranking(call: Call) -> Ranking | None:
+    return Ranking.objects.filter(call=call, published_at__isnull=False).order_by("-version").first()
