@@ -48,3 +48,27 @@ def get_voucher_for_beneficiary(user: Any, voucher_id: Any) -> Voucher:
         return Voucher.objects.select_related("call").get(pk=voucher_id, beneficiary=user)
     except (Voucher.DoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404 from None
+
+
+def providers_for_desk(user: Any) -> list[Organization]:
+    """The providers whose redemption desk `user` may open (they are its staff), by name."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return list(
+        Organization.objects.filter(
+            kind=OrganizationKind.PROVIDER, memberships__user=user, memberships__role=Role.PROVIDER_STAFF
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def get_provider_for_desk(user: Any, slug: Any) -> Organization:
+    """The provider with this slug when `user` is its staff (desk, redemptions, statements); 404 otherwise."""
+    try:
+        provider = Organization.objects.get(slug=slug, kind=OrganizationKind.PROVIDER)
+    except (Organization.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+    if not is_provider_staff(user, provider):
+        raise Http404
+    return provider
