@@ -46,6 +46,16 @@ def euro_to_cents(typed: str) -> int:
     return -cents if negative else cents
 
 
+class ServiceChoiceField(forms.ModelChoiceField):
+    """A choice among the provider's services; a tampered value (not even an id) reads "not a valid choice"."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
 class CodeForm(forms.Form):
     """Step one at the desk: the code read from the voucher (typed, or read by the phone's camera)."""
 
@@ -78,7 +88,7 @@ class RedeemForm(forms.Form):
         help_text=_("In euros, with a comma or a dot for the cents: 12,50."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
     )
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none(), required=False)
+    service = ServiceChoiceField(label=_("Service"), queryset=Service.objects.none(), required=False)
     service_date = forms.DateField(
         label=_("Date of the service"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
