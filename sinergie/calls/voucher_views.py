@@ -349,7 +349,7 @@ def _statement_table(statement: selectors.Statement) -> tuple[list[str], list[li
 
 
 def _filename(statement: selectors.Statement, extension: str) -> str:
-    return f"{_('statement')}-{statement.provider.slug}-{statement.year}-{statement.month:02d}.{extension}"
+    return f"rendiconto-{statement.provider.slug}-{statement.year}-{statement.month:02d}.{extension}"
 
 
 def _bad_statement_request(form: StatementForm) -> HttpResponse:

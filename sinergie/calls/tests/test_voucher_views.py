@@ -121,7 +121,7 @@ def test_the_wallet_in_italian(money: Money, login: Any) -> None:
     response = login(money.world.citizen).get("/buoni/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "I miei buoni" in body and "Voucher conciliazione 2026" in body and "€ 200,00" in body
+    assert "I miei voucher" in body and "Voucher conciliazione 2026" in body and "€ 200,00" in body
 
 
 # The desk: preview -----------------------------------------------------------------------------
@@ -325,7 +325,7 @@ def test_the_desk_in_italian_names_the_field(money: Money, login: Any) -> None:
         f"/buoni/sportello/{money.provider.slug}/", confirm_data(money, amount="250")
     )
     assert response.status_code == 400
-    assert "saldo del buono (€ 200,00)" in response.content.decode()
+    assert "saldo del voucher (€ 200,00)" in response.content.decode()
 
 
 # Redemptions and cancelling --------------------------------------------------------------------
