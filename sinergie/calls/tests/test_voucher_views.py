@@ -480,3 +480,30 @@ def test_the_dashboard_links_the_wallet_and_the_desk(money: Money, login: Any) -
     assert reverse("vouchers:wallet") in citizen and "sportello" not in citizen
     staff = login(money.world.provider_staff).get(reverse("core:dashboard")).content.decode()
     assert reverse("vouchers:desk", args=[money.provider.slug]) in staff
+
+
+# Queries do not grow with the rows -------------------------------------------------------------
+
+
+def _queries(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the site-wide caches (the demo banner's flag)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_list_pages_use_a_fixed_number_of_queries(money: Money, login: Any) -> None:
+    wallet, detail = reverse("vouchers:wallet"), reverse("vouchers:detail", args=[money.voucher.pk])
+    redemptions = reverse("vouchers:redemptions", args=[money.provider.slug])
+    statement = reverse("vouchers:statement", args=[money.provider.slug])
+    money.redeem(amount_cents=100, service=money.after_school)
+    before = {url: _queries(login(money.world.citizen), url) for url in (wallet, detail)}
+    staff_before = {url: _queries(login(money.world.provider_staff), url) for url in (redemptions, statement)}
+    for _ in range(4):
+        money.issue()
+        money.redeem(amount_cents=100, service=money.after_school)
+    assert {url: _queries(login(money.world.citizen), url) for url in (wallet, detail)} == before
+    assert {url: _queries(login(money.world.provider_staff), url) for url in (redemptions, statement)} == staff_before
