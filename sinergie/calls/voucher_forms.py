@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sinergie.calls.codes import code_normalize
 from sinergie.calls.services import CODE_INVALID, MAX_KEY_LENGTH, MAX_REASON_LENGTH
-from sinergie.directory.models import Service
+from sinergie.directory.models import ModerationState, Service, ServiceKind
 from sinergie.organizations.models import Organization
 
 AMOUNT_FORMAT = _("Enter the amount in euros, with at most two decimals: for example 12,50.")
@@ -98,7 +98,10 @@ class RedeemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.service_required = service_required
         service = self.fields["service"]
-        service.queryset = Service.objects.filter(organization=provider).order_by("name_it", "pk")
+        # The provider's published services (not information points); the service checks eligibility.
+        service.queryset = Service.objects.filter(
+            organization=provider, kind=ServiceKind.SERVICE, state=ModerationState.PUBLISHED
+        ).order_by("name_it", "pk")
         service.required = service_required
         service.empty_label = _("Choose a service") if service_required else _("No particular service")
         if service_required:

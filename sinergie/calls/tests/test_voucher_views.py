@@ -18,6 +18,7 @@ from sinergie.calls.codes import code_display
 from sinergie.calls.models import LedgerEntry, Redemption
 from sinergie.calls.tests.conftest import Money, make_call
 from sinergie.calls.voucher_forms import euro_to_cents
+from sinergie.directory.models import Service
 
 pytestmark = pytest.mark.django_db
 
@@ -279,6 +280,7 @@ def test_the_service_may_be_left_out_when_the_call_names_no_categories(money: Mo
         ({"service": "00000000-0000-0000-0000-000000000000"}, "service", "Select a valid choice."),
         ({"service": "laundry"}, "service", "category is not eligible for this call"),
         ({"service": "foreign"}, "service", "Select a valid choice."),
+        ({"service": "draft"}, "service", "Select a valid choice."),
         ({"service_date": "2026-13-45"}, "service_date", "Enter a valid date."),
         ({"service_date": "2001-01-01"}, "service_date", "must fall within the voucher&#x27;s validity"),
         ({"idempotency_key": None}, "idempotency_key", "The request has no key"),
@@ -288,7 +290,8 @@ def test_the_service_may_be_left_out_when_the_call_names_no_categories(money: Mo
 def test_bad_input_is_shown_beside_its_field_and_changes_nothing(
     money: Money, login: Any, overrides: dict[str, Any], field: str, message: str
 ) -> None:
-    lookup = {"laundry": money.laundry.pk, "foreign": money.foreign_service.pk}
+    draft = Service.objects.create(organization=money.provider, name_it="Bozza", state="draft")
+    lookup = {"laundry": money.laundry.pk, "foreign": money.foreign_service.pk, "draft": draft.pk}
     if overrides.get("service") in lookup:
         overrides = {**overrides, "service": lookup[overrides["service"]]}
     before = money_state(money)
