@@ -32,6 +32,7 @@ from sinergie.calls import access, selectors, services
 from sinergie.calls.models import Call, EntryKind, Redemption, Voucher
 from sinergie.calls.services import CANCEL_WINDOW, KEY_MISSING, KEY_REUSED, VoucherError
 from sinergie.calls.voucher_forms import CancelForm, CodeForm, RedeemForm, StatementForm
+from sinergie.catalogue.exporting import csv_safe
 from sinergie.organizations.models import Organization
 
 PER_PAGE = 25
@@ -333,13 +334,14 @@ def _statement_table(statement: selectors.Statement) -> tuple[list[str], list[li
         _("Date of the service"),
         _("Amount (€)"),
     ]
+    # Text a provider or staff typed never becomes a spreadsheet formula (CSV injection).
     rows = [
         [
             row["when"],
-            row["kind"],
-            row["call"],
+            csv_safe(row["kind"]),
+            csv_safe(row["call"]),
             row["voucher_code"],
-            row["service"],
+            csv_safe(row["service"]),
             row["service_date"],
             Decimal(row["amount_cents"]) / 100,
         ]
@@ -406,7 +408,7 @@ def statement_xlsx(request: HttpRequest, provider: str) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{result.year}-{result.month:02d}"
-    sheet.append([result.provider.name, date_format(datetime.date(result.year, result.month, 1), "F Y")])
+    sheet.append([csv_safe(result.provider.name), date_format(datetime.date(result.year, result.month, 1), "F Y")])
     sheet.append(header)
     for when, kind, call, code, service, service_date, amount in rows:
         sheet.append([when.replace(tzinfo=None), kind, call, code, service, service_date, amount])

@@ -510,3 +510,14 @@ def test_list_pages_use_a_fixed_number_of_queries(money: Money, login: Any) -> N
         money.redeem(amount_cents=100, service=money.after_school)
     assert {url: _queries(login(money.world.citizen), url) for url in (wallet, detail)} == before
     assert {url: _queries(login(money.world.provider_staff), url) for url in (redemptions, statement)} == staff_before
+
+
+def test_statement_files_never_carry_formulas(money: Money, login: Any) -> None:
+    Service.objects.filter(pk=money.after_school.pk).update(name_it='=HYPERLINK("http://x")')
+    money.redeem(amount_cents=100, service=money.after_school)
+    client = login(money.world.provider_staff)
+    text = client.get(reverse("vouchers:statement-csv", args=[money.provider.slug]), _month_query()).content.decode()
+    assert ";\"'=HYPERLINK" in text
+    response = client.get(reverse("vouchers:statement-xlsx", args=[money.provider.slug]), _month_query())
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.cell(row=3, column=5).value.startswith("'=") and sheet.cell(row=3, column=5).data_type == "s"
