@@ -353,6 +353,8 @@ def test_a_redemption_is_cancelled_with_a_reason(money: Money, login: Any) -> No
     assert response.status_code == 302
     redemption.refresh_from_db()
     assert redemption.cancelled_at is not None and redemption.cancel_reason == "Importo sbagliato"
+    event = AuditEvent.objects.get(action="calls.redemption.cancel")
+    assert event.actor == money.world.provider_staff and event.note == "Importo sbagliato"
     assert money_state(money)[0] == 20_000
     page = client.get(response["Location"]).content.decode()
     assert "Redemption cancelled: the amount is back on the voucher." in page
@@ -521,3 +523,10 @@ def test_statement_files_never_carry_formulas(money: Money, login: Any) -> None:
     response = client.get(reverse("vouchers:statement-xlsx", args=[money.provider.slug]), _month_query())
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(row=3, column=5).value.startswith("'=") and sheet.cell(row=3, column=5).data_type == "s"
+
+
+def test_other_methods_are_refused(money: Money, login: Any) -> None:
+    client = login(money.world.provider_staff)
+    for url in (desk_url(money), reverse("vouchers:wallet"), reverse("vouchers:statement", args=[money.provider.slug])):
+        assert client.put(url).status_code == 405
+        assert client.delete(url).status_code == 405
