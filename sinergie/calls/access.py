@@ -94,3 +94,25 @@ def get_document_for_user(user: Any, document_id: Any) -> ApplicationDocument:
     if not application_can_view(user, document.application):
         raise Http404
     return document
+def providers_for_desk(user: Any) -> list[Organization]:
+    """The providers whose redemption desk `user` may open (they are its staff), by name."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return list(
+        Organization.objects.filter(
+            kind=OrganizationKind.PROVIDER, memberships__user=user, memberships__role=Role.PROVIDER_STAFF
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def get_provider_for_desk(user: Any, slug: Any) -> Organization:
+    """The provider with this slug when `user` is its staff (desk, redemptions, statements); 404 otherwise."""
+    try:
+        provider = Organization.objects.get(slug=slug, kind=OrganizationKind.PROVIDER)
+    except (Organization.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+    if not is_provider_staff(user, provider):
+        raise Http404
+    return provider

@@ -9,8 +9,19 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
+from sinergie.calls.codes import code_normalize
 from sinergie.calls.models import Account, Call, CallState, LedgerEntry, Redemption, Voucher, VoucherState
-from sinergie.calls.services import ROME, VoucherError
+from sinergie.calls.services import (
+    CODE_INVALID,
+    CODE_UNKNOWN,
+    PROVIDER_NOT_ACCREDITED,
+    ROME,
+    VOUCHER_CANCELLED,
+    VOUCHER_EXPIRED,
+    VOUCHER_NOT_YET_VALID,
+    VoucherError,
+    rome_today,
+)
 from sinergie.organizations.models import Organization
 
 MONTH_INVALID = _("Choose a month between 1 and 12.")
@@ -190,3 +201,39 @@ def redemptions_for_provider(provider: Organization) -> QuerySet[Redemption]:
 def voucher_movements(voucher: Voucher) -> QuerySet[LedgerEntry]:
     """The movements of a voucher's account (issue, redemptions, cancellations, expiry), oldest first."""
     return voucher.ledger_entries.filter(account=Account.VOUCHER).select_related("redemption__provider")
+
+
+def vouchers_for_beneficiary(user: Any) -> QuerySet[Voucher]:
+    """A beneficiary's own vouchers with their calls (the wallet), newest first."""
+    return Voucher.objects.filter(beneficiary=user).select_related("call").order_by("-created_at", "-id")
+
+
+def voucher_for_desk(provider: Organization, typed_code: Any) -> Voucher:
+    """The voucher a provider's desk is about to redeem, for the preview; VoucherError as voucher_redeem words it.
+
+    A provider sees a voucher only when it is accredited for the voucher's call, so a desk cannot
+    browse other calls' vouchers; the redemption itself checks everything again under a lock.
+    """
+    code = code_normalize(typed_code)
+    if code is None:
+        raise VoucherError("voucher_code", CODE_INVALID)
+    voucher = Voucher.objects.select_related("call", "beneficiary").filter(code=code).first()
+    if voucher is None:
+        raise VoucherError("voucher_code", CODE_UNKNOWN)
+    if not voucher.call.providers.filter(pk=provider.pk).exists():
+        raise VoucherError("voucher_code", PROVIDER_NOT_ACCREDITED)
+    if voucher.state == VoucherState.EXPIRED:
+        raise VoucherError("voucher_code", VOUCHER_EXPIRED)
+    if voucher.state == VoucherState.CANCELLED:
+        raise VoucherError("voucher_code", VOUCHER_CANCELLED)
+    today = rome_today()
+    if today < voucher.valid_from:
+        raise VoucherError("voucher_code", VOUCHER_NOT_YET_VALID)
+    if today > voucher.valid_to:
+        raise VoucherError("voucher_code", VOUCHER_EXPIRED)
+    return voucher
+
+
+def call_names_categories(call: Call) -> bool:
+    """Whether a call restricts the eligible service categories (the desk then asks which service)."""
+    return call.categories.exists()

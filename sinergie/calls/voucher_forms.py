@@ -1,0 +1,158 @@
+"""Forms of the voucher wallet and the provider's redemption desk: they parse, the services decide.
+
+The money rules (balance, validity, accreditation, eligible categories, the idempotency key)
+live in `calls/services.py`; these forms only turn what was typed into the values the services
+take (a code, whole cents, a date) and name the field at fault when they cannot.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from sinergie.calls.codes import code_normalize
+from sinergie.calls.services import CODE_INVALID, MAX_KEY_LENGTH, MAX_REASON_LENGTH
+from sinergie.directory.models import ModerationState, Service, ServiceKind
+from sinergie.organizations.models import Organization
+
+AMOUNT_FORMAT = _("Enter the amount in euros, with at most two decimals: for example 12,50.")
+SERVICE_REQUIRED = _("Choose the service: this call pays only for some kinds of service.")
+
+# "12", "12,5", "12.50", "€ 1.234,56" (Italian grouping) — never more than two decimals.
+_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")
+_PLAIN = re.compile(r"^\d+([.,]\d{1,2})?$")
+
+
+def euro_to_cents(typed: str) -> int:
+    """Euros as typed at a counter (comma or dot for decimals, optional € and spaces) as whole cents."""
+    text = "".join(typed.split()).replace("€", "").lstrip("+")
+    negative = text.startswith("-")
+    text = text.removeprefix("-")
+    if _GROUPED.match(text):
+        text = text.replace(".", "")
+    elif not _PLAIN.match(text):
+        raise ValidationError(AMOUNT_FORMAT, code="format")
+    try:
+        cents = int(Decimal(text.replace(",", ".")) * 100)
+    except InvalidOperation:  # pragma: no cover - the patterns above only let numbers through
+        raise ValidationError(AMOUNT_FORMAT, code="format") from None
+    # A negative amount is parsed, so the service's own message ("more than zero") answers it.
+    return -cents if negative else cents
+
+
+class ServiceChoiceField(forms.ModelChoiceField):
+    """A choice among the provider's services; a tampered value (not even an id) reads "not a valid choice"."""
+
+    def to_python(self, value: Any) -> Any:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+class CodeForm(forms.Form):
+    """Step one at the desk: the code read from the voucher (typed, or read by the phone's camera)."""
+
+    code = forms.CharField(
+        label=_("Voucher code"),
+        max_length=40,
+        help_text=_("As printed on the voucher, e.g. K7QM-3XHT-9WC4: spaces, dashes and lower case are fine."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        code = code_normalize(self.cleaned_data["code"])
+        if code is None:
+            raise ValidationError(CODE_INVALID, code="invalid")
+        return code
+
+
+class RedeemForm(forms.Form):
+    """Step two: amount, service and date for a voucher already shown in the preview.
+
+    `idempotency_key` is made when the form is shown: the same form sent twice (a double click,
+    a reload of the POST) carries the same key, and the service redeems once.
+    """
+
+    code = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=MAX_KEY_LENGTH)
+    amount = forms.CharField(
+        label=_("Amount (€)"),
+        max_length=20,
+        help_text=_("In euros, with a comma or a dot for the cents: 12,50."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    service = ServiceChoiceField(label=_("Service"), queryset=Service.objects.none(), required=False)
+    service_date = forms.DateField(
+        label=_("Date of the service"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, provider: Organization, service_required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service_required = service_required
+        service = self.fields["service"]
+        # The provider's published services (not information points); the service checks eligibility.
+        service.queryset = Service.objects.filter(
+            organization=provider, kind=ServiceKind.SERVICE, state=ModerationState.PUBLISHED
+        ).order_by("name_it", "pk")
+        service.required = service_required
+        service.empty_label = _("Choose a service") if service_required else _("No particular service")
+        if service_required:
+            service.error_messages["required"] = SERVICE_REQUIRED
+
+    def clean_code(self) -> str:
+        code = code_normalize(self.cleaned_data["code"])
+        if code is None:
+            raise ValidationError(CODE_INVALID, code="invalid")
+        return code
+
+    def clean_amount(self) -> int:
+        return euro_to_cents(self.cleaned_data["amount"])
+
+
+class CancelForm(forms.Form):
+    """Cancelling a redemption (within the window): the reason is required and kept in the audit trail."""
+
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: wrong amount, service not given. The beneficiary's voucher gets the money back."),
+    )
+
+
+MONTHS = [
+    (1, _("January")),
+    (2, _("February")),
+    (3, _("March")),
+    (4, _("April")),
+    (5, _("May")),
+    (6, _("June")),
+    (7, _("July")),
+    (8, _("August")),
+    (9, _("September")),
+    (10, _("October")),
+    (11, _("November")),
+    (12, _("December")),
+]
+
+
+class StatementForm(forms.Form):
+    """Which month's statement (Rome's calendar)."""
+
+    month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    @classmethod
+    def for_today(cls, data: Any, today: datetime.date) -> StatementForm:
+        """Bound to the query string when it names a month, to this month otherwise."""
+        if "month" in data or "year" in data:
+            return cls(data)
+        return cls({"month": today.month, "year": today.year})
