@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("sinergie.directory.urls")),
     path("pianificatore/", include("sinergie.planner.urls")),
     path("catalogo/", include("sinergie.catalogue.urls")),
+    path("bandi/", include("sinergie.calls.urls")),
     path("gestione/servizi/", include("sinergie.directory.manage_urls")),
     path("account/", include("sinergie.accounts.urls")),
     path("account/", include("allauth.urls")),

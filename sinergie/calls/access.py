@@ -78,10 +78,22 @@ def can_design_call(user: Any, call: Call) -> bool:
     return alliances_for_call_design(user).filter(pk=call.alliance_id).exists()
 
 
+def _call_pk(call_id: Any) -> int:
+    """A call id from a URL, or 404: not a number, or outside what the database can hold."""
+    try:
+        pk = int(call_id)
+    except (ValueError, TypeError):
+        raise Http404 from None
+    if not 0 < pk < 2**63:
+        raise Http404
+    return pk
+
+
 def get_call_for_designer(user: Any, call_id: Any) -> Call:
     """A call of an alliance `user` designs for; 404 for anything else (a draft's existence is not revealed)."""
+    pk = _call_pk(call_id)
     try:
-        call = Call.objects.select_related("alliance__organization").get(pk=int(call_id))
+        call = Call.objects.select_related("alliance__organization").get(pk=pk)
     except (Call.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if not can_design_call(user, call):
@@ -91,9 +103,10 @@ def get_call_for_designer(user: Any, call_id: Any) -> Call:
 
 def get_public_call(call_id: Any) -> Call:
     """A published or closed call, for anyone; drafts and unknown ids are 404."""
+    pk = _call_pk(call_id)
     try:
         return Call.objects.select_related("alliance__organization").get(
-            pk=int(call_id), state__in=[CallState.PUBLISHED, CallState.CLOSED]
+            pk=pk, state__in=[CallState.PUBLISHED, CallState.CLOSED]
         )
     except (Call.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None

@@ -180,7 +180,11 @@ def design_errors(data: CallData) -> dict[str, list[str]]:
         if not types or any(t not in DOCUMENT_TYPES for t in types):
             add("documents", DOCUMENT_NO_TYPE)
     scores = [band[0] for band in data.amount_bands]
-    if len(data.amount_bands) > MAX_BANDS or any(not _is_int(s) or s < 0 for s in scores) or len(set(scores)) != len(scores):
+    if (
+        len(data.amount_bands) > MAX_BANDS
+        or any(not _is_int(s) or s < 0 for s in scores)
+        or len(set(scores)) != len(scores)
+    ):
         add("amount_bands", AMOUNT_BANDS_SCORE)
     if any(not _is_int(c) or not 0 < c <= MAX_AMOUNT_CENTS for _s, c in data.amount_bands):
         add("amount_bands", AMOUNT_BAND_OVER_MAXIMUM, maximum=R.euro_text(MAX_AMOUNT_CENTS))
@@ -355,3 +359,33 @@ def rules_for_display(call: Call, language: str) -> Mapping[str, Any]:
         "amount_bands": amount_bands,
         "maximum_score": R.score_maximum(design.criteria),
     }
+
+
+# --- Reads ---------------------------------------------------------------------------------------
+
+
+def calls_public(*, now: Any = None) -> dict[str, list[Call]]:
+    """Published and closed calls for the public list: open now, upcoming, closed (by closing date)."""
+    now = now or timezone.now()
+    calls = list(
+        Call.objects.filter(state__in=[CallState.PUBLISHED, CallState.CLOSED])
+        .select_related("alliance__organization")
+        .order_by("closes_at", "pk")
+    )
+    sections: dict[str, list[Call]] = {"open": [], "upcoming": [], "closed": []}
+    for call in calls:
+        if call.state == CallState.PUBLISHED and call.opens_at <= now < call.closes_at:
+            sections["open"].append(call)
+        elif call.state == CallState.PUBLISHED and now < call.opens_at:
+            sections["upcoming"].append(call)
+        else:
+            sections["closed"].append(call)
+    sections["closed"].reverse()  # the most recently closed first
+    return sections
+
+
+def calls_for_designer(alliances: Any) -> list[Call]:
+    """The calls of the alliances a designer works for, drafts first, then by opening (latest first)."""
+    calls = Call.objects.filter(alliance__in=alliances).select_related("alliance__organization")
+    order = {CallState.DRAFT: 0, CallState.PUBLISHED: 1, CallState.CLOSED: 2}
+    return sorted(calls, key=lambda c: (order.get(c.state, 3), -c.opens_at.timestamp(), -c.pk))

@@ -32,8 +32,7 @@ from typing import Any, NamedTuple
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 Rule = Mapping[str, Any]
 Answers = Mapping[str, Any]
@@ -177,7 +176,9 @@ def _check_one(rule: Rule, answers: Answers) -> tuple[bool, str]:
             return False, _missing()
         if isee <= rule["ceiling_cents"]:
             return True, _("Your ISEE is within the ceiling.")
-        return False, _("Your ISEE is above the ceiling of %(ceiling)s.") % {"ceiling": euro_text(rule["ceiling_cents"])}
+        return False, _("Your ISEE is above the ceiling of %(ceiling)s.") % {
+            "ceiling": euro_text(rule["ceiling_cents"])
+        }
     if kind == "employment":
         status = answers.get("employment_status")
         if status is None:
@@ -242,7 +243,9 @@ def score_maximum(criteria: Iterable[Mapping[str, Any]]) -> int:
         if criterion["kind"] == "children":
             total += int(criterion["weight"]) * int(criterion.get("max_children", 0))
         elif criterion["kind"] == "isee_band":
-            total += max((int(criterion["weight"]) * int(p) // 100 for _limit, p in criterion.get("bands", [])), default=0)
+            total += max(
+                (int(criterion["weight"]) * int(p) // 100 for _limit, p in criterion.get("bands", [])), default=0
+            )
         else:
             total += int(criterion["weight"])
     return total
