@@ -48,7 +48,9 @@ class Designer:
                 {"kind": "isee_ceiling", "ceiling_cents": 3_000_000},
                 {"kind": "not_beneficiary"},
             ],
-            "documents": [{"name_it": "Attestazione ISEE", "name_en": "ISEE statement", "mandatory": True, "types": ["pdf"]}],
+            "documents": [
+                {"name_it": "Attestazione ISEE", "name_en": "ISEE statement", "mandatory": True, "types": ["pdf"]}
+            ],
             "criteria": [
                 {"kind": "isee_band", "weight": 40, "bands": [[1_000_000, 100], [2_000_000, 50]]},
                 {"kind": "children", "weight": 10, "max_children": 3},
@@ -63,8 +65,8 @@ class Designer:
         return design.call_create(alliance=self.world.alliance, data=self.data(**changes), by=self.staff)
 
 
-@pytest.fixture
-def designer(world: World) -> Designer:
+@pytest.fixture(name="designer")
+def designer_fixture(world: World) -> Designer:
     return Designer(world)
 
 

@@ -125,7 +125,9 @@ answers_strategy = st.fixed_dictionaries(
         "lives_in": st.one_of(st.none(), st.text(max_size=6), st.sampled_from(["015142", "015146"])),
         "works_in": st.one_of(st.none(), st.integers(), st.text(max_size=6)),
         "employer_id": st.one_of(st.none(), st.integers(), st.text(max_size=3)),
-        "children_ages": st.one_of(st.none(), st.lists(st.one_of(st.integers(-5, 30), st.text(max_size=2)), max_size=8)),
+        "children_ages": st.one_of(
+            st.none(), st.lists(st.one_of(st.integers(-5, 30), st.text(max_size=2)), max_size=8)
+        ),
         "caregiver": st.one_of(st.booleans(), st.none(), st.text(max_size=3)),
         "isee_cents": st.one_of(st.none(), st.integers(-(10**12), 10**12), st.booleans(), st.floats(allow_nan=True)),
         "employment_status": st.one_of(st.none(), st.sampled_from(list(R.EMPLOYMENT_STATUSES)), st.text(max_size=5)),
