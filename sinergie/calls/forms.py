@@ -256,7 +256,11 @@ class CallDesignForm(forms.Form):
             self.fields["alliance"].queryset = Alliance.objects.filter(pk=call.alliance_id)
             self.fields["alliance"].disabled = True
             self.fields["alliance"].initial = call.alliance_id
-        provider_filter = {"alliance_partnerships__alliance__in": self.fields["alliance"].queryset}
+        elif len(options := list(alliances[:2])) == 1:
+            # Staff of one alliance: nothing to choose.
+            self.fields["alliance"].disabled = True
+            self.fields["alliance"].initial = options[0].pk
+        provider_filter = {"alliance_partnerships__in": self.fields["alliance"].queryset}
         providers = Organization.objects.filter(kind=OrganizationKind.PROVIDER, **provider_filter)
         if call is not None:
             providers = providers | Organization.objects.filter(pk__in=call.providers.values("pk"))

@@ -114,8 +114,6 @@ def _edit(request: HttpRequest, call: Call | None) -> HttpResponse:
             initial=[{**d, "types": d.get("types", [])} for d in documents_initial],
         )
         status = 200
-    if call is None and alliances.count() == 1:
-        form.fields["alliance"].initial = alliances.first().pk
     context = {"form": form, "formset": formset, "call": call}
     return render(request, "calls/edit.html", context, status=status)
 
