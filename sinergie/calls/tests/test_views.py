@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -160,6 +161,7 @@ def test_staff_create_a_call_from_the_form(login, designer: Designer) -> None:
         ({"amount": "1e5"}, "amount"),
         ({"closes_at": "2020-01-01T00:00"}, "closes_at"),
         ({"opens_at": "31/02/2027 10:00"}, "opens_at"),
+        ({"opens_at": "2027-03-28T02:30"}, "opens_at"),  # does not exist in Rome: clocks jump from 2:00 to 3:00
         ({"min_age": "15", "max_age": "3"}, "max_age"),
         ({"min_age": ""}, "min_age"),
         ({"max_age": "99"}, "max_age"),
@@ -193,6 +195,15 @@ def test_bad_input_names_the_field_and_saves_nothing(
     label = str(response.context["form"].fields[field].label)
     assert f'href="#id_{field}' in response.content.decode() or label in response.content.decode()
     assert not Call.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_times_are_read_in_romes_zone_across_the_daylight_saving_change(login, designer: Designer) -> None:
+    post = form_post(opens_at="2027-03-27T09:00", closes_at="2027-03-29T09:00")
+    assert login(designer.staff).post(reverse("calls:create"), post).status_code == 302
+    call = Call.objects.get()
+    utc = datetime.UTC
+    assert call.opens_at == datetime.datetime(2027, 3, 27, 8, 0, tzinfo=utc)  # CET, UTC+1
+    assert call.closes_at == datetime.datetime(2027, 3, 29, 7, 0, tzinfo=utc)  # CEST, UTC+2
 
 
 def test_a_document_without_a_file_type_is_refused(login, designer: Designer) -> None:
