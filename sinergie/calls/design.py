@@ -65,6 +65,7 @@ AMOUNT_OVER_BUDGET = _("The budget does not cover even one beneficiary at the hi
 NO_TEXT = _("Write the call's text in Italian: it is what applicants read.")
 NO_PROVIDERS = _("A worker-voucher call needs at least one accredited provider where vouchers can be spent.")
 CLOSES_BEFORE_OPENS = _("The call must close after it opens.")
+CLOSES_IN_PAST = _("The call closes in the past: nobody could apply.")
 OPENS_IN_PAST = _("The call opens in the past: it will take applications as soon as it is published.")
 NO_CRITERIA = _("No scoring criterion: applicants will be ranked only by the tie-breakers and submission time.")
 NO_DOCUMENTS = _("No document is required.")
@@ -318,6 +319,8 @@ def call_validate(call: Call, *, now: Any = None) -> ValidationReport:
     for score, _cents in design.amount_bands:
         if _is_int(score) and score > maximum:
             problems.append(("amount_bands", str(BAND_NEVER_REACHED) % {"score": score, "maximum": maximum}))
+    if call.closes_at and call.closes_at <= now:
+        problems.append(("closes_at", str(CLOSES_IN_PAST)))
     if call.opens_at and call.opens_at < now:
         notes.append(("opens_at", str(OPENS_IN_PAST)))
     if not design.criteria:

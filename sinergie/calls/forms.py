@@ -383,6 +383,31 @@ class CallDesignForm(forms.Form):
         )
 
 
+# Where a problem found by the services belongs on this page (the services name the stored field).
+FORM_FIELD_FOR = {
+    "budget_cents": "budget",
+    "amount_per_beneficiary_cents": "amount",
+    "eligibility": "rule_territory",
+    "criteria": "weight_isee_band",
+    "documents": "documents-0-name_it",
+}
+
+
+def form_field_for(field: str) -> str:
+    return FORM_FIELD_FOR.get(field, field)
+
+
+def problems_with_labels(problems: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """The validation report's problems with the label and the id of the form field each is about."""
+    labels = {name: str(field.label) for name, field in CallDesignForm.base_fields.items()}
+    labels["documents-0-name_it"] = str(_("Documents to attach"))
+    result = []
+    for field, message in problems:
+        name = form_field_for(field)
+        result.append({"field": name, "label": labels.get(name, ""), "message": message})
+    return result
+
+
 def initial_for(call: Call, design: CallDesign) -> dict[str, Any]:
     """The form's initial values from a saved call and its design."""
     initial: dict[str, Any] = {

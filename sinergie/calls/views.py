@@ -20,7 +20,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sinergie.audit.services import audit_events_for
 from sinergie.calls import design
 from sinergie.calls.access import alliances_for_call_design, get_call_for_designer, get_public_call
-from sinergie.calls.forms import CallDesignForm, DocumentFormSet, documents_of, initial_for
+from sinergie.calls.forms import (
+    CallDesignForm,
+    DocumentFormSet,
+    documents_of,
+    form_field_for,
+    initial_for,
+    problems_with_labels,
+)
 from sinergie.calls.models import Call, CallState
 
 
@@ -87,7 +94,8 @@ def _save(request: HttpRequest, form: CallDesignForm, formset: Any, call: Call |
         return design.call_update(call=call, data=data, by=request.user, request=request)
     except ValidationError as error:
         for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+            name = form_field_for(field)
+            form.add_error(name if name in form.fields else None, problems)
         return None
 
 
@@ -135,6 +143,8 @@ def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
 def manage_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     call = get_call_for_designer(request.user, call_id)
     context = _call_context(call)
+    context["problems"] = problems_with_labels(context["report"].problems)
+    context["notes"] = problems_with_labels(context["report"].notes)
     context["events"] = audit_events_for(call).order_by("-created_at")[:20]
     return render(request, "calls/manage_detail.html", context)
 
@@ -146,9 +156,9 @@ def call_publish(request: HttpRequest, call_id: int) -> HttpResponse:
     try:
         design.call_publish_checked(call=call, by=request.user, request=request)
     except ValidationError as error:
-        for problems in error.message_dict.values():
-            for problem in problems:
-                messages.error(request, problem)
+        listed = [(field, problem) for field, problems in error.message_dict.items() for problem in problems]
+        for item in problems_with_labels(listed):
+            messages.error(request, f"{item['label']}: {item['message']}" if item["label"] else item["message"])
         return redirect("calls:manage-detail", call_id=call.pk)
     messages.success(request, _("The call is published: its rules are now frozen."))
     return redirect("calls:manage-detail", call_id=call.pk)

@@ -139,6 +139,14 @@ def test_empty_rules_and_unreachable_bands_are_problems(designer: Designer) -> N
     assert "rule_territory" in dict(design.call_validate(call2).problems)
 
 
+def test_a_call_that_already_closed_is_a_problem_and_one_already_open_a_note(designer: Designer) -> None:
+    now = timezone.now()
+    call = designer.create(opens_at=now - datetime.timedelta(days=2), closes_at=now - datetime.timedelta(days=1))
+    report = design.call_validate(call)
+    assert ("closes_at", "The call closes in the past: nobody could apply.") in report.problems
+    assert [field for field, _note in report.notes] == ["opens_at"]
+
+
 def test_by_band_the_highest_amount_sets_the_beneficiaries(designer: Designer) -> None:
     call = designer.create(amount_bands=[[0, 20_000], [50, 50_000]], amount_per_beneficiary_cents=50_000)
     assert design.call_validate(call).beneficiaries == 20

@@ -236,6 +236,15 @@ def test_editing_keeps_the_values_and_saves_changes(login, designer: Designer) -
     assert AuditEvent.objects.filter(action="calls.call.update", object_id=str(call.pk)).count() == 1
 
 
+def test_the_check_lists_each_problem_with_its_field_and_a_link_to_it(login, designer: Designer) -> None:
+    call = designer.create(eligibility=[], budget_cents=30_000)
+    page = login(designer.staff).get(reverse("calls:manage-detail", args=[call.pk])).content.decode()
+    edit = reverse("calls:edit", args=[call.pk])
+    assert f'<a href="{edit}#id_rule_territory">Lives or works in the alliance&#x27;s municipalities</a>: Give' in page
+    assert f'<a href="{edit}#id_budget">Budget (euros)</a>: The budget does not cover' in page
+    assert "validation-ok" not in page
+
+
 def test_publish_with_problems_lists_them_and_publishes_nothing(login, designer: Designer) -> None:
     call = designer.create(eligibility=[])
     client = login(designer.staff)
