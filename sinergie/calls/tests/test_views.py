@@ -284,3 +284,22 @@ def test_the_public_page_explains_the_call_in_both_languages(client, designer: D
     assert "ISEE statement" in english and "€10,000.00" in english
     italian = client.get(f"/bandi/{call.pk}/").content.decode()
     assert "Voucher estate 2027" in italian and "Attestazione ISEE" in italian
+
+
+def test_the_public_list_costs_the_same_queries_for_one_call_or_many(client, designer: Designer) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def publish(count: int) -> None:
+        for index in range(count):
+            call = designer.create(title_it=f"Bando {index}")
+            design.call_publish_checked(call=call, by=designer.staff)
+
+    publish(1)
+    client.get(reverse("calls:list"))  # the first request warms per-process caches (content types, ...)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("calls:list")).status_code == 200
+    publish(4)
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(reverse("calls:list")).status_code == 200
+    assert len(five) == len(one)
