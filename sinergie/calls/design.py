@@ -168,6 +168,8 @@ def design_errors(data: CallData) -> dict[str, list[str]]:
                 add("isee_bands", BANDS_NOT_ASCENDING)
             if any(not _is_int(p) or not 0 <= p <= 100 for _limit, p in bands):
                 add("isee_bands", BAND_PERCENT)
+            if any(not _is_int(limit) or not 0 < limit <= R.MAX_ISEE_CENTS for limit, _p in bands):
+                add("isee_bands", CEILING_OUT_OF_RANGE, maximum=R.euro_text(R.MAX_ISEE_CENTS))
     if len(data.tie_breakers) != len(set(data.tie_breakers)):
         add("tie_breakers", TIE_BREAKER_REPEATED)
     if any(t not in R.TIE_BREAKERS for t in data.tie_breakers):

@@ -306,6 +306,8 @@ class CallDesignForm(forms.Form):
             self.add_error("isee_bands", _("The bands must go up, each with a higher limit than the one before."))
         if any(not 0 <= percent <= 100 for _limit, percent in bands):
             self.add_error("isee_bands", _("A band gives from 0 to 100 percent of the points."))
+        if any(not 0 < limit <= R.MAX_ISEE_CENTS for limit, _percent in bands):
+            self.add_error("isee_bands", EURO_TOO_LARGE % {"maximum": R.euro_text(R.MAX_ISEE_CENTS)})
         if data.get("weight_children") and not data.get("max_children") and "max_children" not in self.errors:
             self.add_error("max_children", _("Say how many children count at most."))
         amount_bands = data.get("amount_bands") or []

@@ -213,8 +213,26 @@ def test_a_document_without_a_file_type_is_refused(login, designer: Designer) ->
     assert not Call.objects.exists()
 
 
-def test_a_garbled_formset_is_a_clear_400(login, designer: Designer) -> None:
-    response = login(designer.staff).post(reverse("calls:create"), form_post(**{"documents-TOTAL_FORMS": "lots"}))
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"documents-TOTAL_FORMS": "lots"},
+        {"documents-TOTAL_FORMS": "100000"},
+        {"documents-TOTAL_FORMS": None, "documents-INITIAL_FORMS": None},
+        {"providers": ["abc"]},
+        {"categories": ["not-a-uuid"]},
+        {"alliance": "abc"},
+        {"min_age": "99999999999999999999999"},
+        {"isee_bands": "99999999999999999999999; 100"},
+        {"amount_bands": "9999999999999; 400"},
+        {"documents-0-types": ["exe"]},
+        {"employment_statuses": "employee\x00"},
+    ],
+)
+def test_tampered_posts_are_a_clear_400_and_save_nothing(login, designer: Designer, changes: dict) -> None:
+    response = login(designer.world.admin).post(
+        reverse("calls:create"), form_post(**{"alliance": str(designer.world.alliance.pk), **changes})
+    )
     assert response.status_code == 400
     assert not Call.objects.exists()
 
