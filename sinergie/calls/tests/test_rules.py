@@ -171,3 +171,35 @@ def test_a_higher_score_never_gets_a_smaller_amount(low: int, high: int) -> None
     bands = [[10, 50_000], [0, 30_000], [30, 80_000]]
     assert R.amount_for_score(bands, 0, low) <= R.amount_for_score(bands, 0, high)
     assert R.amount_for_score([], 40_000, low) == 40_000
+
+
+@QUICK
+@given(
+    st.integers(0, R.MAX_AGE),
+    st.integers(0, R.MAX_AGE),
+    st.lists(st.integers(0, 30), max_size=6),
+)
+def test_the_age_rule_holds_exactly_when_a_child_is_in_range(low: int, high: int, ages: list[int]) -> None:
+    low, high = sorted((low, high))
+    rule = {"kind": "children_age", "min_age": low, "max_age": high}
+    assert R.rules_pass([rule], {"children_ages": ages}) == any(low <= age <= high for age in ages)
+    assert R.rule_explain(rule, "it") and R.rule_explain(rule, "en")
+
+
+@QUICK
+@given(st.integers(1, R.MAX_ISEE_CENTS), st.integers(0, 2 * R.MAX_ISEE_CENTS))
+def test_the_isee_rule_holds_exactly_up_to_the_ceiling(ceiling: int, isee: int) -> None:
+    rule = {"kind": "isee_ceiling", "ceiling_cents": ceiling}
+    assert R.rules_pass([rule], {"isee_cents": isee}) == (isee <= ceiling)
+
+
+@QUICK
+@given(
+    st.lists(st.sampled_from(list(R.EMPLOYMENT_STATUSES)), min_size=1, unique=True),
+    st.sampled_from(list(R.EMPLOYMENT_STATUSES)),
+)
+def test_the_employment_rule_admits_exactly_its_statuses(statuses: list[str], status: str) -> None:
+    rule = {"kind": "employment", "statuses": statuses}
+    assert R.rules_pass([rule], {"employment_status": status}) == (status in statuses)
+    english = R.rule_explain(rule, "en")
+    assert all(str(R.EMPLOYMENT_STATUSES[s]) in english for s in statuses)
