@@ -321,3 +321,17 @@ def test_the_public_list_costs_the_same_queries_for_one_call_or_many(client, des
     with CaptureQueriesContext(connection) as five:
         assert client.get(reverse("calls:list")).status_code == 200
     assert len(five) == len(one)
+
+
+def test_a_call_made_without_the_designer_still_has_its_pages(client, login, designer: Designer) -> None:
+    from sinergie.calls.services import call_publish
+
+    from .conftest import make_call
+
+    call = make_call(designer.world, publish=False)
+    page = login(designer.staff).get(reverse("calls:manage-detail", args=[call.pk])).content.decode()
+    assert "Give at least one eligibility rule" in page
+    call_publish(call=call, by=designer.staff)
+    client.logout()
+    page = client.get(reverse("calls:detail", args=[call.pk])).content.decode()
+    assert "No eligibility rule has been set yet." in page and "No document is required." in page
