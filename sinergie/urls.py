@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("catalogo/", include("sinergie.catalogue.urls")),
     path("domande/", include("sinergie.calls.application_urls")),
     path("buoni/", include("sinergie.calls.voucher_urls")),
+    path("bandi/", include("sinergie.calls.urls")),
     path("gestione/servizi/", include("sinergie.directory.manage_urls")),
     path("account/", include("sinergie.accounts.urls")),
     path("account/", include("allauth.urls")),

@@ -564,3 +564,50 @@ class RankingRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ranking_id} #{self.position}"
+class CallDesignQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        # A bulk update would pass the freeze guard of save(): refuse it for calls past draft.
+        if self.exclude(call__state=CallState.DRAFT).exists():
+            raise CallFrozenError(next(iter(kwargs), "eligibility"))
+        return super().update(**kwargs)
+
+
+class CallDesign(models.Model):
+    """The structured rules of a call: eligibility, documents, scoring, tie-breakers, amount bands.
+
+    Each is a validated JSON document (the shapes are in `calls/rules.py`, validated by
+    `calls/design.py`); like the call's own rules they are frozen once the call is published.
+    """
+
+    FROZEN_FIELDS = ("eligibility", "documents", "criteria", "tie_breakers", "amount_bands")
+
+    call = models.OneToOneField(
+        Call, verbose_name=_("call"), on_delete=models.CASCADE, primary_key=True, related_name="design"
+    )
+    eligibility = models.JSONField(_("eligibility rules"), default=list, blank=True)
+    documents = models.JSONField(_("required documents"), default=list, blank=True)
+    criteria = models.JSONField(_("scoring criteria"), default=list, blank=True)
+    tie_breakers = models.JSONField(_("tie-breakers, in order"), default=list, blank=True)
+    amount_bands = models.JSONField(_("amount by score band"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CallDesignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("call design")
+        verbose_name_plural = _("call designs")
+
+    def __str__(self) -> str:
+        return str(self.call)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Refuse any write once the call is no longer a draft (the rules applicants relied on)."""
+        state = Call.objects.filter(pk=self.call_id).values_list("state", flat=True).first()
+        if state is not None and state != CallState.DRAFT:
+            raise CallFrozenError("eligibility")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if Call.objects.filter(pk=self.call_id).exclude(state=CallState.DRAFT).exists():
+            raise CallFrozenError("eligibility")
+        return super().delete(*args, **kwargs)

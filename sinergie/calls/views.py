@@ -1,0 +1,179 @@
+"""Public call pages and the call designer for alliance staff.
+
+Thin views: parse, ask `calls/access.py`, call `calls/design.py`, render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sinergie.audit.services import audit_events_for
+from sinergie.calls import design
+from sinergie.calls.access import alliances_for_call_design, get_call_for_designer, get_public_call
+from sinergie.calls.forms import (
+    CallDesignForm,
+    DocumentFormSet,
+    documents_of,
+    form_field_for,
+    initial_for,
+    problems_with_labels,
+)
+from sinergie.calls.models import Call, CallState
+
+
+def _language() -> str:
+    return "en" if (get_language() or "it").startswith("en") else "it"
+
+
+def _call_context(call: Call) -> dict[str, Any]:
+    language = _language()
+    return {
+        "call": call,
+        "call_title": call.title(language),
+        "call_text": (call.text_en if language == "en" and call.text_en else call.text_it),
+        "explained": design.rules_for_display(call, language),
+        "report": design.call_validate(call),
+    }
+
+
+@require_GET
+def call_list(request: HttpRequest) -> HttpResponse:
+    sections = design.calls_public()
+    language = _language()
+    for calls in sections.values():
+        for call in calls:
+            call.display_title = call.title(language)
+    return render(request, "calls/list.html", {"sections": sections, "now": timezone.now()})
+
+
+@require_GET
+def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = get_public_call(call_id)
+    context = _call_context(call)
+    context["is_open"] = call.is_open()
+    context["upcoming"] = call.state == CallState.PUBLISHED and timezone.now() < call.opens_at
+    return render(request, "calls/detail.html", context)
+
+
+def _designer_alliances(request: HttpRequest) -> Any:
+    alliances = alliances_for_call_design(request.user)
+    if not alliances.exists():
+        raise Http404
+    return alliances
+
+
+@login_required
+@require_GET
+def manage_list(request: HttpRequest) -> HttpResponse:
+    alliances = _designer_alliances(request)
+    calls = design.calls_for_designer(alliances)
+    language = _language()
+    for call in calls:
+        call.display_title = call.title(language)
+    return render(request, "calls/manage_list.html", {"calls": calls})
+
+
+def _save(request: HttpRequest, form: CallDesignForm, formset: Any, call: Call | None) -> Call | None:
+    """Run the service; its refusals go back onto the form, next to their field when it has one."""
+    data = form.call_data(documents_of(formset))
+    try:
+        if call is None:
+            return design.call_create(
+                alliance=form.cleaned_data["alliance"], data=data, by=request.user, request=request
+            )
+        return design.call_update(call=call, data=data, by=request.user, request=request)
+    except ValidationError as error:
+        for field, problems in error.message_dict.items():
+            name = form_field_for(field)
+            form.add_error(name if name in form.fields else None, problems)
+        return None
+
+
+def _edit(request: HttpRequest, call: Call | None) -> HttpResponse:
+    alliances = _designer_alliances(request)
+    if call is not None and call.state != CallState.DRAFT:
+        messages.error(request, _("This call is published: its rules are frozen and cannot be changed."))
+        return redirect("calls:manage-detail", call_id=call.pk)
+    initial = initial_for(call, design.design_of(call)) if call else {"rule_not_beneficiary": True}
+    documents_initial = design.design_of(call).documents if call else []
+    if request.method == "POST":
+        form = CallDesignForm(request.POST, alliances=alliances, call=call, initial=initial)
+        formset = DocumentFormSet(request.POST, prefix="documents")
+        if form.is_valid() and formset.is_valid():
+            saved = _save(request, form, formset, call)
+            if saved is not None:
+                messages.success(request, _("The call has been saved as a draft."))
+                return redirect("calls:manage-detail", call_id=saved.pk)
+        status = 400
+    else:
+        form = CallDesignForm(alliances=alliances, call=call, initial=initial)
+        formset = DocumentFormSet(
+            prefix="documents",
+            initial=[{**d, "types": d.get("types", [])} for d in documents_initial],
+        )
+        status = 200
+    context = {"form": form, "formset": formset, "call": call}
+    return render(request, "calls/edit.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_create(request: HttpRequest) -> HttpResponse:
+    return _edit(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
+    return _edit(request, get_call_for_designer(request.user, call_id))
+
+
+@login_required
+@require_GET
+def manage_detail(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = get_call_for_designer(request.user, call_id)
+    context = _call_context(call)
+    context["problems"] = problems_with_labels(context["report"].problems)
+    context["notes"] = problems_with_labels(context["report"].notes)
+    context["events"] = audit_events_for(call).order_by("-created_at")[:20]
+    return render(request, "calls/manage_detail.html", context)
+
+
+@login_required
+@require_POST
+def call_publish(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = get_call_for_designer(request.user, call_id)
+    try:
+        design.call_publish_checked(call=call, by=request.user, request=request)
+    except ValidationError as error:
+        listed = [(field, problem) for field, problems in error.message_dict.items() for problem in problems]
+        for item in problems_with_labels(listed):
+            messages.error(request, f"{item['label']}: {item['message']}" if item["label"] else item["message"])
+        return redirect("calls:manage-detail", call_id=call.pk)
+    messages.success(request, _("The call is published: its rules are now frozen."))
+    return redirect("calls:manage-detail", call_id=call.pk)
+
+
+@login_required
+@require_POST
+def call_close(request: HttpRequest, call_id: int) -> HttpResponse:
+    call = get_call_for_designer(request.user, call_id)
+    try:
+        design.call_close(call=call, by=request.user, request=request)
+    except ValidationError as error:
+        for problems in error.message_dict.values():
+            for problem in problems:
+                messages.error(request, problem)
+        return redirect("calls:manage-detail", call_id=call.pk)
+    messages.success(request, _("The call is closed to applications."))
+    return redirect("calls:manage-detail", call_id=call.pk)
