@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("pianificatore/", include("sinergie.planner.urls")),
     path("catalogo/", include("sinergie.catalogue.urls")),
     path("domande/", include("sinergie.calls.application_urls")),
+    path("rendiconti/", include("sinergie.calls.report_urls")),
     path("gestione/servizi/", include("sinergie.directory.manage_urls")),
     path("account/", include("sinergie.accounts.urls")),
     path("account/", include("allauth.urls")),

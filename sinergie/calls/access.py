@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from sinergie.calls.models import Application, ApplicationDocument, Redemption, Voucher
+from sinergie.calls.models import Application, ApplicationDocument, Call, Redemption, Voucher
 from sinergie.organizations.models import Membership, Organization, OrganizationKind, Role
 
 
@@ -94,3 +94,19 @@ def get_document_for_user(user: Any, document_id: Any) -> ApplicationDocument:
     if not application_can_view(user, document.application):
         raise Http404
     return document
+
+
+def get_call_for_report(user: Any, call_id: Any) -> Call:
+    """A call whose report `user` may read: staff of the call's alliance; 404 for anyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise Http404
+    try:
+        call = Call.objects.select_related("alliance").get(pk=call_id)
+    except (Call.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+    staff = Membership.objects.filter(
+        user=user, organization_id=call.alliance.organization_id, role=Role.ALLIANCE_STAFF
+    ).exists()
+    if not staff:
+        raise Http404
+    return call
