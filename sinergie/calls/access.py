@@ -98,6 +98,8 @@ def get_document_for_user(user: Any, document_id: Any) -> ApplicationDocument:
     if not application_can_view(user, document.application):
         raise Http404
     return document
+
+
 def providers_for_desk(user: Any) -> list[Organization]:
     """The providers whose redemption desk `user` may open (they are its staff), by name."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -120,6 +122,8 @@ def get_provider_for_desk(user: Any, slug: Any) -> Organization:
     if not is_provider_staff(user, provider):
         raise Http404
     return provider
+
+
 # --- Calls ---------------------------------------------------------------------------------------
 
 
@@ -176,3 +180,19 @@ def get_public_call(call_id: Any) -> Call:
         )
     except (Call.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
+
+
+def get_call_for_report(user: Any, call_id: Any) -> Call:
+    """A call whose report `user` may read: staff of the call's alliance; 404 for anyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise Http404
+    try:
+        call = Call.objects.select_related("alliance").get(pk=call_id)
+    except (Call.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+    staff = Membership.objects.filter(
+        user=user, organization_id=call.alliance.organization_id, role=Role.ALLIANCE_STAFF
+    ).exists()
+    if not staff:
+        raise Http404
+    return call

@@ -564,6 +564,8 @@ class RankingRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ranking_id} #{self.position}"
+
+
 class CallDesignQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
         # A bulk update would pass the freeze guard of save(): refuse it for calls past draft.
