@@ -85,7 +85,7 @@ def calls_demo_load() -> None:
         open_call = services.call_publish(call=open_call, by=staff)
         # The demo citizen has a draft to resume.
         draft = application_start(call=open_call, applicant=citizen, by=citizen)
-        application_save(application=draft, answers={"children": 2, "youngest_age": 7}, by=citizen)
+        application_save(application=draft, answers={"children_ages": [7, 10], "lives_in": "015142"}, by=citizen)
 
     closed_call, created = _call(
         alliance,

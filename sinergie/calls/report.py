@@ -29,8 +29,9 @@ from sinergie.calls.models import (
 from sinergie.calls.ranking import published_ranking
 from sinergie.territory.models import Municipality
 
-# The answers the report breaks beneficiaries down by (the application form writes them).
-REPORT_ANSWERS = {"municipality": "municipality", "gender": "gender", "youngest_age": "youngest_age"}
+# The answers the report breaks beneficiaries down by: the keys of calls/rules.py (`lives_in`, an
+# ISTAT code; `children_ages`, a list of years) and `gender` (f, m or x), as the form writes them.
+REPORT_ANSWERS = {"municipality": "lives_in", "gender": "gender", "children_ages": "children_ages"}
 AGE_BANDS = [(0, 2, "0–2"), (3, 5, "3–5"), (6, 10, "6–10"), (11, 14, "11–14"), (15, 17, "15–17")]
 GENDERS = {"f": _("women"), "m": _("men"), "x": _("other")}
 NOT_STATED = _("not stated")
@@ -153,6 +154,13 @@ def _spending(call: Call, report: CallReport) -> None:
     report.categories = sorted(categories.values(), key=lambda line: line.label)
 
 
+def _youngest(ages: Any) -> Any:
+    if isinstance(ages, list):
+        whole = [age for age in ages if isinstance(age, int) and not isinstance(age, bool)]
+        return min(whole, default=None)
+    return None
+
+
 def _band(age: Any) -> str:
     if isinstance(age, int) and not isinstance(age, bool):
         for low, high, label in AGE_BANDS:
@@ -173,7 +181,7 @@ def _beneficiaries(call: Call, report: CallReport) -> None:
     report.municipalities = [Line(label, n) for label, n in sorted(by_place.items())]
     genders = Counter(str(GENDERS.get(a.get(REPORT_ANSWERS["gender"]), NOT_STATED)) for a in answers)
     report.genders = [Line(label, n) for label, n in sorted(genders.items())]
-    ages = Counter(_band(a.get(REPORT_ANSWERS["youngest_age"])) for a in answers)
+    ages = Counter(_band(_youngest(a.get(REPORT_ANSWERS["children_ages"]))) for a in answers)
     order = [label for _low, _high, label in AGE_BANDS] + [str(NOT_STATED)]
     report.ages = [Line(label, ages[label]) for label in order if ages[label]]
 

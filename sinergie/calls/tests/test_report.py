@@ -36,10 +36,10 @@ def story(money: Money) -> Money:
     # The Money fixture already gave the citizen a voucher without an application.
     melzo = "015142"
     a = _apply_and_fund(
-        money, UserFactory(email="a@example.org"), {"municipality": melzo, "gender": "f", "youngest_age": 4}
+        money, UserFactory(email="a@example.org"), {"lives_in": melzo, "gender": "f", "children_ages": [9, 4]}
     )
     b = _apply_and_fund(
-        money, UserFactory(email="b@example.org"), {"municipality": melzo, "gender": "m", "youngest_age": 12}
+        money, UserFactory(email="b@example.org"), {"lives_in": melzo, "gender": "m", "children_ages": [12]}
     )
     money.redeem(voucher=a, amount_cents=5_000, service=money.after_school)
     kept = money.redeem(voucher=b, amount_cents=2_500)
