@@ -18,6 +18,7 @@ from django.utils import timezone
 from sinergie.accounts.models import User
 from sinergie.calls import services
 from sinergie.calls.applications import application_save, application_start, application_submit
+from sinergie.calls.design import CallData, call_create
 from sinergie.calls.models import Call, CallKind
 from sinergie.directory.models import Service, TaxonomyTerm
 from sinergie.organizations.models import Alliance, Membership, Organization, Role
@@ -40,11 +41,46 @@ def _user(email: str, first: str, last: str) -> User:
     return user
 
 
-def _call(alliance: Alliance, title_it: str, **fields: Any) -> tuple[Call, bool]:
+# The rules of the demo's worker-voucher calls, as staff would enter them in the call designer.
+WORKER_RULES: dict[str, Any] = {
+    "eligibility": [
+        {"kind": "territory"},
+        {"kind": "children_age", "min_age": 0, "max_age": 14},
+        {"kind": "isee_ceiling", "ceiling_cents": 4_000_000},
+        {"kind": "employment", "statuses": ["employee", "fixed_term", "self_employed", "atypical"]},
+        {"kind": "not_beneficiary"},
+    ],
+    "documents": [
+        {
+            "name_it": "Attestazione ISEE in corso di validità",
+            "name_en": "Current ISEE certificate",
+            "mandatory": True,
+            "types": ["pdf"],
+        },
+        {
+            "name_it": "Documento d'identità",
+            "name_en": "Identity document",
+            "mandatory": True,
+            "types": ["pdf", "image"],
+        },
+    ],
+    "criteria": [
+        {"kind": "isee_band", "weight": 40, "bands": [[1_000_000, 100], [2_000_000, 60], [4_000_000, 20]]},
+        {"kind": "children", "weight": 10, "max_children": 3},
+        {"kind": "single_parent", "weight": 15},
+        {"kind": "shift_work", "weight": 5},
+    ],
+    "tie_breakers": ["lower_isee", "more_children"],
+}
+
+
+def _call(alliance: Alliance, title_it: str, staff: User, **fields: Any) -> tuple[Call, bool]:
+    """The demo call of this title, made through the call designer when it is not there yet."""
     existing = Call.objects.filter(alliance=alliance, title_it=title_it).first()
     if existing is not None:
         return existing, False
-    return Call.objects.create(alliance=alliance, title_it=title_it, **fields), True
+    data = CallData(title_it=title_it, **fields)
+    return call_create(alliance=alliance, data=data, by=staff), True
 
 
 @transaction.atomic
@@ -62,6 +98,10 @@ def calls_demo_load() -> None:
     open_call, created = _call(
         alliance,
         "Voucher conciliazione famiglie 2027 (demo)",
+        staff,
+        providers=[provider],
+        categories=categories,
+        **WORKER_RULES,
         title_en="Work-life vouchers for families 2027 (demo)",
         kind=CallKind.WORKER_VOUCHERS,
         text_it=(
@@ -80,8 +120,6 @@ def calls_demo_load() -> None:
         closes_at=now + datetime.timedelta(days=60),
     )
     if created:
-        open_call.providers.add(provider)
-        open_call.categories.add(*categories)
         open_call = services.call_publish(call=open_call, by=staff)
         # The demo citizen has a draft to resume.
         draft = application_start(call=open_call, applicant=citizen, by=citizen)
@@ -90,6 +128,10 @@ def calls_demo_load() -> None:
     closed_call, created = _call(
         alliance,
         "Voucher centri estivi 2026 (demo)",
+        staff,
+        providers=[provider],
+        categories=categories,
+        **WORKER_RULES,
         title_en="Holiday camp vouchers 2026 (demo)",
         kind=CallKind.WORKER_VOUCHERS,
         text_it="Bando fittizio della demo, chiuso: i voucher assegnati sono in uso.",
@@ -100,8 +142,6 @@ def calls_demo_load() -> None:
         closes_at=now - datetime.timedelta(days=60),
     )
     if created:
-        closed_call.providers.add(provider)
-        closed_call.categories.add(*categories)
         # It took applications while it was open (their dates are those of that time), then closed.
         closed_call = services.call_publish(call=closed_call, by=staff)
         people = [citizen] + [
@@ -133,6 +173,7 @@ def calls_demo_load() -> None:
     incentives, created = _call(
         alliance,
         "Incentivi alle aziende per la conciliazione 2027 (demo)",
+        staff,
         title_en="Incentives for companies' work-life measures 2027 (demo)",
         kind=CallKind.COMPANY_INCENTIVES,
         text_it=(

@@ -42,3 +42,13 @@ def test_the_demo_has_its_calls_with_vouchers_in_use_and_exact_books():
     assert Call.objects.count() == 3
     assert Voucher.objects.count() == 5
     assert ledger_check() == []
+
+
+def test_the_demo_calls_explain_their_rules_to_visitors(client):
+    call_command("demo", "--no-serve", stdout=StringIO())
+    open_call = Call.objects.get(title_it="Voucher conciliazione famiglie 2027 (demo)")
+    page = client.get(f"/bandi/{open_call.pk}/")
+    assert page.status_code == 200
+    assert "Attestazione ISEE" in page.text
+    assert "No eligibility rule has been set yet." not in page.text
+    assert "Melzo" in page.text  # the alliance's territory, copied into the rule
