@@ -506,6 +506,8 @@ class Evaluation(models.Model):
     automatic_points = models.IntegerField(_("automatic points (hundredths)"), default=0)
     manual_points = models.IntegerField(_("manual points (hundredths)"), default=0)
     note = models.TextField(_("evaluator's note"), blank=True)
+    # What the ranking's tie-breakers read, derived from the answers when evaluated (calls/evaluation.py).
+    ranking_keys = models.JSONField(_("values for the tie-breakers"), default=dict, blank=True)
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("evaluated by"), null=True, blank=True, on_delete=models.PROTECT
     )

@@ -108,7 +108,7 @@ def candidates_for(call: Call, tie_breakers: Sequence[tuple[str, str]]) -> list[
     rows = (
         Application.objects.filter(call=call, state=ApplicationState.SUBMITTED, evaluation__admissible=True)
         .annotate(points=F("evaluation__automatic_points") + F("evaluation__manual_points"))
-        .values_list("pk", "points", "submitted_at", "protocol_year", "protocol_sequence", "answers")
+        .values_list("pk", "points", "submitted_at", "protocol_year", "protocol_sequence", "evaluation__ranking_keys")
     )
     return [
         Candidate(pk, points, tie_values(answers, tie_breakers), submitted_at, (year, sequence))
@@ -120,7 +120,7 @@ def _tie_sql(key: str, direction: str, params: list[Any]) -> list[str]:
     """ORDER BY terms for one tie-breaker, as `oriented` orders it: numbers and booleans first
     (by the direction), anything else after."""
     if connection.vendor == "postgresql":
-        value = "a.answers -> %s"
+        value = "e.ranking_keys -> %s"
         kind = f"jsonb_typeof({value})"
         number = (
             f"CASE {kind} WHEN 'number' THEN ({value})::text::numeric"
@@ -130,9 +130,9 @@ def _tie_sql(key: str, direction: str, params: list[Any]) -> list[str]:
         params.extend([key] * 4)  # once in the flag, three times in the number
     else:
         path = f'$."{key}"'
-        kind = "json_type(a.answers, %s)"
+        kind = "json_type(e.ranking_keys, %s)"
         numeric = "IN ('integer', 'real', 'true', 'false')"
-        number = f"CASE WHEN {kind} {numeric} THEN json_extract(a.answers, %s) END"  # true and false: 1, 0
+        number = f"CASE WHEN {kind} {numeric} THEN json_extract(e.ranking_keys, %s) END"  # true and false: 1, 0
         flag = f"CASE WHEN {kind} {numeric} THEN 0 ELSE 1 END"
         params.extend([path] * 3)  # once in the flag, twice in the number
     return [flag, f"{number} {'DESC' if direction == DESCENDING else 'ASC'}"]

@@ -67,6 +67,7 @@ def _setup(run: str, applications: int) -> tuple[Call, User]:
         Evaluation.objects.bulk_create(
             Evaluation(
                 application=application,
+                ranking_keys=application.answers,
                 admissible=rng.random() > 0.05,
                 automatic_points=rng.choice(range(0, 10_000, 50)),
                 manual_points=rng.choice([0, 0, 0, 250, 500]),

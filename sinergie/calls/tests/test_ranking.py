@@ -108,7 +108,9 @@ def _apply(call: Call, email: str, points: int, *, admissible: bool = True, answ
     application = application_start(call=call, applicant=person, by=person)
     application_save(application=application, answers=answers or {}, by=person)
     sent = application_submit(application=application, by=person, now=call.opens_at + datetime.timedelta(hours=at))
-    Evaluation.objects.create(application=sent, admissible=admissible, automatic_points=points)
+    Evaluation.objects.create(
+        application=sent, admissible=admissible, automatic_points=points, ranking_keys=answers or {}
+    )
     return sent
 
 
