@@ -19,7 +19,9 @@ from sinergie.accounts.models import User
 from sinergie.calls import services
 from sinergie.calls.applications import application_save, application_start, application_submit
 from sinergie.calls.design import CallData, call_create
+from sinergie.calls.evaluation import evaluations_compute, ranking_for_design, vouchers_issue_from_ranking
 from sinergie.calls.models import Call, CallKind
+from sinergie.calls.ranking import ranking_publish
 from sinergie.directory.models import Service, TaxonomyTerm
 from sinergie.organizations.models import Alliance, Membership, Organization, Role
 
@@ -29,6 +31,18 @@ DOMAIN = "demo.sinergie.invalid"
 CITIZEN = f"cittadina@{DOMAIN}"
 STAFF = f"alleanza@{DOMAIN}"
 CAMP_CATEGORIES = ["holiday_camps", "after_school", "school_time", "babysitting"]
+# What the closed call's applicants declared (the demo citizen first): all meet its rules.
+DEMO_ANSWERS: list[dict[str, Any]] = [
+    {"lives_in": lives_in, "children_ages": ages, "isee_cents": isee, "employment_status": "employee",
+     "already_beneficiary": False, "gender": gender, "single_parent": single}
+    for lives_in, ages, isee, gender, single in [
+        ("Melzo", [7, 10], 1_250_000, "f", False),
+        ("Cernusco sul Naviglio", [4], 820_000, "m", True),
+        ("Melzo", [2, 6, 9], 1_900_000, "f", False),
+        ("Gorgonzola", [12], 2_600_000, "f", True),
+        ("Cernusco sul Naviglio", [8], 3_400_000, "m", False),
+    ]
+]  # fmt: skip
 # Fictitious beneficiaries of the closed call, besides the demo citizen.
 BENEFICIARIES = [("Davide", "Immaginario"), ("Elena", "Inventata"), ("Franco", "Ipotetico"), ("Irene", "Simulata")]
 
@@ -94,6 +108,7 @@ def calls_demo_load() -> None:
     now = timezone.now()
     today = services.rome_today(now)
     categories = list(TaxonomyTerm.objects.filter(code__in=CAMP_CATEGORIES))
+    codes = dict(alliance.municipalities.values_list("name", "istat_code"))  # the applicants' towns
 
     open_call, created = _call(
         alliance,
@@ -150,21 +165,24 @@ def calls_demo_load() -> None:
         for number, person in enumerate(people):
             then = closed_call.opens_at + datetime.timedelta(days=10 + number)
             application = application_start(call=closed_call, applicant=person, by=person, now=then)
+            answers = {**DEMO_ANSWERS[number], "lives_in": codes.get(DEMO_ANSWERS[number]["lives_in"], "")}
+            application_save(application=application, answers=answers, by=person, now=then)
             application_submit(application=application, by=person, now=then)
         services.call_close(call=closed_call, by=staff)
         closed_call.refresh_from_db()
+        # Evaluated by the call's rules, ranked, the ranking published, the vouchers issued.
+        evaluations_compute(call=closed_call, by=staff)
+        ranking = ranking_publish(ranking=ranking_for_design(call=closed_call, by=staff), by=staff)
+        vouchers = vouchers_issue_from_ranking(ranking=ranking, by=staff)
         provider_staff = Membership.objects.filter(organization=provider, role=Role.PROVIDER_STAFF).first()
         camp = Service.objects.filter(organization=provider, state="published", categories__in=categories).first()
-        for number, person in enumerate(people):
-            voucher = services.voucher_issue(
-                call=closed_call, beneficiary=person, by=staff, valid_from=today - datetime.timedelta(days=30)
-            )
+        for number, voucher in enumerate(vouchers):
             if provider_staff is not None and number % 2 == 0:  # half of them already spent a part
                 services.voucher_redeem(
                     voucher_code=voucher.code,
                     provider=provider,
                     amount_cents=15_000,
-                    service_date=today - datetime.timedelta(days=3),
+                    service_date=today,
                     idempotency_key=f"demo-{voucher.pk}",
                     by=provider_staff.user,
                     service=camp,

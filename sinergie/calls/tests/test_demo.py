@@ -37,6 +37,9 @@ def test_the_demo_has_its_calls_with_vouchers_in_use_and_exact_books():
     assert all(app.applicant.email.endswith("@demo.sinergie.invalid") for app in Application.objects.all())
     assert Voucher.objects.filter(beneficiary__email="cittadina@demo.sinergie.invalid").exists()
     assert ledger_check() == []
+    ranking = closed.rankings.get()
+    assert ranking.published_at is not None
+    assert ranking.rows.filter(admitted=True).count() == 5
     # Twice: nothing more.
     call_command("demo", "--no-serve", stdout=StringIO())
     assert Call.objects.count() == 3
