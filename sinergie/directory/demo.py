@@ -10,7 +10,7 @@ import datetime
 import random
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from sinergie.directory.generate import EXTERNAL_PREFIX as SYNTHETIC_PREFIX
@@ -19,6 +19,8 @@ from sinergie.directory.models import (
     CostOption,
     Location,
     Schedule,
+    SearchEntry,
+    SearchSite,
     Service,
     ServiceAtLocation,
     ServiceKind,
@@ -26,6 +28,7 @@ from sinergie.directory.models import (
 )
 from sinergie.directory.search_index import deferred_reindex
 from sinergie.organizations.models import Alliance, AlliancePartner, Organization, OrganizationKind, PartnerRole
+from sinergie.territory.models import Municipality
 
 SEED = 2026
 WEEKDAYS = "MO,TU,WE,TH,FR"
@@ -209,6 +212,19 @@ def directory_demo_load() -> int:
     """Create two fictitious providers per alliance area and services in the member municipalities."""
     count = _services_load()
     moderation_demo_load()
+    if connection.vendor == "postgresql":
+        # Fresh statistics, so that the first searches (and tests) plan over the rows just loaded.
+        with connection.cursor() as cursor:
+            for model in (
+                Service,
+                Location,
+                ServiceAtLocation,
+                ClosureAvailability,
+                SearchEntry,
+                SearchSite,
+                Municipality,
+            ):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return count
 
 
