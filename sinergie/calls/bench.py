@@ -139,8 +139,6 @@ def bench_vouchers(redemptions: int = 2000, redeemers: int = 32, seed: int = 1) 
     return {
         "benchmark": "vouchers",
         "database": connection.vendor,
-        "applications": None,  # ranking and allocation are not built yet
-        "rank_allocate_s": None,
         "redeemers": redeemers,
         "requests": redemptions,
         "redemptions": created,
