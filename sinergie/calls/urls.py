@@ -6,6 +6,7 @@ app_name = "calls"
 urlpatterns = [
     path("", views.call_list, name="list"),
     path("<int:call_id>/", views.call_detail, name="detail"),
+    path("<int:call_id>/posso-partecipare/", views.call_precheck, name="precheck"),
     path("gestione/", views.manage_list, name="manage-list"),
     path("gestione/nuovo/", views.call_create, name="create"),
     path("gestione/<int:call_id>/", views.manage_detail, name="manage-detail"),

@@ -19,7 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sinergie.audit.services import audit_events_for
 from sinergie.calls import design
+from sinergie.calls import rules as R
 from sinergie.calls.access import alliances_for_call_design, get_call_for_designer, get_public_call
+from sinergie.calls.design import design_of
 from sinergie.calls.forms import (
     CallDesignForm,
     DocumentFormSet,
@@ -29,6 +31,7 @@ from sinergie.calls.forms import (
     problems_with_labels,
 )
 from sinergie.calls.models import Call, CallState
+from sinergie.calls.precheck import PrecheckForm
 
 
 def _language() -> str:
@@ -63,6 +66,22 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     context["is_open"] = call.is_open()
     context["upcoming"] = call.state == CallState.PUBLISHED and timezone.now() < call.opens_at
     return render(request, "calls/detail.html", context)
+
+
+@require_GET
+def call_precheck(request: HttpRequest, call_id: int) -> HttpResponse:
+    """Can I apply? The call's rules as questions; the answer rule by rule; nothing saved."""
+    call = get_public_call(call_id)
+    rules = list(design_of(call).eligibility)
+    submitted = "verifica" in request.GET
+    form = PrecheckForm(rules, request.GET if submitted else None)
+    results = None
+    if submitted and form.is_valid():
+        results = R.rules_check(rules, form.answers())
+    context = {**_call_context(call), "form": form, "results": results, "rules": rules}
+    if results is not None:
+        context["eligible"] = all(result.ok for result in results)
+    return render(request, "calls/precheck.html", context, status=400 if submitted and form.errors else 200)
 
 
 def _designer_alliances(request: HttpRequest) -> Any:
