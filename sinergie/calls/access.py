@@ -59,9 +59,10 @@ def get_voucher_for_beneficiary(user: Any, voucher_id: Any) -> Voucher:
 # application; the staff of the call's alliance may see it; anyone else gets 404.
 
 
-def _is_alliance_staff(user: Any, application: Application) -> bool:
+def _is_call_alliance_staff(user: Any, call: Call) -> bool:
+    """`user` is staff of the alliance that runs `call` (platform administrators are not, by this)."""
     return Membership.objects.filter(
-        user=user, organization_id=application.call.alliance.organization_id, role=Role.ALLIANCE_STAFF
+        user=user, organization_id=call.alliance.organization_id, role=Role.ALLIANCE_STAFF
     ).exists()
 
 
@@ -74,7 +75,9 @@ def application_can_change(user: Any, application: Application) -> bool:
 def application_can_view(user: Any, application: Application) -> bool:
     if application_can_change(user, application):
         return True
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and _is_alliance_staff(user, application))
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and _is_call_alliance_staff(user, application.call)
+    )
 
 
 def get_application_for_user(user: Any, application_id: Any, *, change: bool = False) -> Application:
@@ -190,9 +193,6 @@ def get_call_for_report(user: Any, call_id: Any) -> Call:
         call = Call.objects.select_related("alliance").get(pk=call_id)
     except (Call.DoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404 from None
-    staff = Membership.objects.filter(
-        user=user, organization_id=call.alliance.organization_id, role=Role.ALLIANCE_STAFF
-    ).exists()
-    if not staff:
+    if not _is_call_alliance_staff(user, call):
         raise Http404
     return call

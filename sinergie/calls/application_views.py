@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from sinergie.calls.access import get_application_for_user, get_document_for_user
 from sinergie.calls.models import Call, CallState
 from sinergie.calls.ranking import published_ranking
-from sinergie.calls.services import euro
+from sinergie.calls.services import decimal_text, euro
 
 
 @login_required
@@ -60,22 +60,15 @@ def ranking(request: HttpRequest, call_id: int) -> HttpResponse:
                 [
                     row.position,
                     row.application.protocol,
-                    _decimal(row.points),
+                    decimal_text(row.points),
                     "sì" if row.admitted else "no",
-                    _decimal(row.granted_cents),
+                    decimal_text(row.granted_cents),
                 ]
             )
         return response
     table = [
-        (row.position, row.application.protocol, _decimal(row.points), row.admitted, euro(row.granted_cents))
+        (row.position, row.application.protocol, decimal_text(row.points), row.admitted, euro(row.granted_cents))
         for row in rows
     ]
     title = call.title_en if get_language() == "en" and call.title_en else call.title_it
     return render(request, "calls/applications/ranking.html", {"title": title, "ranking": published, "table": table})
-
-
-def _decimal(hundredths: int) -> str:
-    """Hundredths (of a point, of a euro) as Italian decimals: 1234 → "12,34"."""
-    sign = "-" if hundredths < 0 else ""
-    whole, rest = divmod(abs(hundredths), 100)
-    return f"{sign}{whole},{rest:02d}"

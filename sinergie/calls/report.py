@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.calls.models import (
@@ -194,10 +194,3 @@ def call_report(call: Call) -> CallReport:
     _spending(call, report)
     _beneficiaries(call, report)
     return report
-
-
-def redemption_totals(call: Call) -> dict[str, Any]:
-    """Redemptions counted from their own rows (for tests against the ledger)."""
-    return Redemption.objects.filter(voucher__call=call).aggregate(
-        live=Sum("amount_cents", filter=Q(cancelled_at__isnull=True)), count=Count("pk")
-    )

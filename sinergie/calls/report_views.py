@@ -15,14 +15,10 @@ from openpyxl import Workbook
 
 from sinergie.calls.access import get_call_for_report
 from sinergie.calls.report import call_report
-from sinergie.calls.services import euro
+from sinergie.calls.services import decimal_text, euro
 from sinergie.catalogue.exporting import csv_safe
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _amount(cents: int | None) -> str:
-    return "" if cents is None else f"{cents // 100},{cents % 100:02d}" if cents >= 0 else f"-{_amount(-cents)}"
 
 
 @login_required
@@ -41,7 +37,14 @@ def report(request: HttpRequest, call_id: int) -> HttpResponse:
         out.writerow([_("section"), _("item"), _("number"), _("euro")])
         for _key, section, lines in figures.sections():
             for line in lines:
-                out.writerow([csv_safe(section), csv_safe(line.label), line.count, _amount(line.cents)])
+                out.writerow(
+                    [
+                        csv_safe(section),
+                        csv_safe(line.label),
+                        line.count,
+                        "" if line.cents is None else decimal_text(line.cents),
+                    ]
+                )
         return response
     if fmt == "xlsx":
         book = Workbook()

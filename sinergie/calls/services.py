@@ -97,6 +97,12 @@ def euro(cents: int) -> str:
     return f"{'-' if cents < 0 else ''}€ {grouped},{rest:02d}"
 
 
+def decimal_text(hundredths: int) -> str:
+    """Hundredths (of a euro, of a point) as a decimal for Italian spreadsheets: 123456 → "1234,56"."""
+    whole, rest = divmod(abs(hundredths), 100)
+    return f"{'-' if hundredths < 0 else ''}{whole},{rest:02d}"
+
+
 def rome_today(now: datetime.datetime | None = None) -> datetime.date:
     """Today's date in Europe/Rome, whatever the server's or the request's time zone."""
     return (now or timezone.now()).astimezone(ROME).date()
