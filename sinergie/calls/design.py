@@ -313,7 +313,10 @@ def call_validate(call: Call, *, now: Any = None) -> ValidationReport:
         problems.append(("text_it", str(NO_TEXT)))
     if call.kind == CallKind.WORKER_VOUCHERS and call.pk and not call.providers.exists():
         problems.append(("providers", str(NO_PROVIDERS)))
-    highest = max((c for _s, c in design.amount_bands), default=call.amount_per_beneficiary_cents)
+    amounts = [c for _s, c in design.amount_bands if _is_int(c)]
+    if not any(s == 0 for s, _c in design.amount_bands):  # below every band: the call's amount
+        amounts.append(call.amount_per_beneficiary_cents)
+    highest = max(amounts)
     beneficiaries = call.budget_cents // highest if highest and highest > 0 else 0
     if beneficiaries < 1:
         problems.append(("budget_cents", str(AMOUNT_OVER_BUDGET)))

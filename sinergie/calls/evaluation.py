@@ -20,7 +20,7 @@ from sinergie.audit.services import audit_record
 from sinergie.calls import rules as R
 from sinergie.calls.design import design_of
 from sinergie.calls.models import Application, ApplicationState, Call, Evaluation, Ranking, Voucher
-from sinergie.calls.ranking import ASCENDING, DESCENDING, RankingError, ranking_compute
+from sinergie.calls.ranking import ASCENDING, DESCENDING, POINTS_SCALE, RankingError, ranking_compute
 from sinergie.calls.services import voucher_issue
 
 # The design's tie-breakers, as (value of Evaluation.ranking_keys, direction).
@@ -29,7 +29,6 @@ TIE_BREAKER_KEYS = {
     "more_children": ("children", DESCENDING),
     "younger_child": ("youngest_child", ASCENDING),
 }
-POINTS_SCALE = 100  # the rules give whole points; evaluations keep hundredths for manual halves
 NOT_PUBLISHED = _("The ranking must be published before vouchers are issued from it.")
 
 
@@ -78,7 +77,13 @@ def ranking_for_design(
     design = design_of(call)
     tie_breakers = [TIE_BREAKER_KEYS[name] for name in design.tie_breakers if name in TIE_BREAKER_KEYS]
     return ranking_compute(
-        call=call, by=by, tie_breakers=tie_breakers, allow_partial=allow_partial, reason=reason, request=request
+        call=call,
+        by=by,
+        tie_breakers=tie_breakers,
+        allow_partial=allow_partial,
+        amount_bands=design.amount_bands,
+        reason=reason,
+        request=request,
     )
 
 

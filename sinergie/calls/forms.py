@@ -147,7 +147,10 @@ class CallDesignForm(forms.Form):
         label=_("Amount per beneficiary (euros)"),
         maximum=MAX_AMOUNT_CENTS,
         required=False,
-        help_text=_("Leave empty when the amount depends on the score (bands below)."),
+        help_text=_(
+            "With score bands (below), this is what a score below the first band gets; "
+            "leave it empty when the bands start from 0 points."
+        ),
     )
     opens_at = forms.DateTimeField(
         label=_("Opens at (Italian time)"),
@@ -322,6 +325,11 @@ class CallDesignForm(forms.Form):
             self.add_error("amount_bands", _("Each band needs its own minimum score."))
         if not amount_bands and not data.get("amount") and "amount" not in self.errors:
             self.add_error("amount", _("Give the amount per beneficiary, or amounts by score band."))
+        below_bands = amount_bands and all(score > 0 for score, _cents in amount_bands)
+        if below_bands and not data.get("amount") and "amount" not in self.errors and "amount_bands" not in self.errors:
+            self.add_error(
+                "amount", _("Give the amount for scores below the first band, or start the bands from 0 points.")
+            )
         chosen = [data.get(f"tie_breaker_{i}") for i in (1, 2, 3) if data.get(f"tie_breaker_{i}")]
         if len(chosen) != len(set(chosen)):
             self.add_error("tie_breaker_2", _("Each tie-breaker may be chosen only once."))
@@ -364,7 +372,10 @@ class CallDesignForm(forms.Form):
         """The cleaned form as the services' input (call only after is_valid())."""
         data = self.cleaned_data
         bands = data.get("amount_bands") or []
-        amount = max(cents for _score, cents in bands) if bands else data["amount"]
+        # With bands, the call's amount is what a score below every band gets; a band from 0
+        # leaves no such score, and the amount is then the largest band's (what the budget covers).
+        from_zero = any(score == 0 for score, _cents in bands)
+        amount = max(cents for _score, cents in bands) if bands and from_zero else data["amount"]
         return CallData(
             kind=data["kind"],
             title_it=data["title_it"].strip(),
@@ -420,7 +431,9 @@ def initial_for(call: Call, design: CallDesign) -> dict[str, Any]:
         "text_it": call.text_it,
         "text_en": call.text_en,
         "budget": cents_to_text(call.budget_cents),
-        "amount": "" if design.amount_bands else cents_to_text(call.amount_per_beneficiary_cents),
+        "amount": ""
+        if any(score == 0 for score, _cents in design.amount_bands)
+        else cents_to_text(call.amount_per_beneficiary_cents),
         "opens_at": call.opens_at,
         "closes_at": call.closes_at,
         "providers": list(call.providers.values_list("pk", flat=True)),

@@ -26,12 +26,14 @@ from sinergie.audit.services import audit_record
 from sinergie.calls.models import Application, ApplicationState, Call, Ranking, RankingRow
 
 ASCENDING, DESCENDING = "asc", "desc"
+POINTS_SCALE = 100  # evaluations keep hundredths of a point; bands and rules speak in whole points
 ANSWER_KEY = re.compile(r"[a-z][a-z0-9_]{0,59}")
 BATCH = 5000
 
 RANKING_NOT_LATEST = _("Only the latest version of a ranking can be published.")
 RANKING_PUBLISHED = _("This version is already published.")
 REASON_NEEDED = _("Say why the ranking is computed again (for example, the appeal it answers).")
+BAD_BAND = _("An amount band is a minimum score of at least 0 and an amount above 0.")
 BAD_TIE_BREAKER = _("A tie-breaker is an answer's name and asc or desc.")
 
 
@@ -76,17 +78,31 @@ def rank_order(candidates: Iterable[Candidate]) -> list[Candidate]:
     return sorted(candidates, key=lambda c: (-c.points, c.ties, c.submitted_at, c.sequence))
 
 
+def amount_for(points: int, amount_cents: int, bands: Sequence[Sequence[int]] = ()) -> int:
+    """What one candidate may be granted: the amount of the highest band whose minimum score (in
+    whole points) the candidate's points (hundredths) reach; the call's amount below every band."""
+    best = max(((score, cents) for score, cents in bands if points >= score * POINTS_SCALE), default=None)
+    return amount_cents if best is None else best[1]
+
+
 def allocate(
-    ordered: Sequence[Candidate], budget_cents: int, amount_cents: int, *, allow_partial: bool = False
+    ordered: Sequence[Candidate],
+    budget_cents: int,
+    amount_cents: int,
+    *,
+    allow_partial: bool = False,
+    bands: Sequence[Sequence[int]] = (),
 ) -> list[int]:
-    """What each ranked candidate is granted, down the list until the budget runs out; the last
-    grant is what is left when the call allows a partial one. Never more than the budget."""
+    """What each ranked candidate is granted, down the list until the budget runs out: in full
+    while the budget covers it; the first one it does not cover gets what is left when the call
+    allows a partial grant, and nobody after is funded. Never more than the budget."""
     left = budget_cents
     grants = []
-    for _candidate in ordered:
-        grant = min(amount_cents, left) if allow_partial else (amount_cents if amount_cents <= left else 0)
+    for candidate in ordered:
+        wanted = amount_for(candidate.points, amount_cents, bands)
+        grant = wanted if wanted <= left else (left if allow_partial else 0)
         grants.append(grant)
-        left -= grant
+        left = left - grant if grant == wanted else 0  # stop at the first one not funded in full
     return grants
 
 
@@ -100,6 +116,21 @@ def _check_tie_breakers(tie_breakers: Sequence[tuple[str, str]]) -> None:
             or item[1] not in (ASCENDING, DESCENDING)
         ):
             raise RankingError("tie_breakers", BAD_TIE_BREAKER)
+
+
+def _checked_bands(bands: Sequence[Sequence[int]]) -> list[list[int]]:
+    checked = []
+    for band in bands:
+        if (
+            not isinstance(band, tuple | list)
+            or len(band) != 2
+            or not all(isinstance(n, int) and not isinstance(n, bool) for n in band)
+            or band[0] < 0
+            or band[1] <= 0
+        ):
+            raise RankingError("amount_bands", BAD_BAND)
+        checked.append([band[0], band[1]])
+    return checked
 
 
 def candidates_for(call: Call, tie_breakers: Sequence[tuple[str, str]]) -> list[Candidate]:
@@ -138,10 +169,29 @@ def _tie_sql(key: str, direction: str, params: list[Any]) -> list[str]:
     return [flag, f"{number} {'DESC' if direction == DESCENDING else 'ASC'}"]
 
 
-def _insert_ranked(ranking: Ranking, call: Call, tie_breakers: Sequence[tuple[str, str]], allow_partial: bool) -> None:
+def _amount_sql(amount_cents: int, bands: Sequence[Sequence[int]], params: list[Any]) -> str:
+    """`amount_for` as SQL over the row's `points`."""
+    if not bands:
+        params.append(amount_cents)
+        return "%s"
+    terms = []
+    for score, cents in sorted(bands, reverse=True):  # the highest band reached wins
+        terms.append("WHEN points >= %s THEN %s")
+        params.extend([score * POINTS_SCALE, cents])
+    params.append(amount_cents)
+    return f"CASE {' '.join(terms)} ELSE %s END"
+
+
+def _insert_ranked(
+    ranking: Ranking,
+    call: Call,
+    tie_breakers: Sequence[tuple[str, str]],
+    allow_partial: bool,
+    bands: Sequence[Sequence[int]] = (),
+) -> None:
     """Rank and allocate in one statement: the database sorts the admissible applications as
-    rank_order does and grants as allocate does (with one amount per beneficiary, a grant only
-    depends on the position), and writes the rows. Tests check it against the Python functions."""
+    rank_order does, sums the amounts down the list as allocate does, and writes the rows.
+    Tests check it against the Python functions."""
     table = connection.ops.quote_name(RankingRow._meta.db_table)
     order_params: list[Any] = []
     ties = [term for key, direction in tie_breakers for term in _tie_sql(key, direction, order_params)]
@@ -154,26 +204,42 @@ def _insert_ranked(ranking: Ranking, call: Call, tie_breakers: Sequence[tuple[st
             "a.protocol_sequence ASC",
         ]
     )
-    amount, budget = call.amount_per_beneficiary_cents, call.budget_cents
+    amount_params: list[Any] = []
+    amount = _amount_sql(call.amount_per_beneficiary_cents, bands, amount_params)
+    budget = call.budget_cents
+    # `reached`: the amounts wanted from the top of the list down to this row, this one included.
+    # Amounts are positive, so once it passes the budget it stays past it: allocation stops there.
     if allow_partial:
-        grant = "GREATEST(0, LEAST(%s, %s - (position - 1) * %s))"
-        grant_params = [amount, budget, amount]
+        grant = "GREATEST(0, LEAST(amount, %s - (reached - amount)))"
     else:
-        grant = "CASE WHEN position * %s <= %s THEN %s ELSE 0 END"
-        grant_params = [amount, budget, amount]
+        grant = "CASE WHEN reached <= %s THEN amount ELSE 0 END"
     if connection.vendor != "postgresql":
         grant = grant.replace("GREATEST", "MAX").replace("LEAST", "MIN")
     sql = f"""
         INSERT INTO {table} (ranking_id, application_id, position, points, admitted, granted_cents)
         SELECT %s, id, position, points, {grant} > 0, {grant}
         FROM (
-            SELECT a.id, e.automatic_points + e.manual_points AS points,
-                   ROW_NUMBER() OVER (ORDER BY {order}) AS position
-            FROM calls_application a JOIN calls_evaluation e ON e.application_id = a.id
-            WHERE a.call_id = %s AND a.state = %s AND e.admissible
-        ) ranked"""  # noqa: S608 - names from the code, every value bound
-    # The ORDER BY's parameters sit inside the window, after the row's own ones.
-    params = [ranking.pk, *grant_params, *grant_params, *order_params, call.pk, ApplicationState.SUBMITTED]
+            SELECT id, position, points, amount,
+                   SUM(amount) OVER (ORDER BY position ROWS UNBOUNDED PRECEDING) AS reached
+            FROM (
+                SELECT id, position, points, {amount} AS amount
+                FROM (
+                    SELECT a.id, e.automatic_points + e.manual_points AS points,
+                           ROW_NUMBER() OVER (ORDER BY {order}) AS position
+                    FROM calls_application a JOIN calls_evaluation e ON e.application_id = a.id
+                    WHERE a.call_id = %s AND a.state = %s AND e.admissible
+                ) ranked
+            ) priced
+        ) allotted"""  # noqa: S608 - names from the code, every value bound
+    params = [
+        ranking.pk,
+        budget,
+        budget,
+        *amount_params,
+        *order_params,
+        call.pk,
+        ApplicationState.SUBMITTED,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -185,11 +251,14 @@ def ranking_compute(
     by: Any,
     tie_breakers: Sequence[tuple[str, str]] = (),
     allow_partial: bool = False,
+    amount_bands: Sequence[Sequence[int]] = (),
     reason: str = "",
     request: HttpRequest | None = None,
 ) -> Ranking:
-    """A new version of the call's ranking over its budget. A version after the first needs a reason."""
+    """A new version of the call's ranking over its budget. A version after the first needs a reason.
+    `amount_bands` ([minimum whole points, cents], ...) grant by score instead of one amount."""
     _check_tie_breakers(tie_breakers)
+    bands = _checked_bands(amount_bands)
     call = Call.objects.select_for_update(no_key=True).get(pk=call.pk)  # one computation at a time
     last = Ranking.objects.filter(call=call).aggregate(last=Max("version"))["last"] or 0
     reason = (reason or "").strip()
@@ -198,7 +267,7 @@ def ranking_compute(
     ranking = Ranking.objects.create(
         call=call, version=last + 1, reason=reason, budget_cents=call.budget_cents, computed_by=by
     )
-    _insert_ranked(ranking, call, tie_breakers, allow_partial)
+    _insert_ranked(ranking, call, tie_breakers, allow_partial, bands)
     figures = ranking.rows.aggregate(
         ranked=Count("pk"), admitted=Count("pk", filter=Q(admitted=True)), granted=Sum("granted_cents")
     )
@@ -214,6 +283,7 @@ def ranking_compute(
             "granted_cents": figures["granted"] or 0,
             "tie_breakers": [list(item) for item in tie_breakers],
             "allow_partial": allow_partial,
+            "amount_bands": bands,
         },
         note=reason,
         request=request,

@@ -19,6 +19,7 @@ from sinergie.calls.ranking import (
     Candidate,
     RankingError,
     allocate,
+    amount_for,
     candidates_for,
     rank_order,
     ranking_compute,
@@ -81,6 +82,41 @@ def test_allocation_never_exceeds_the_budget_and_only_the_last_grant_is_partial(
         assert all(grant == amount for grant in funded)
     if funded and partial and sum(grants) < budget:
         assert len(funded) == count  # money is left only when everyone is funded
+
+
+bands_strategy = st.lists(
+    st.tuples(st.integers(min_value=0, max_value=100), st.integers(min_value=1, max_value=10**6)),
+    max_size=4,
+    unique_by=lambda band: band[0],
+)
+
+
+@given(candidates, st.integers(min_value=0, max_value=10**7), st.integers(1, 10**6), st.booleans(), bands_strategy)
+def test_with_amount_bands_grants_follow_the_score_and_stop_at_the_first_one_not_covered(
+    found, budget, amount, partial, bands
+):
+    ordered = rank_order(found)
+    grants = allocate(ordered, budget, amount, allow_partial=partial, bands=bands)
+    wanted = [amount_for(c.points, amount, bands) for c in ordered]
+    assert sum(grants) <= budget
+    assert all(0 <= grant <= want for grant, want in zip(grants, wanted, strict=True))
+    short = next((n for n, (g, w) in enumerate(zip(grants, wanted, strict=True)) if g != w), len(grants))
+    assert grants[:short] == wanted[:short]  # in full down to the first one not covered
+    assert not any(grants[short + 1 :])  # nobody after it is funded
+    if short < len(grants):
+        assert sum(wanted[: short + 1]) > budget  # it really was not covered
+        left = budget - sum(grants[:short])
+        assert grants[short] == (left if partial else 0)
+
+
+def test_amount_for_takes_the_highest_band_reached_and_the_calls_amount_below_every_band():
+    bands = [[10, 40_000], [20, 60_000], [5, 20_000]]
+    assert amount_for(0, 15_000, bands) == 15_000
+    assert amount_for(499, 15_000, bands) == 15_000  # 4.99 points: below the lowest band
+    assert amount_for(500, 15_000, bands) == 20_000
+    assert amount_for(1_999, 15_000, bands) == 40_000
+    assert amount_for(2_000, 15_000, bands) == 60_000
+    assert amount_for(2_000, 15_000, []) == 15_000
 
 
 def test_tie_values_put_missing_answers_last_in_either_direction():
@@ -166,6 +202,10 @@ def test_a_new_version_needs_a_reason_and_bad_tie_breakers_are_refused(world, ca
         with pytest.raises(RankingError) as error:
             ranking_compute(call=call, by=world.alliance_staff, tie_breakers=bad, reason="ricorso")
         assert error.value.field == "tie_breakers"
+    for bad in ([[1]], [[-1, 100]], [[1, 0]], [[1, "100"]], [[True, 100]], ["x"]):
+        with pytest.raises(RankingError) as error:
+            ranking_compute(call=call, by=world.alliance_staff, amount_bands=bad, reason="ricorso")
+        assert error.value.field == "amount_bands"
     assert call.rankings.count() == 1
 
 
@@ -189,8 +229,9 @@ def test_a_ranking_of_a_draft_or_unknown_call_is_not_found(world, client):
     assert client.get("/en/domande/graduatoria/999999/").status_code == 404
 
 
+@pytest.mark.parametrize("bands", [[], [[1, 20_000], [2, 45_000]], [[0, 10_000], [2, 70_000]]])
 @pytest.mark.parametrize("allow_partial", [False, True])
-def test_the_database_ranks_and_grants_as_the_python_reference_does(world, allow_partial):
+def test_the_database_ranks_and_grants_as_the_python_reference_does(world, allow_partial, bands):
     opened = make_call(world, budget=250_000, amount=30_000)
     call = services.call_publish(call=opened, by=world.alliance_staff)
     rng = random.Random(11 + allow_partial)
@@ -201,8 +242,12 @@ def test_the_database_ranks_and_grants_as_the_python_reference_does(world, allow
         }
         _apply(call, f"r{n}@example.org", rng.choice([0, 100, 200]), answers=answers, at=rng.choice([0, 1]))
     breakers = [("isee_cents", "asc"), ("children", "desc"), ("single_parent", "desc")]
-    ranking = ranking_compute(call=call, by=world.alliance_staff, tie_breakers=breakers, allow_partial=allow_partial)
+    ranking = ranking_compute(
+        call=call, by=world.alliance_staff, tie_breakers=breakers, allow_partial=allow_partial, amount_bands=bands
+    )
     ordered = rank_order(candidates_for(call, breakers))
-    grants = allocate(ordered, call.budget_cents, call.amount_per_beneficiary_cents, allow_partial=allow_partial)
+    amount = call.amount_per_beneficiary_cents
+    grants = allocate(ordered, call.budget_cents, amount, allow_partial=allow_partial, bands=bands)
+    assert set(grants) - {0, amount} or not bands  # the bands made a difference
     expected = [(c.application_id, g) for c, g in zip(ordered, grants, strict=True)]
     assert list(ranking.rows.order_by("position").values_list("application_id", "granted_cents")) == expected

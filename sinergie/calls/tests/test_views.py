@@ -174,6 +174,7 @@ def test_staff_create_a_call_from_the_form(login, designer: Designer) -> None:
         ({"isee_bands": "10000; 150"}, "isee_bands"),
         ({"amount_bands": "10; 400\n10; 500"}, "amount_bands"),
         ({"amount_bands": "10; -400"}, "amount_bands"),
+        ({"amount": "", "amount_bands": "10; 400"}, "amount"),
         ({"tie_breaker_1": "lower_isee", "tie_breaker_2": "lower_isee"}, "tie_breaker_2"),
         ({"tie_breaker_1": "by_astrology"}, "tie_breaker_1"),
         ({"kind": "lottery"}, "kind"),
@@ -235,6 +236,17 @@ def test_tampered_posts_are_a_clear_400_and_save_nothing(login, designer: Design
     )
     assert response.status_code == 400
     assert not Call.objects.exists()
+
+
+def test_with_bands_above_zero_the_amount_is_for_scores_below_them(login, designer: Designer) -> None:
+    response = login(designer.staff).post(
+        reverse("calls:create"), form_post(amount="150", amount_bands="10; 400\n20; 600")
+    )
+    assert response.status_code == 302
+    call = Call.objects.get()
+    assert call.amount_per_beneficiary_cents == 15_000 and call.design.amount_bands == [[10, 40_000], [20, 60_000]]
+    page = login(designer.staff).get(reverse("calls:edit", args=[call.pk]))
+    assert page.context["form"].initial["amount"] == "150"
 
 
 def test_editing_keeps_the_values_and_saves_changes(login, designer: Designer) -> None:
