@@ -188,6 +188,30 @@ def calls_demo_load() -> None:
                     service=camp,
                 )
 
+    # A draft ready for staff to check and publish (the first step of the demo's walk-through).
+    _call(
+        alliance,
+        "Voucher doposcuola 2027 (demo)",
+        staff,
+        providers=[provider],
+        categories=categories,
+        **WORKER_RULES,
+        title_en="After-school vouchers 2027 (demo)",
+        kind=CallKind.WORKER_VOUCHERS,
+        text_it=(
+            "Bando fittizio della demo, in bozza. Voucher da 250 euro per il doposcuola e il pre e post scuola "
+            "dei figli fino a 14 anni, per chi vive nei comuni dell'alleanza."
+        ),
+        text_en=(
+            "A fictitious call of the demo, a draft. Vouchers of 250 euro for after-school and before- and "
+            "after-school care of children up to 14, for people living in the alliance's municipalities."
+        ),
+        budget_cents=1_500_000,
+        amount_per_beneficiary_cents=25_000,
+        opens_at=now + datetime.timedelta(minutes=1),
+        closes_at=now + datetime.timedelta(days=30),
+    )
+
     incentives, created = _call(
         alliance,
         "Incentivi alle aziende per la conciliazione 2027 (demo)",

@@ -25,6 +25,7 @@ def test_the_demo_has_its_calls_with_vouchers_in_use_and_exact_books():
     states = sorted((call.kind, call.state) for call in calls.values())
     assert states == sorted(
         [
+            (CallKind.WORKER_VOUCHERS, CallState.DRAFT),
             (CallKind.WORKER_VOUCHERS, CallState.PUBLISHED),
             (CallKind.WORKER_VOUCHERS, CallState.CLOSED),
             (CallKind.COMPANY_INCENTIVES, CallState.PUBLISHED),
@@ -42,7 +43,7 @@ def test_the_demo_has_its_calls_with_vouchers_in_use_and_exact_books():
     assert ranking.rows.filter(admitted=True).count() == 5
     # Twice: nothing more.
     call_command("demo", "--no-serve", stdout=StringIO())
-    assert Call.objects.count() == 3
+    assert Call.objects.count() == 4
     assert Voucher.objects.count() == 5
     assert ledger_check() == []
 
