@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from sinergie.accounts.models import User
 from sinergie.calls.demo import calls_demo_load
+from sinergie.companies.demo import companies_demo_load
 from sinergie.directory.demo import directory_demo_load
 from sinergie.organizations.models import (
     Alliance,
@@ -387,4 +388,5 @@ def demo_load() -> list[DemoCredentials]:
     directory_demo_load()
     credentials = [_account(spec) for spec in DEMO_ACCOUNTS]
     calls_demo_load()  # after the accounts: its beneficiaries and staff are demo people
+    companies_demo_load()
     return credentials

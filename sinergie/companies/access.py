@@ -1,0 +1,96 @@
+"""Who may see and change a company's profile and its requests to join alliances: the one place
+the views ask. A company's referents edit it; the staff of an alliance the company belongs to, or
+has asked to join, read it and decide the request; platform administrators may do both. Anyone
+else gets 404 (a company's private data does not reveal itself)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from sinergie.companies.models import JoinRequest
+from sinergie.organizations.models import Alliance, Membership, Organization, OrganizationKind, Role
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _admin(user: Any) -> bool:
+    return _active(user) and user.is_superuser
+
+
+def _company(slug: Any) -> Organization:
+    try:
+        return Organization.objects.get(slug=str(slug), kind=OrganizationKind.COMPANY)
+    except (Organization.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def is_referent(user: Any, company: Organization) -> bool:
+    return _active(user) and (
+        _admin(user) or Membership.objects.filter(user=user, organization=company, role=Role.COMPANY_REFERENT).exists()
+    )
+
+
+def staff_alliances(user: Any) -> QuerySet[Alliance]:
+    """The alliances `user` works for as staff."""
+    if not _active(user):
+        return Alliance.objects.none()
+    return Alliance.objects.filter(
+        organization__memberships__user=user, organization__memberships__role=Role.ALLIANCE_STAFF
+    ).distinct()
+
+
+def is_overseeing_staff(user: Any, company: Organization) -> bool:
+    """Staff of an alliance the company is a partner of, or has asked to join."""
+    return (
+        staff_alliances(user)
+        .filter(Q(alliancepartner__organization=company) | Q(join_requests__company=company))
+        .exists()
+    )
+
+
+def company_for_referent(user: Any, slug: Any) -> Organization:
+    """The company at `slug`, for one who may change its profile and ask to join alliances."""
+    company = _company(slug)
+    if not is_referent(user, company):
+        raise Http404
+    return company
+
+
+def company_for_viewing(user: Any, slug: Any) -> Organization:
+    """The company at `slug`, for its referents and the staff who oversee it."""
+    company = _company(slug)
+    if not (is_referent(user, company) or (_active(user) and is_overseeing_staff(user, company))):
+        raise Http404
+    return company
+
+
+def companies_of_referent(user: Any) -> QuerySet[Organization]:
+    if not _active(user):
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        kind=OrganizationKind.COMPANY, memberships__user=user, memberships__role=Role.COMPANY_REFERENT
+    ).distinct()
+
+
+def join_request_for_staff(user: Any, pk: Any) -> JoinRequest:
+    """A request to join one of the alliances `user` works for; 404 for any other."""
+    try:
+        join = JoinRequest.objects.select_related("company", "alliance__organization").get(pk=int(pk))
+    except (JoinRequest.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404 from None
+    if not (_admin(user) or staff_alliances(user).filter(pk=join.alliance_id).exists()):
+        raise Http404
+    return join
+
+
+def join_request_for_referent(user: Any, company: Organization, pk: Any) -> JoinRequest:
+    try:
+        return JoinRequest.objects.get(pk=int(pk), company=company_for_referent(user, company.slug))
+    except (JoinRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -1,0 +1,127 @@
+"""The company profile and join-request forms: plain HTML fields, errors named by field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from sinergie.companies.models import CompanyProfile, SizeBand
+from sinergie.companies.services import MAX_WORKFORCE, ProfileData
+from sinergie.lib.text import fold
+from sinergie.organizations.models import Alliance
+from sinergie.territory.models import Municipality
+
+MAX_SITES = 60
+
+
+def _people(label: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, min_value=0, max_value=MAX_WORKFORCE, initial=0)
+
+
+class ProfileForm(forms.Form):
+    vat_number = forms.CharField(label=_("VAT number"), max_length=16, required=False)
+    ateco_code = forms.CharField(
+        label=_("ATECO 2025 code"),
+        max_length=12,
+        required=False,
+        help_text=_("The code of your main activity, e.g. 62.10.00. Not sure? Search it below by words."),
+    )
+    size_band = forms.ChoiceField(
+        label=_("Size"),
+        choices=[("", _("Work it out from the people employed")), *SizeBand.choices],
+        required=False,
+    )
+    workforce_women = _people(_("Women employed"))
+    workforce_men = _people(_("Men employed"))
+    workforce_other = _people(_("Other people employed (not declared as women or men)"))
+    sites = forms.CharField(
+        label=_("Municipalities where you have a site"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Names separated by commas, e.g. Melzo, Gorgonzola."),
+    )
+
+    @staticmethod
+    def initial_for(profile: CompanyProfile | None, vat_number: str) -> dict[str, Any]:
+        if profile is None:
+            return {"vat_number": vat_number}
+        return {
+            "vat_number": vat_number,
+            "ateco_code": profile.ateco_code,
+            "size_band": profile.size_band,
+            "workforce_women": profile.workforce_women,
+            "workforce_men": profile.workforce_men,
+            "workforce_other": profile.workforce_other,
+            "sites": ", ".join(profile.sites.order_by("name").values_list("name", flat=True)),
+        }
+
+    def clean_sites(self) -> list[Municipality]:
+        names = [part.strip() for part in (self.cleaned_data.get("sites") or "").split(",") if part.strip()]
+        if len(names) > MAX_SITES:
+            raise forms.ValidationError(_("At most %(maximum)s municipalities.") % {"maximum": MAX_SITES})
+        found: list[Municipality] = []
+        unknown, ambiguous = [], []
+        for name in names:
+            matches = list(Municipality.objects.filter(search_name=fold(name)).select_related("province")[:3])
+            if not matches:
+                unknown.append(name)
+            elif len(matches) > 1:
+                ambiguous.append(name)
+            elif matches[0] not in found:
+                found.append(matches[0])
+        if unknown:
+            raise forms.ValidationError(
+                _("No municipality is called %(names)s: check the spelling.") % {"names": ", ".join(unknown)}
+            )
+        if ambiguous:
+            raise forms.ValidationError(
+                _("More than one municipality is called %(names)s.") % {"names": ", ".join(ambiguous)}
+            )
+        return found
+
+    def data_for_service(self) -> ProfileData:
+        data = self.cleaned_data
+        return ProfileData(
+            vat_number=data.get("vat_number", "").strip(),
+            ateco_code=data.get("ateco_code", "").strip(),
+            size_band=data.get("size_band", ""),
+            workforce_women=data["workforce_women"],
+            workforce_men=data["workforce_men"],
+            workforce_other=data["workforce_other"],
+            sites=data["sites"],
+        )
+
+
+class AtecoSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the ATECO code by words or digits"), max_length=80, required=False)
+
+
+class JoinRequestForm(forms.Form):
+    alliance = forms.ModelChoiceField(label=_("Alliance"), queryset=Alliance.objects.none(), empty_label="—")
+    message = forms.CharField(
+        label=_("Message to the alliance (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, alliances: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["alliance"].queryset = alliances
+        self.fields["alliance"].label_from_instance = lambda alliance: alliance.organization.name
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Accept")), ("refuse", _("Refuse"))], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note to the company"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when refusing."),
+    )

@@ -1,0 +1,27 @@
+"""The demo's companies have profiles, and one asks to join an alliance."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from sinergie.companies.models import CompanyProfile, JoinRequest, JoinState, SizeBand
+from sinergie.organizations.models import Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_companies_have_profiles_and_one_asks_to_join(settings):
+    settings.DEBUG = True  # the demo runs on development machines only
+    call_command("demo", "--no-serve", stdout=StringIO())
+    companies = Organization.objects.filter(kind="company", is_demo=True)
+    assert CompanyProfile.objects.count() == companies.count() > 0
+    bands = set(CompanyProfile.objects.values_list("size_band", flat=True))
+    assert {SizeBand.MICRO, SizeBand.MEDIUM, SizeBand.LARGE} <= bands
+    assert not companies.exclude(vat_number="").exists()  # no VAT number that could be a real one
+    join = JoinRequest.objects.get()
+    assert join.state == JoinState.PENDING and join.alliance.organization.slug == "adda-martesana"
+    call_command("demo", "--no-serve", stdout=StringIO())  # twice: nothing more
+    assert JoinRequest.objects.count() == 1

@@ -1,0 +1,165 @@
+"""Company pages (/aziende/): the profile, the ATECO search, requests to join alliances."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sinergie.companies import access, ateco_codes, services
+from sinergie.companies.forms import AtecoSearchForm, DecisionForm, JoinRequestForm, ProfileForm
+from sinergie.companies.models import CompanyProfile, JoinRequest, JoinState
+from sinergie.organizations.models import Alliance
+
+
+def _errors_onto(form: ProfileForm | JoinRequestForm | DecisionForm, error: ValidationError) -> None:
+    for name, problems in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, problems)
+
+
+def _profile_of(company) -> CompanyProfile | None:
+    return CompanyProfile.objects.filter(organization=company).prefetch_related("sites").first()
+
+
+@login_required
+@require_GET
+def my_companies(request: HttpRequest) -> HttpResponse:
+    companies = list(access.companies_of_referent(request.user).order_by("name"))
+    if len(companies) == 1:
+        return redirect("companies:profile", slug=companies[0].slug)
+    return render(request, "companies/my_companies.html", {"companies": companies})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    company = access.company_for_viewing(request.user, slug)
+    can_edit = access.is_referent(request.user, company)
+    current = _profile_of(company)
+    search = AtecoSearchForm(request.GET or None)
+    results = ateco_codes.search(search.cleaned_data["q"]) if search.is_valid() else []
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            return HttpResponse(status=403)
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            try:
+                services.profile_save(
+                    organization=company, data=form.data_for_service(), by=request.user, request=request
+                )
+            except ValidationError as error:
+                _errors_onto(form, error)
+            else:
+                messages.success(request, _("The company profile is saved."))
+                return redirect("companies:profile", slug=company.slug)
+        status = 400
+    else:
+        initial = ProfileForm.initial_for(current, company.vat_number)
+        picked = request.GET.get("ateco", "").strip()
+        if picked and ateco_codes.activity(picked):
+            initial["ateco_code"] = picked  # chosen from the search results below
+        form = ProfileForm(initial=initial)
+    activity = ateco_codes.activity(current.ateco_code) if current and current.ateco_code else None
+    context = {
+        "company": company,
+        "profile": current,
+        "activity": activity,
+        "form": form,
+        "can_edit": can_edit,
+        "search": search,
+        "results": results,
+        "searched": search.is_valid() and bool(search.cleaned_data["q"]),
+    }
+    if request.headers.get("HX-Request") and request.GET.get("q") is not None:
+        return render(request, "companies/_ateco_results.html", context)
+    return render(request, "companies/profile.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def alliances(request: HttpRequest, slug: str) -> HttpResponse:
+    company = access.company_for_referent(request.user, slug)
+    partners = Alliance.objects.filter(alliancepartner__organization=company).select_related("organization")
+    requests = JoinRequest.objects.filter(company=company).select_related("alliance__organization")
+    open_to = Alliance.objects.exclude(pk__in=partners.values("pk")).select_related("organization")
+    open_to = open_to.order_by("organization__name")
+    form = JoinRequestForm(request.POST or None, alliances=open_to)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.join_request_create(
+                    company=company,
+                    alliance=form.cleaned_data["alliance"],
+                    message=form.cleaned_data["message"],
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                _errors_onto(form, error)
+            else:
+                messages.success(request, _("The request is sent: the alliance's staff will answer."))
+                return redirect("companies:alliances", slug=company.slug)
+        status = 400
+    context = {"company": company, "partners": partners, "requests": requests, "form": form}
+    return render(request, "companies/alliances.html", context, status=status)
+
+
+@login_required
+@require_POST
+def join_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    company = access.company_for_referent(request.user, slug)
+    join = access.join_request_for_referent(request.user, company, pk)
+    try:
+        services.join_request_withdraw(join=join, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The request is withdrawn."))
+    return redirect("companies:alliances", slug=company.slug)
+
+
+@login_required
+@require_GET
+def join_requests(request: HttpRequest) -> HttpResponse:
+    """The requests to join the alliances the user works for: pending first, then the decided ones."""
+    alliances = access.staff_alliances(request.user)
+    if not alliances.exists() and not request.user.is_superuser:
+        return HttpResponse(status=403)
+    found = JoinRequest.objects.select_related("company", "alliance__organization", "requested_by")
+    if not request.user.is_superuser:
+        found = found.filter(alliance__in=alliances)
+    pending = [join for join in found if join.state == JoinState.PENDING]
+    decided = [join for join in found if join.state != JoinState.PENDING][:50]
+    return render(request, "companies/join_requests.html", {"pending": pending, "decided": decided})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    join = access.join_request_for_staff(request.user, pk)
+    form = DecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.join_request_decide(
+                    join=join,
+                    accept=form.cleaned_data["decision"] == "accept",
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                _errors_onto(form, error)
+            else:
+                messages.success(request, _("The decision is saved and the company can see it."))
+                return redirect("companies:join-requests")
+        status = 400
+    context = {"join": join, "form": form, "profile": _profile_of(join.company)}
+    return render(request, "companies/join_decide.html", context, status=status)
