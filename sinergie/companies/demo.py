@@ -4,11 +4,15 @@ No VAT number: a well-formed one could belong to a real company."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
+from django.utils import timezone
 
 from sinergie.accounts.models import User
-from sinergie.companies import services
-from sinergie.companies.models import JoinRequest
+from sinergie.companies import plans, services
+from sinergie.companies.models import ConciliationPlan, JoinRequest
+from sinergie.companies.plans import MeasureData
 from sinergie.companies.services import ProfileData
 from sinergie.organizations.models import Alliance, Membership, Organization, OrganizationKind, Role
 
@@ -47,3 +51,45 @@ def companies_demo_load() -> None:
             message="Richiesta fittizia della demo: abbiamo una seconda sede a Melzo.",
             by=admin,
         )
+    plan_demo_load()
+
+
+PLAN_SLUG = "officine-meccaniche-martesana-srl-demo"
+# (measure, target, owner, months from the start of the year, cost in cents, status, progress)
+PLAN_MEASURES = [
+    ("flexible_hours", "Ingresso tra le 7:30 e le 9:30 per tutti gli impiegati", "Ufficio del personale", 0, 0,
+     "done", 100),
+    ("camp_agreement", "20 posti ai centri estivi per i figli dei turnisti", "Direzione", 3, 800_000,
+     "in_progress", 50),
+    ("hour_bank", "Banca delle ore per il reparto produzione", "Ufficio del personale", 6, 150_000, "planned", 0),
+]  # fmt: skip
+
+
+def plan_demo_load(company_slug: str = PLAN_SLUG) -> None:
+    """The demo referent's company has a plan with three measures at different stages."""
+    from sinergie.organizations.models import Organization
+
+    company = Organization.objects.filter(slug=company_slug).first()
+    referent = Membership.objects.filter(organization=company, role=Role.COMPANY_REFERENT).first()
+    if company is None or referent is None or ConciliationPlan.objects.filter(company=company).exists():
+        return
+    year = timezone.localdate().year
+    plans.goals_save(
+        company=company,
+        goals="Piano fittizio della demo: meno assenze d'estate e orari compatibili con la scuola.",
+        by=referent.user,
+    )
+    for code, target, owner, month, cost, status, progress in PLAN_MEASURES:
+        start = datetime.date(year, month + 1, 1)
+        data = MeasureData(code, target, owner, start, datetime.date(year, 12, 31), cost, "Rilevazione dei bisogni")
+        measure = plans.measure_add(company=company, data=data, by=referent.user)
+        if status != "planned":
+            plans.progress_record(
+                measure=measure,
+                on=min(timezone.localdate(), start),
+                status=status,
+                progress=progress,
+                note="",
+                evidence="Comunicazione ai lavoratori (demo)" if status == "done" else "",
+                by=referent.user,
+            )

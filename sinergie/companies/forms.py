@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sinergie.calls.forms import EuroField
 from sinergie.companies.models import CompanyProfile, SizeBand
 from sinergie.companies.services import MAX_WORKFORCE, ProfileData
 from sinergie.lib.text import fold
@@ -124,4 +125,78 @@ class DecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when refusing."),
+    )
+
+
+# --- Conciliation plan ------------------------------------------------------------------------
+
+
+def _catalogue_choices() -> list[Any]:
+    from sinergie.companies.measures import AREAS, CATALOGUE
+
+    groups = [(label, [(m.code, m.name) for m in CATALOGUE if m.area == area]) for area, label in AREAS.items()]
+    return [("", "—"), *groups]
+
+
+class MeasureForm(forms.Form):
+    measure = forms.ChoiceField(label=_("Measure"), choices=_catalogue_choices)
+    target = forms.CharField(
+        label=_("Target"),
+        max_length=300,
+        help_text=_("What will have changed, and for whom: e.g. 30 workers on flexible hours."),
+    )
+    owner = forms.CharField(label=_("Who is responsible"), max_length=120, help_text=_("A role, e.g. HR manager."))
+    starts_on = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+    cost = EuroField(
+        label=_("Expected cost (euros)"),
+        maximum=10_000_000_000,
+        required=False,
+        help_text=_("Leave it empty when the measure costs nothing."),
+    )
+    need = forms.CharField(
+        label=_("Need it answers (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("E.g. what the workers' survey showed: summer weeks without childcare."),
+    )
+
+    def data_for_service(self) -> Any:
+        from sinergie.companies.plans import MeasureData
+
+        data = self.cleaned_data
+        return MeasureData(
+            measure=data["measure"],
+            target=data["target"],
+            owner=data["owner"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+            cost_cents=data.get("cost") or 0,
+            need=data.get("need", ""),
+        )
+
+
+class ProgressForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("Status"), choices=[])
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What shows it: an agreement signed, a policy published, how many used it."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from sinergie.companies.models import MeasureStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = MeasureStatus.choices
+
+
+class GoalsForm(forms.Form):
+    goals = forms.CharField(
+        label=_("Goals of the plan"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )

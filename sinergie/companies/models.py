@@ -112,3 +112,84 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} → {self.alliance}"
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+class ConciliationPlan(models.Model):
+    """A company's conciliation plan: the measures it adopts, each followed over time."""
+
+    company = models.OneToOneField(
+        Organization, verbose_name=_("company"), on_delete=models.CASCADE, related_name="conciliation_plan"
+    )
+    goals = models.TextField(_("goals of the plan"), blank=True, max_length=4000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("conciliation plan")
+        verbose_name_plural = _("conciliation plans")
+
+    def __str__(self) -> str:
+        return str(self.company)
+
+
+class PlanMeasure(models.Model):
+    plan = models.ForeignKey(
+        ConciliationPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="measures"
+    )
+    measure = models.CharField(_("measure"), max_length=40)  # a code of measures.CATALOGUE
+    target = models.CharField(_("target"), max_length=300)
+    owner = models.CharField(_("who is responsible"), max_length=120)
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    cost_cents = models.PositiveBigIntegerField(_("expected cost (cents)"), default=0)
+    status = models.CharField(_("status"), max_length=12, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    evidence = models.TextField(_("evidence"), blank=True, max_length=4000)
+    need = models.CharField(_("need it answers"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("measure of a plan")
+        verbose_name_plural = _("measures of a plan")
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="companies_measure_dates"
+            ),
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="companies_measure_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.measure}"
+
+
+class MeasureUpdate(models.Model):
+    """One step of a measure's progress: kept, so the plan shows how it went over time."""
+
+    measure = models.ForeignKey(
+        PlanMeasure, verbose_name=_("measure"), on_delete=models.CASCADE, related_name="updates"
+    )
+    on = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=12, choices=MeasureStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"))
+    note = models.TextField(_("note"), blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress of a measure")
+        verbose_name_plural = _("progress of measures")
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.measure} · {self.on} · {self.progress}%"

@@ -1,0 +1,160 @@
+"""The company's conciliation plan (/aziende/<slug>/piano/): measures, progress, PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sinergie.companies import access, plans
+from sinergie.companies.forms import GoalsForm, MeasureForm, ProgressForm
+from sinergie.companies.measures import BY_CODE
+from sinergie.companies.models import ConciliationPlan, PlanMeasure
+from sinergie.core.pdf import pdf_response
+
+
+def _errors_onto(form, error: ValidationError) -> None:
+    for name, problems in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, problems)
+
+
+def _plan(company) -> ConciliationPlan | None:
+    return ConciliationPlan.objects.filter(company=company).first()
+
+
+def _measure(company, pk: int) -> PlanMeasure:
+    try:
+        return PlanMeasure.objects.select_related("plan").get(pk=int(pk), plan__company=company)
+    except (PlanMeasure.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _rows(plan: ConciliationPlan | None) -> list[dict]:
+    if plan is None:
+        return []
+    return [{"item": m, "entry": BY_CODE.get(m.measure)} for m in plan.measures.all()]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan(request: HttpRequest, slug: str) -> HttpResponse:
+    company = access.company_for_viewing(request.user, slug)
+    can_edit = access.is_referent(request.user, company)
+    current = _plan(company)
+    form = MeasureForm()
+    goals = GoalsForm(initial={"goals": current.goals if current else ""})
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            return HttpResponse(status=403)
+        if "goals" in request.POST:
+            goals = GoalsForm(request.POST)
+            if goals.is_valid():
+                plans.goals_save(company=company, goals=goals.cleaned_data["goals"], by=request.user, request=request)
+                messages.success(request, _("The goals are saved."))
+                return redirect("companies:plan", slug=company.slug)
+        else:
+            form = MeasureForm(request.POST)
+            if form.is_valid():
+                try:
+                    plans.measure_add(company=company, data=form.data_for_service(), by=request.user, request=request)
+                except ValidationError as error:
+                    _errors_onto(form, error)
+                else:
+                    messages.success(request, _("The measure is in the plan."))
+                    return redirect("companies:plan", slug=company.slug)
+        status = 400
+    context = {
+        "company": company,
+        "plan": current,
+        "rows": _rows(current),
+        "summary": plans.plan_summary(current),
+        "form": form,
+        "goals_form": goals,
+        "can_edit": can_edit,
+    }
+    return render(request, "companies/plan.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    company = access.company_for_viewing(request.user, slug)
+    can_edit = access.is_referent(request.user, company)
+    item = _measure(company, pk)
+    initial = {
+        "measure": item.measure,
+        "target": item.target,
+        "owner": item.owner,
+        "starts_on": item.starts_on,
+        "ends_on": item.ends_on,
+        "cost": f"{item.cost_cents // 100},{item.cost_cents % 100:02d}" if item.cost_cents else "",
+        "need": item.need,
+    }
+    form = MeasureForm(initial=initial)
+    progress = ProgressForm(initial={"on": timezone.localdate(), "status": item.status, "progress": item.progress})
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            return HttpResponse(status=403)
+        if "progress" in request.POST:
+            progress = ProgressForm(request.POST)
+            if progress.is_valid():
+                data = progress.cleaned_data
+                try:
+                    plans.progress_record(
+                        measure=item,
+                        on=data["on"],
+                        status=data["status"],
+                        progress=data["progress"],
+                        note=data["note"],
+                        evidence=data["evidence"],
+                        by=request.user,
+                        request=request,
+                    )
+                except ValidationError as error:
+                    _errors_onto(progress, error)
+                else:
+                    messages.success(request, _("The progress is recorded."))
+                    return redirect("companies:measure", slug=company.slug, pk=item.pk)
+        else:
+            form = MeasureForm(request.POST)
+            if form.is_valid():
+                try:
+                    plans.measure_change(measure=item, data=form.data_for_service(), by=request.user, request=request)
+                except ValidationError as error:
+                    _errors_onto(form, error)
+                else:
+                    messages.success(request, _("The measure is saved."))
+                    return redirect("companies:measure", slug=company.slug, pk=item.pk)
+        status = 400
+    context = {
+        "company": company,
+        "item": item,
+        "entry": BY_CODE.get(item.measure),
+        "updates": item.updates.select_related("recorded_by"),
+        "form": form,
+        "progress_form": progress,
+        "can_edit": can_edit,
+    }
+    return render(request, "companies/measure.html", context, status=status)
+
+
+@login_required
+@require_GET
+def plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    company = access.company_for_viewing(request.user, slug)
+    current = _plan(company)
+    context = {
+        "company": company,
+        "plan": current,
+        "rows": _rows(current),
+        "summary": plans.plan_summary(current),
+        "generated_at": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
+    }
+    return pdf_response("companies/plan_pdf.html", context, f"piano-conciliazione-{company.slug}", request)
