@@ -5,6 +5,7 @@ No VAT number: a well-formed one could belong to a real company."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -52,6 +53,7 @@ def companies_demo_load() -> None:
             by=admin,
         )
     plan_demo_load()
+    assessments_demo_load(companies, admin)
 
 
 PLAN_SLUG = "officine-meccaniche-martesana-srl-demo"
@@ -93,3 +95,21 @@ def plan_demo_load(company_slug: str = PLAN_SLUG) -> None:
                 evidence="Comunicazione ai lavoratori (demo)" if status == "done" else "",
                 by=referent.user,
             )
+
+
+def assessments_demo_load(companies: Any, admin: Any) -> None:
+    """Each demo company has done the self-assessment, with invented answers (fixed seed)."""
+    import random
+
+    from sinergie.companies import assessment
+    from sinergie.companies.models import SelfAssessment
+
+    rng = random.Random(2026)  # noqa: S311 - invented answers, not secrets
+    for company in companies.order_by("slug"):
+        answers = {q.code: rng.choice([0, 1, 1, 2, 2, 3]) for q in assessment.QUESTIONS}
+        if SelfAssessment.objects.filter(company=company).exists():
+            continue
+        referent = Membership.objects.filter(organization=company, role=Role.COMPANY_REFERENT).first()
+        by = referent.user if referent else admin
+        if by is not None:
+            assessment.assessment_submit(company=company, raw=answers, by=by)

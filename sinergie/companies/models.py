@@ -193,3 +193,26 @@ class MeasureUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} · {self.on} · {self.progress}%"
+
+
+class SelfAssessment(models.Model):
+    """A completed organisational self-assessment: answers by question code, scores by area."""
+
+    company = models.ForeignKey(
+        Organization, verbose_name=_("company"), on_delete=models.CASCADE, related_name="self_assessments"
+    )
+    answers = models.JSONField(_("answers"))
+    scores = models.JSONField(_("scores by area"))
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("completed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    completed_at = models.DateTimeField(_("completed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["-completed_at"]
+        indexes = [models.Index(fields=["company", "-completed_at"], name="companies_assessment_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.completed_at:%Y-%m-%d}"

@@ -46,7 +46,8 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_viewing(request.user, slug)
     can_edit = access.is_referent(request.user, company)
     current = _plan(company)
-    form = MeasureForm()
+    suggested = request.GET.get("measure", "")
+    form = MeasureForm(initial={"measure": suggested} if suggested in BY_CODE else None)
     goals = GoalsForm(initial={"goals": current.goals if current else ""})
     status = 200
     if request.method == "POST":

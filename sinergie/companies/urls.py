@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sinergie.companies import plan_views, views
+from sinergie.companies import assessment_views, plan_views, views
 
 app_name = "companies"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/profilo/", views.profile, name="profile"),
     path("<slug:slug>/alleanze/", views.alliances, name="alliances"),
     path("<slug:slug>/alleanze/<int:pk>/ritira/", views.join_withdraw, name="join-withdraw"),
+    path("<slug:slug>/autovalutazione/", assessment_views.self_assessment, name="assessment"),
     path("<slug:slug>/piano/", plan_views.plan, name="plan"),
     path("<slug:slug>/piano.pdf", plan_views.plan_pdf, name="plan-pdf"),
     path("<slug:slug>/piano/<int:pk>/", plan_views.measure, name="measure"),

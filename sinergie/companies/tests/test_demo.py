@@ -7,7 +7,15 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from sinergie.companies.models import CompanyProfile, ConciliationPlan, JoinRequest, JoinState, PlanMeasure, SizeBand
+from sinergie.companies.models import (
+    CompanyProfile,
+    ConciliationPlan,
+    JoinRequest,
+    JoinState,
+    PlanMeasure,
+    SelfAssessment,
+    SizeBand,
+)
 from sinergie.organizations.models import Organization
 
 pytestmark = pytest.mark.django_db
@@ -25,5 +33,7 @@ def test_the_demo_companies_have_profiles_and_one_asks_to_join(settings):
     assert join.state == JoinState.PENDING and join.alliance.organization.slug == "adda-martesana"
     plan = ConciliationPlan.objects.get()
     assert plan.measures.count() == 3 and plan.measures.filter(status="done").exists()
+    assert SelfAssessment.objects.count() == companies.count()
     call_command("demo", "--no-serve", stdout=StringIO())  # twice: nothing more
     assert JoinRequest.objects.count() == 1 and PlanMeasure.objects.count() == 3
+    assert SelfAssessment.objects.count() == companies.count()
