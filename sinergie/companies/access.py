@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from sinergie.companies.models import JoinRequest
+from sinergie.companies.models import JoinRequest, LabelAward
 from sinergie.organizations.models import Alliance, Membership, Organization, OrganizationKind, Role
 
 
@@ -93,4 +93,31 @@ def join_request_for_referent(user: Any, company: Organization, pk: Any) -> Join
     try:
         return JoinRequest.objects.get(pk=int(pk), company=company_for_referent(user, company.slug))
     except (JoinRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def is_alliance_staff(user: Any, alliance: Alliance) -> bool:
+    return _admin(user) or staff_alliances(user).filter(pk=alliance.pk).exists()
+
+
+def alliance_for_staff(user: Any, slug: Any) -> Alliance:
+    """The alliance at `slug`, for its staff (the label's rules, the Manifesto's text); 404 otherwise."""
+    try:
+        alliance = Alliance.objects.select_related("organization").get(organization__slug=str(slug))
+    except (Alliance.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not is_alliance_staff(user, alliance):
+        raise Http404
+    return alliance
+
+
+def label_awards_for_staff(user: Any) -> QuerySet[LabelAward]:
+    found = LabelAward.objects.select_related("company", "scheme__alliance__organization")
+    return found if _admin(user) else found.filter(scheme__alliance__in=staff_alliances(user))
+
+
+def label_award_for_staff(user: Any, pk: Any) -> LabelAward:
+    try:
+        return label_awards_for_staff(user).get(pk=int(pk))
+    except (LabelAward.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

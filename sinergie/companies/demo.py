@@ -54,6 +54,7 @@ def companies_demo_load() -> None:
         )
     plan_demo_load()
     assessments_demo_load(companies, admin)
+    label_demo_load(admin)
 
 
 PLAN_SLUG = "officine-meccaniche-martesana-srl-demo"
@@ -113,3 +114,58 @@ def assessments_demo_load(companies: Any, admin: Any) -> None:
         by = referent.user if referent else admin
         if by is not None:
             assessment.assessment_submit(company=company, raw=answers, by=by)
+
+
+MANIFESTO_TEXT = (
+    "Testo fittizio della demo.\n\n"
+    "Le organizzazioni che firmano questo Manifesto si impegnano a:\n"
+    "1. ascoltare i bisogni di conciliazione di chi lavora, con rilevazioni anonime;\n"
+    "2. adottare almeno una misura concreta all'anno (orari flessibili, banca delle ore, smart working, servizi);\n"
+    "3. far conoscere a tutte e tutti le misure e i servizi del territorio;\n"
+    "4. condividere le buone pratiche con le altre aziende dell'alleanza."
+)
+
+
+def label_demo_load(admin: Any) -> None:
+    """The Martesana alliance's label and Manifesto; the demo referent's company is labelled."""
+    from sinergie.companies import label
+    from sinergie.companies.models import LabelAward, LabelScheme, Manifesto
+
+    alliance = Alliance.objects.filter(organization__slug=ASKED_ALLIANCE_SLUG).first()
+    company = Organization.objects.filter(slug=PLAN_SLUG).first()
+    staff = Membership.objects.filter(organization__slug=ASKED_ALLIANCE_SLUG, role=Role.ALLIANCE_STAFF).first()
+    referent = Membership.objects.filter(organization=company, role=Role.COMPANY_REFERENT).first()
+    if alliance is None or company is None or staff is None or referent is None:
+        return
+    scheme, _created = LabelScheme.objects.get_or_create(
+        alliance=alliance,
+        defaults={
+            "name": "Azienda amica della famiglia (demo)",
+            "criteria_it": "Criteri fittizi della demo: un piano con almeno 3 misure, l'autovalutazione, "
+            "una rilevazione dei bisogni negli ultimi 24 mesi.",
+            "criteria_en": "Fictitious criteria of the demo: a plan with at least 3 measures, the self-assessment, "
+            "a needs survey in the last 24 months.",
+        },
+    )
+    if not LabelAward.objects.filter(scheme=scheme, company=company).exists():
+        award = label.label_request(
+            scheme=scheme,
+            company=company,
+            declaration="Dichiarazione fittizia della demo: piano di conciliazione in corso con tre misure.",
+            evidence="Accordo sindacale sugli orari flessibili (documento fittizio).",
+            by=referent.user,
+        )
+        label.label_decide(award=award, accept=True, note="Verificato sui documenti (demo).", by=staff.user)
+    manifesto, created = Manifesto.objects.get_or_create(
+        alliance=alliance,
+        defaults={
+            "title_it": "Manifesto per la conciliazione della Martesana (demo)",
+            "title_en": "Martesana work-life balance Manifesto (demo)",
+            "text_it": MANIFESTO_TEXT,
+            "published": True,
+        },
+    )
+    if created:
+        label.manifesto_sign(
+            manifesto=manifesto, organization=company, commitment="Orari flessibili per tutti", by=referent.user
+        )

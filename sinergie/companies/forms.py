@@ -200,3 +200,93 @@ class GoalsForm(forms.Form):
     goals = forms.CharField(
         label=_("Goals of the plan"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+# --- Label and Manifesto ----------------------------------------------------------------------
+
+
+class LabelRequestForm(forms.Form):
+    scheme = forms.ModelChoiceField(label=_("Label"), queryset=None, empty_label=None)
+    declaration = forms.CharField(
+        label=_("Declaration"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("How your company meets each criterion, in your words."),
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the alliance can check: agreements, policies, figures of use."),
+    )
+
+    def __init__(self, *args: Any, schemes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = schemes
+        self.fields["scheme"].label_from_instance = lambda s: f"{s.name} · {s.alliance.organization.name}"
+
+
+class LabelDecisionForm(DecisionForm):
+    pass
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for revoking"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SchemeForm(forms.ModelForm):
+    class Meta:
+        from sinergie.companies.models import LabelScheme
+
+        model = LabelScheme
+        fields = [
+            "name",
+            "min_measures_active",
+            "requires_self_assessment",
+            "survey_within_months",
+            "validity_months",
+            "criteria_it",
+            "criteria_en",
+        ]
+        widgets = {"criteria_it": forms.Textarea(attrs={"rows": 3}), "criteria_en": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_validity_months(self) -> int:
+        value = self.cleaned_data["validity_months"]
+        if not 1 <= value <= 60:
+            raise forms.ValidationError(_("From 1 to 60 months."))
+        return value
+
+    def clean_survey_within_months(self) -> int | None:
+        value = self.cleaned_data.get("survey_within_months")
+        if value is not None and not 1 <= value <= 60:
+            raise forms.ValidationError(_("From 1 to 60 months, or empty for no survey."))
+        return value
+
+    def clean_min_measures_active(self) -> int:
+        value = self.cleaned_data["min_measures_active"]
+        if value > 30:
+            raise forms.ValidationError(_("At most 30."))
+        return value
+
+
+class ManifestoForm(forms.ModelForm):
+    class Meta:
+        from sinergie.companies.models import Manifesto
+
+        model = Manifesto
+        fields = ["title_it", "title_en", "text_it", "text_en", "published"]
+        widgets = {"text_it": forms.Textarea(attrs={"rows": 8}), "text_en": forms.Textarea(attrs={"rows": 8})}
+
+
+class SignForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Sign in the name of"), queryset=None, empty_label=None)
+    commitment = forms.CharField(
+        label=_("Your commitment (optional)"),
+        max_length=300,
+        required=False,
+        help_text=_("One line, shown beside your signature."),
+    )
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations

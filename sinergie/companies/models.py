@@ -216,3 +216,127 @@ class SelfAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} · {self.completed_at:%Y-%m-%d}"
+
+
+class LabelScheme(models.Model):
+    """An alliance's family-friendly label: the criteria it sets and how long a label lasts."""
+
+    alliance = models.OneToOneField(
+        Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="label_scheme"
+    )
+    name = models.CharField(_("name of the label"), max_length=120, default="Azienda amica della famiglia")
+    survey_within_months = models.PositiveSmallIntegerField(
+        _("a workers' needs survey within (months)"), default=24, null=True, blank=True
+    )
+    min_measures_active = models.PositiveSmallIntegerField(
+        _("measures planned, in progress or done, at least"), default=3
+    )
+    requires_self_assessment = models.BooleanField(_("self-assessment done"), default=True)
+    validity_months = models.PositiveSmallIntegerField(_("valid for (months)"), default=12)
+    criteria_it = models.TextField(_("criteria explained (Italian)"), blank=True)
+    criteria_en = models.TextField(_("criteria explained (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("family-friendly label")
+        verbose_name_plural = _("family-friendly labels")
+
+    def __str__(self) -> str:
+        return f"{self.name} · {self.alliance}"
+
+
+class LabelState(models.TextChoices):
+    SUBMITTED = "submitted", _("Waiting for verification")
+    VERIFIED = "verified", _("Awarded")
+    REJECTED = "rejected", _("Not awarded")
+    REVOKED = "revoked", _("Revoked")
+
+
+class LabelAward(models.Model):
+    """A company's self-declaration for the label, its verification by staff, and the label's life."""
+
+    scheme = models.ForeignKey(LabelScheme, verbose_name=_("label"), on_delete=models.PROTECT, related_name="awards")
+    company = models.ForeignKey(
+        Organization, verbose_name=_("company"), on_delete=models.CASCADE, related_name="labels"
+    )
+    state = models.CharField(_("state"), max_length=10, choices=LabelState.choices, default=LabelState.SUBMITTED)
+    declaration = models.TextField(_("declaration"), max_length=4000)
+    evidence = models.TextField(_("evidence"), max_length=4000)
+    checks = models.JSONField(_("automatic checks when asked"), default=dict)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided on"), null=True, blank=True)
+    note = models.TextField(_("note or reason"), blank=True, max_length=2000)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, db_index=True)
+    reminded_at = models.DateTimeField(_("renewal reminder sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("label of a company")
+        verbose_name_plural = _("labels of companies")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "company"],
+                condition=models.Q(state="submitted"),
+                name="companies_one_label_request_waiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.scheme.name}"
+
+
+class Manifesto(models.Model):
+    """An alliance's Manifesto for work-life balance, which organizations sign publicly."""
+
+    alliance = models.OneToOneField(
+        Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="manifesto"
+    )
+    title_it = models.CharField(_("title (Italian)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    text_it = models.TextField(_("text (Italian)"))
+    text_en = models.TextField(_("text (English)"), blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("manifesto")
+        verbose_name_plural = _("manifestos")
+
+    def __str__(self) -> str:
+        return self.title_it
+
+
+class ManifestoSignature(models.Model):
+    manifesto = models.ForeignKey(
+        Manifesto, verbose_name=_("manifesto"), on_delete=models.CASCADE, related_name="signatures"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="manifesto_signatures"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed"), auto_now_add=True)
+    commitment = models.CharField(_("commitment"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("signature of a manifesto")
+        verbose_name_plural = _("signatures of a manifesto")
+        ordering = ["signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["manifesto", "organization"], name="companies_one_signature_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.manifesto}"

@@ -1,16 +1,23 @@
 from django.urls import path
 
-from sinergie.companies import assessment_views, plan_views, views
+from sinergie.companies import assessment_views, label_views, plan_views, views
 
 app_name = "companies"
 urlpatterns = [
     path("", views.my_companies, name="mine"),
+    path("registro/", label_views.register, name="register"),
+    path("marchi/", label_views.staff_labels, name="staff-labels"),
+    path("marchi/<int:pk>/", label_views.staff_label, name="staff-label"),
+    path("marchi/regole/<slug:alliance>/", label_views.scheme_edit, name="scheme-edit"),
+    path("manifesto/<slug:alliance>/", label_views.manifesto, name="manifesto"),
+    path("manifesto/<slug:alliance>/modifica/", label_views.manifesto_edit, name="manifesto-edit"),
     path("richieste/", views.join_requests, name="join-requests"),
     path("richieste/<int:pk>/", views.join_decide, name="join-decide"),
     path("<slug:slug>/profilo/", views.profile, name="profile"),
     path("<slug:slug>/alleanze/", views.alliances, name="alliances"),
     path("<slug:slug>/alleanze/<int:pk>/ritira/", views.join_withdraw, name="join-withdraw"),
     path("<slug:slug>/autovalutazione/", assessment_views.self_assessment, name="assessment"),
+    path("<slug:slug>/marchio/", label_views.company_label, name="label"),
     path("<slug:slug>/piano/", plan_views.plan, name="plan"),
     path("<slug:slug>/piano.pdf", plan_views.plan_pdf, name="plan-pdf"),
     path("<slug:slug>/piano/<int:pk>/", plan_views.measure, name="measure"),

@@ -12,6 +12,8 @@ from sinergie.companies.models import (
     ConciliationPlan,
     JoinRequest,
     JoinState,
+    LabelAward,
+    ManifestoSignature,
     PlanMeasure,
     SelfAssessment,
     SizeBand,
@@ -34,6 +36,8 @@ def test_the_demo_companies_have_profiles_and_one_asks_to_join(settings):
     plan = ConciliationPlan.objects.get()
     assert plan.measures.count() == 3 and plan.measures.filter(status="done").exists()
     assert SelfAssessment.objects.count() == companies.count()
+    assert LabelAward.objects.get().state == "verified"
+    assert ManifestoSignature.objects.count() == 1
     call_command("demo", "--no-serve", stdout=StringIO())  # twice: nothing more
     assert JoinRequest.objects.count() == 1 and PlanMeasure.objects.count() == 3
     assert SelfAssessment.objects.count() == companies.count()

@@ -1,0 +1,332 @@
+"""The family-friendly label and the alliance's Manifesto.
+
+An alliance sets its label's criteria (`LabelScheme`); a company declares it meets them, with
+evidence; the platform checks what it can (plan, self-assessment, a recent needs survey) and shows
+it to the alliance's staff, who award or refuse. An awarded label is valid for the scheme's months,
+appears in the public register with its badge, is reminded for renewal a month before it ends, and
+can be revoked with a reason. The Manifesto is a public text that partner organizations sign.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from sinergie.audit.services import audit_record
+from sinergie.companies.models import (
+    LabelAward,
+    LabelScheme,
+    LabelState,
+    Manifesto,
+    ManifestoSignature,
+    MeasureStatus,
+    PlanMeasure,
+    SelfAssessment,
+)
+from sinergie.organizations.models import AlliancePartner, Membership, Organization, Role
+
+RENEWAL_WINDOW_DAYS = 60  # a new request is accepted this close to the end of a valid label
+REMINDER_DAYS = 30
+SELF_ASSESSMENT_MONTHS = 24
+
+NOT_A_PARTNER = _("Only a partner of the alliance can ask for its label.")
+ALREADY_WAITING = _("A request is already waiting for the alliance's verification.")
+STILL_VALID = _("The label is valid until %(day)s: ask for the renewal from %(from_day)s.")
+REQUIRED = _("This field is required.")
+NOT_WAITING = _("This request has already been decided.")
+REASON_NEEDED = _("Say why: the company reads it.")
+CHECKS_FAILED = _("Some checks fail: award it only after checking the evidence, and say so in the note.")
+NOT_AWARDED = _("Only an awarded label can be revoked.")
+CANNOT_SIGN = _("Only a manager of a partner organization of the alliance can sign in its name.")
+ALREADY_SIGNED = _("This organization has already signed.")
+NOT_PUBLISHED = _("The Manifesto is not published yet.")
+
+
+class LabelError(ValidationError):
+    def __init__(self, field: str, message: Any) -> None:
+        super().__init__({field: ValidationError(message)})
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    text: str
+    ok: bool
+    detail: str
+
+
+def needs_survey_date(company: Organization) -> datetime.date | None:
+    """The day the company's latest workers' needs survey closed, if the surveys app knows one."""
+    try:
+        from sinergie.surveys.selectors import latest_closed_campaign_day  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return latest_closed_campaign_day(company)
+
+
+def criteria_check(scheme: LabelScheme, company: Organization, today: datetime.date | None = None) -> list[Check]:
+    today = today or timezone.localdate()
+    checks = []
+    active = PlanMeasure.objects.filter(plan__company=company).exclude(status=MeasureStatus.DROPPED).count()
+    checks.append(
+        Check(
+            "measures",
+            gettext("At least %(n)s measures in the conciliation plan") % {"n": scheme.min_measures_active},
+            active >= scheme.min_measures_active,
+            gettext("%(n)s in the plan") % {"n": active},
+        )
+    )
+    if scheme.requires_self_assessment:
+        since = today - relativedelta(months=SELF_ASSESSMENT_MONTHS)
+        last = SelfAssessment.objects.filter(company=company).order_by("-completed_at").first()
+        done = last is not None and timezone.localtime(last.completed_at).date() >= since
+        detail = (
+            gettext("done on %(day)s") % {"day": timezone.localtime(last.completed_at).date().strftime("%d/%m/%Y")}
+            if last
+            else gettext("not done")
+        )
+        checks.append(Check("self_assessment", gettext("Self-assessment done in the last 24 months"), done, detail))
+    if scheme.survey_within_months:
+        since = today - relativedelta(months=scheme.survey_within_months)
+        day = needs_survey_date(company)
+        detail = gettext("closed on %(day)s") % {"day": day.strftime("%d/%m/%Y")} if day else gettext("none found")
+        checks.append(
+            Check(
+                "needs_survey",
+                gettext("A workers' needs survey in the last %(n)s months") % {"n": scheme.survey_within_months},
+                day is not None and day >= since,
+                detail,
+            )
+        )
+    return checks
+
+
+def current_label(scheme: LabelScheme, company: Organization, today: datetime.date | None = None) -> LabelAward | None:
+    today = today or timezone.localdate()
+    return (
+        LabelAward.objects.filter(scheme=scheme, company=company, state=LabelState.VERIFIED, valid_until__gte=today)
+        .order_by("-valid_until")
+        .first()
+    )
+
+
+@transaction.atomic
+def label_request(
+    *,
+    scheme: LabelScheme,
+    company: Organization,
+    declaration: str,
+    evidence: str,
+    by: Any,
+    today: datetime.date | None = None,
+    request: HttpRequest | None = None,
+) -> LabelAward:
+    today = today or timezone.localdate()
+    if not AlliancePartner.objects.filter(alliance=scheme.alliance, organization=company).exists():
+        raise LabelError("scheme", NOT_A_PARTNER)
+    declaration, evidence = (declaration or "").strip(), (evidence or "").strip()
+    if not declaration:
+        raise LabelError("declaration", REQUIRED)
+    if not evidence:
+        raise LabelError("evidence", REQUIRED)
+    if LabelAward.objects.filter(scheme=scheme, company=company, state=LabelState.SUBMITTED).exists():
+        raise LabelError("scheme", ALREADY_WAITING)
+    valid = current_label(scheme, company, today)
+    if valid is not None and valid.valid_until - today > datetime.timedelta(days=RENEWAL_WINDOW_DAYS):
+        from_day = valid.valid_until - datetime.timedelta(days=RENEWAL_WINDOW_DAYS)
+        raise LabelError(
+            "scheme",
+            STILL_VALID % {"day": valid.valid_until.strftime("%d/%m/%Y"), "from_day": from_day.strftime("%d/%m/%Y")},
+        )
+    checks = {check.code: check.ok for check in criteria_check(scheme, company, today)}
+    try:
+        with transaction.atomic():
+            award = LabelAward.objects.create(
+                scheme=scheme,
+                company=company,
+                declaration=declaration[:4000],
+                evidence=evidence[:4000],
+                checks=checks,
+                submitted_by=by,
+            )
+    except IntegrityError:
+        raise LabelError("scheme", ALREADY_WAITING) from None
+    audit_record(
+        actor=by,
+        action="companies.label_request",
+        obj=award,
+        after={"state": award.state, "checks": checks},
+        request=request,
+    )
+    return award
+
+
+@transaction.atomic
+def label_decide(
+    *,
+    award: LabelAward,
+    accept: bool,
+    note: str,
+    by: Any,
+    today: datetime.date | None = None,
+    request: HttpRequest | None = None,
+) -> LabelAward:
+    today = today or timezone.localdate()
+    award = LabelAward.objects.select_for_update().select_related("scheme").get(pk=award.pk)
+    if award.state != LabelState.SUBMITTED:
+        raise LabelError("state", NOT_WAITING)
+    note = (note or "").strip()[:2000]
+    if not accept and not note:
+        raise LabelError("note", REASON_NEEDED)
+    failing = [check for check in criteria_check(award.scheme, award.company, today) if not check.ok]
+    if accept and failing and not note:
+        raise LabelError("note", CHECKS_FAILED)
+    award.state = LabelState.VERIFIED if accept else LabelState.REJECTED
+    award.decided_by, award.decided_at, award.note = by, timezone.now(), note
+    if accept:
+        award.valid_from = today
+        award.valid_until = today + relativedelta(months=award.scheme.validity_months) - datetime.timedelta(days=1)
+    award.save()
+    audit_record(
+        actor=by,
+        action="companies.label_decide",
+        obj=award,
+        before={"state": LabelState.SUBMITTED},
+        after={"state": award.state, "valid_until": award.valid_until, "failing": [c.code for c in failing]},
+        note=note,
+        request=request,
+    )
+    return award
+
+
+@transaction.atomic
+def label_revoke(*, award: LabelAward, reason: str, by: Any, request: HttpRequest | None = None) -> LabelAward:
+    award = LabelAward.objects.select_for_update().get(pk=award.pk)
+    if award.state != LabelState.VERIFIED:
+        raise LabelError("state", NOT_AWARDED)
+    reason = (reason or "").strip()[:2000]
+    if not reason:
+        raise LabelError("reason", REASON_NEEDED)
+    award.state, award.note = LabelState.REVOKED, reason
+    award.save(update_fields=["state", "note"])
+    audit_record(
+        actor=by,
+        action="companies.label_revoke",
+        obj=award,
+        before={"state": LabelState.VERIFIED},
+        after={"state": award.state},
+        note=reason,
+        request=request,
+    )
+    return award
+
+
+def public_register(today: datetime.date | None = None) -> QuerySet[LabelAward]:
+    today = today or timezone.localdate()
+    return (
+        LabelAward.objects.filter(state=LabelState.VERIFIED, valid_until__gte=today)
+        .select_related("company__municipality", "scheme__alliance__organization")
+        .order_by("company__name", "scheme__alliance__organization__name")
+    )
+
+
+def labels_remind(today: datetime.date | None = None) -> int:
+    """E-mail the referents of each label ending within REMINDER_DAYS, once. Returns how many."""
+    from sinergie.core.tasks import send_email
+
+    today = today or timezone.localdate()
+    ending = LabelAward.objects.filter(
+        state=LabelState.VERIFIED,
+        valid_until__gte=today,
+        valid_until__lte=today + datetime.timedelta(days=REMINDER_DAYS),
+        reminded_at__isnull=True,
+    ).select_related("company", "scheme")
+    count = 0
+    for award in ending:
+        with transaction.atomic():
+            locked = LabelAward.objects.select_for_update().get(pk=award.pk)
+            if locked.reminded_at is not None:
+                continue
+            locked.reminded_at = timezone.now()
+            locked.save(update_fields=["reminded_at"])
+            emails = list(
+                Membership.objects.filter(organization=award.company, role=Role.COMPANY_REFERENT).values_list(
+                    "user__email", flat=True
+                )
+            )
+            if emails:
+                subject = f"Sinergie: il marchio «{award.scheme.name}» scade il {award.valid_until:%d/%m/%Y}"
+                body = (
+                    f"Il marchio «{award.scheme.name}» di {award.company.name} scade il {award.valid_until:%d/%m/%Y}.\n"
+                    "Puoi chiederne il rinnovo dalla pagina del marchio della tua azienda su Sinergie.\n\n"
+                    f"The label '{award.scheme.name}' of {award.company.name} ends on {award.valid_until:%d/%m/%Y}.\n"
+                    "You can ask for its renewal from your company's label page on Sinergie."
+                )
+                transaction.on_commit(lambda s=subject, b=body, to=emails: send_email.enqueue(subject=s, body=b, to=to))
+            count += 1
+    return count
+
+
+# --- Manifesto ------------------------------------------------------------------------------
+
+
+def can_sign_for(user: Any, manifesto: Manifesto, organization: Organization) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    partner = AlliancePartner.objects.filter(alliance=manifesto.alliance, organization=organization).exists()
+    partner = partner or manifesto.alliance.organization_id == organization.pk
+    manager = (
+        user.is_superuser or Membership.objects.filter(user=user, organization=organization, is_manager=True).exists()
+    )
+    return partner and manager
+
+
+def organizations_that_can_sign(user: Any, manifesto: Manifesto) -> list[Organization]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    managed = Organization.objects.filter(memberships__user=user, memberships__is_manager=True).distinct()
+    signed = manifesto.signatures.values("organization")
+    return [o for o in managed.exclude(pk__in=signed).order_by("name") if can_sign_for(user, manifesto, o)]
+
+
+@transaction.atomic
+def manifesto_sign(
+    *, manifesto: Manifesto, organization: Organization, commitment: str, by: Any, request: HttpRequest | None = None
+) -> ManifestoSignature:
+    if not manifesto.published:
+        raise LabelError("manifesto", NOT_PUBLISHED)
+    if not can_sign_for(by, manifesto, organization):
+        raise LabelError("organization", CANNOT_SIGN)
+    try:
+        with transaction.atomic():
+            signature = ManifestoSignature.objects.create(
+                manifesto=manifesto,
+                organization=organization,
+                signed_by=by,
+                commitment=(commitment or "").strip()[:300],
+            )
+    except IntegrityError:
+        raise LabelError("organization", ALREADY_SIGNED) from None
+    audit_record(
+        actor=by,
+        action="companies.manifesto_sign",
+        obj=signature,
+        after={"organization": organization.pk},
+        request=request,
+    )
+    return signature
+
+
+def checks_as_dicts(checks: list[Check]) -> list[dict[str, Any]]:
+    return [asdict(check) for check in checks]
