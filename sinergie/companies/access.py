@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from sinergie.companies.models import JoinRequest, LabelAward
+from sinergie.companies.models import Agreement, JoinRequest, LabelAward, Pairing
 from sinergie.organizations.models import Alliance, Membership, Organization, OrganizationKind, Role
 
 
@@ -120,4 +120,30 @@ def label_award_for_staff(user: Any, pk: Any) -> LabelAward:
     try:
         return label_awards_for_staff(user).get(pk=int(pk))
     except (LabelAward.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def pairing_roles(user: Any, pk: Any) -> tuple[Pairing, set[str]]:
+    """A pairing with what `user` is in it: "staff" of its alliance, referent of the "company" or
+    of the "witness"; 404 for anyone with no part in it."""
+    try:
+        pairing = Pairing.objects.select_related("company", "witness", "alliance__organization").get(pk=int(pk))
+    except (Pairing.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    roles = set()
+    if is_alliance_staff(user, pairing.alliance):
+        roles.add("staff")
+    if is_referent(user, pairing.company):
+        roles.add("company")
+    if pairing.witness is not None and is_referent(user, pairing.witness):
+        roles.add("witness")
+    if not roles:
+        raise Http404
+    return pairing, roles
+
+
+def agreement_get(pk: Any) -> Agreement:
+    try:
+        return Agreement.objects.select_related("alliance__organization", "provider").get(pk=int(pk))
+    except (Agreement.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

@@ -55,6 +55,7 @@ def companies_demo_load() -> None:
     plan_demo_load()
     assessments_demo_load(companies, admin)
     label_demo_load(admin)
+    witness_demo_load()
 
 
 PLAN_SLUG = "officine-meccaniche-martesana-srl-demo"
@@ -169,3 +170,53 @@ def label_demo_load(admin: Any) -> None:
         label.manifesto_sign(
             manifesto=manifesto, organization=company, commitment="Orari flessibili per tutti", by=referent.user
         )
+
+
+def witness_demo_load() -> None:
+    """A witness company with a practice, a small company paired with it, a shared agreement."""
+    from sinergie.companies import contamination
+    from sinergie.companies.models import Agreement, WitnessCompany
+
+    alliance = Alliance.objects.filter(organization__slug=ASKED_ALLIANCE_SLUG).first()
+    witness = Organization.objects.filter(slug="logistica-martesana-spa-demo").first()
+    small = Organization.objects.filter(slug="studio-grafico-martesana-demo").first()
+    labelled = Organization.objects.filter(slug=PLAN_SLUG).first()
+    provider = Organization.objects.filter(slug="centro-estivo-arcobaleno-martesana-demo").first()
+    staff = Membership.objects.filter(organization__slug=ASKED_ALLIANCE_SLUG, role=Role.ALLIANCE_STAFF).first()
+    if None in (alliance, witness, small, labelled, staff) or WitnessCompany.objects.filter(company=witness).exists():
+        return
+    by = staff.user
+    contamination.witness_mark(alliance=alliance, company=witness, by=by)
+    contamination.practice_publish(
+        company=witness,
+        data=contamination.PracticeData(
+            title="Turni decisi con chi ha figli piccoli (demo)",
+            problem="I turni del magazzino cambiavano ogni settimana e i genitori non riuscivano a organizzarsi.",
+            measure="flexible_hours",
+            description="Turni pubblicati con quattro settimane di anticipo e scambi tra colleghi su una bacheca.",
+            result="Assenze impreviste dimezzate in un anno (dato fittizio).",
+            cost_cents=0,
+        ),
+        by=by,
+    )
+    pairing = contamination.pairing_ask(
+        alliance=alliance, company=small, wish="Come organizzare lo smart working in uno studio piccolo.", by=by
+    )
+    contamination.pairing_propose(pairing=pairing, witness=witness, why="Esperienza nei turni (demo)", by=by)
+    if not Agreement.objects.filter(alliance=alliance).exists():
+        year = timezone.localdate().year + 1
+        agreement = contamination.agreement_create(
+            alliance=alliance,
+            data=contamination.AgreementData(
+                title="Posti estivi condivisi (demo)",
+                kind="holiday_camp",
+                description="Accordo fittizio: posti riservati al centro estivo per i figli dei dipendenti.",
+                capacity=40,
+                starts_on=datetime.date(year, 6, 15),
+                ends_on=datetime.date(year, 9, 4),
+                provider=provider,
+            ),
+            by=by,
+        )
+        contamination.agreement_join(agreement=agreement, company=witness, places=20, by=by)
+        contamination.agreement_join(agreement=agreement, company=labelled, places=12, by=by)

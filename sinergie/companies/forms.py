@@ -290,3 +290,82 @@ class SignForm(forms.Form):
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
+
+
+# --- Witness companies, pairings, agreements --------------------------------------------------
+
+
+class PracticeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160)
+    problem = forms.CharField(label=_("The problem"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    measure = forms.ChoiceField(label=_("Measure"), choices=_catalogue_choices)
+    description = forms.CharField(label=_("What was done"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    cost = EuroField(
+        label=_("Cost (euros)"),
+        maximum=10_000_000_000,
+        required=False,
+        help_text=_("Leave it empty if it cost nothing."),
+    )
+    result = forms.CharField(label=_("The result"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PairingAskForm(forms.Form):
+    alliance = forms.ModelChoiceField(label=_("Alliance"), queryset=None, empty_label=None)
+    wish = forms.CharField(
+        label=_("What would you like to learn from a witness company?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, alliances: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["alliance"].queryset = alliances
+        self.fields["alliance"].label_from_instance = lambda alliance: alliance.organization.name
+
+
+class ProposeForm(forms.Form):
+    witness = forms.ModelChoiceField(label=_("Witness company"), queryset=None, empty_label=None)
+    why = forms.CharField(label=_("Why this pair"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, witnesses: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["witness"].queryset = witnesses
+
+
+class MeetingForm(forms.Form):
+    on = forms.DateField(label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"}))
+    notes = forms.CharField(
+        label=_("What was discussed and decided"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Outcome of the pairing"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AgreementForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=160)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[])
+    description = forms.CharField(label=_("Description"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    provider = forms.ModelChoiceField(label=_("Service provider (optional)"), queryset=None, required=False)
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=100_000)
+    starts_on = forms.DateField(label=_("Start"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("End"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, providers: Any, **kwargs: Any) -> None:
+        from sinergie.companies.models import AgreementKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = AgreementKind.choices
+        self.fields["provider"].queryset = providers
+
+
+class JoinAgreementForm(forms.Form):
+    company = forms.ModelChoiceField(label=_("Company"), queryset=None, empty_label=None)
+    places = forms.IntegerField(label=_("Places"), min_value=1, max_value=100_000)
+
+    def __init__(self, *args: Any, companies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = companies

@@ -340,3 +340,186 @@ class ManifestoSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} · {self.manifesto}"
+
+
+class WitnessCompany(models.Model):
+    """A company the alliance's staff have marked as a witness: it shares its practices and
+    accompanies smaller companies."""
+
+    company = models.OneToOneField(
+        Organization, verbose_name=_("company"), on_delete=models.CASCADE, related_name="witness"
+    )
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="witnesses"
+    )
+    since = models.DateField(_("witness since"))
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("marked by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("witness company")
+        verbose_name_plural = _("witness companies")
+
+    def __str__(self) -> str:
+        return str(self.company)
+
+
+class GoodPractice(models.Model):
+    """A witness company's practice, told in a fixed shape: problem, measure, cost, result."""
+
+    company = models.ForeignKey(
+        Organization, verbose_name=_("company"), on_delete=models.CASCADE, related_name="practices"
+    )
+    title = models.CharField(_("title"), max_length=160)
+    problem = models.TextField(_("the problem"), max_length=3000)
+    measure = models.CharField(_("measure"), max_length=40)  # a code of measures.CATALOGUE
+    description = models.TextField(_("what was done"), max_length=3000)
+    cost_cents = models.PositiveBigIntegerField(_("cost (cents)"), default=0)
+    result = models.TextField(_("the result"), max_length=3000)
+    published = models.BooleanField(_("published"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("good practice")
+        verbose_name_plural = _("good practices")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PairingState(models.TextChoices):
+    ASKED = "asked", _("Asked, waiting for a proposal")
+    PROPOSED = "proposed", _("Proposed by the alliance")
+    ACTIVE = "active", _("Under way")
+    DECLINED = "declined", _("Declined")
+    COMPLETED = "completed", _("Completed")
+
+
+class Pairing(models.Model):
+    """A small company accompanied by a witness company, proposed by the alliance's staff."""
+
+    company = models.ForeignKey(
+        Organization, verbose_name=_("company"), on_delete=models.CASCADE, related_name="pairings"
+    )
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="pairings"
+    )
+    witness = models.ForeignKey(
+        Organization,
+        verbose_name=_("witness company"),
+        on_delete=models.CASCADE,
+        related_name="accompanied",
+        null=True,
+        blank=True,
+    )
+    wish = models.TextField(_("what the company would like to learn"), max_length=2000)
+    state = models.CharField(_("state"), max_length=10, choices=PairingState.choices, default=PairingState.ASKED)
+    why = models.CharField(_("why this pair"), max_length=300, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True, max_length=3000)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+        ordering = ["-asked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["company", "alliance"],
+                condition=models.Q(state__in=["asked", "proposed", "active"]),
+                name="companies_one_open_pairing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} ↔ {self.witness or '?'}"
+
+
+class PairingMeeting(models.Model):
+    pairing = models.ForeignKey(Pairing, verbose_name=_("pairing"), on_delete=models.CASCADE, related_name="meetings")
+    on = models.DateField(_("date"))
+    notes = models.TextField(_("what was discussed and decided"), max_length=3000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pairing} · {self.on}"
+
+
+class AgreementKind(models.TextChoices):
+    HOLIDAY_CAMP = "holiday_camp", _("Shared holiday-camp places")
+    NURSERY = "nursery", _("Shared nursery")
+    WELFARE = "welfare", _("Shared welfare plan")
+    OTHER = "other", _("Other shared service")
+
+
+class Agreement(models.Model):
+    """An inter-company agreement: companies of an alliance share a service, with places and dates."""
+
+    alliance = models.ForeignKey(
+        Alliance, verbose_name=_("alliance"), on_delete=models.CASCADE, related_name="agreements"
+    )
+    title = models.CharField(_("title"), max_length=160)
+    kind = models.CharField(_("kind"), max_length=16, choices=AgreementKind.choices)
+    description = models.TextField(_("description"), max_length=3000)
+    provider = models.ForeignKey(
+        Organization,
+        verbose_name=_("service provider"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements_provided",
+    )
+    capacity = models.PositiveIntegerField(_("places"))
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inter-company agreement")
+        verbose_name_plural = _("inter-company agreements")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="companies_agreement_dates"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgreementMember(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, verbose_name=_("agreement"), on_delete=models.CASCADE, related_name="members"
+    )
+    company = models.ForeignKey(
+        Organization, verbose_name=_("company"), on_delete=models.CASCADE, related_name="agreements"
+    )
+    places = models.PositiveIntegerField(_("places taken"))
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("company in an agreement")
+        verbose_name_plural = _("companies in an agreement")
+        constraints = [models.UniqueConstraint(fields=["agreement", "company"], name="companies_agreement_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.company} · {self.agreement}"

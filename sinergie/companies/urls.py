@@ -1,11 +1,17 @@
 from django.urls import path
 
-from sinergie.companies import assessment_views, label_views, plan_views, views
+from sinergie.companies import assessment_views, contamination_views, label_views, plan_views, views
 
 app_name = "companies"
 urlpatterns = [
     path("", views.my_companies, name="mine"),
     path("registro/", label_views.register, name="register"),
+    path("buone-pratiche/", contamination_views.practices, name="practices"),
+    path("testimoni/", contamination_views.staff_home, name="witness-staff"),
+    path("affiancamenti/<int:pk>/", contamination_views.pairing, name="pairing"),
+    path("accordi/", contamination_views.agreements, name="agreements"),
+    path("accordi/nuovo/<slug:alliance>/", contamination_views.agreement_new, name="agreement-new"),
+    path("accordi/<int:pk>/", contamination_views.agreement, name="agreement"),
     path("marchi/", label_views.staff_labels, name="staff-labels"),
     path("marchi/<int:pk>/", label_views.staff_label, name="staff-label"),
     path("marchi/regole/<slug:alliance>/", label_views.scheme_edit, name="scheme-edit"),
@@ -18,6 +24,7 @@ urlpatterns = [
     path("<slug:slug>/alleanze/<int:pk>/ritira/", views.join_withdraw, name="join-withdraw"),
     path("<slug:slug>/autovalutazione/", assessment_views.self_assessment, name="assessment"),
     path("<slug:slug>/marchio/", label_views.company_label, name="label"),
+    path("<slug:slug>/affiancamento/", contamination_views.company_pairing, name="pairing-company"),
     path("<slug:slug>/piano/", plan_views.plan, name="plan"),
     path("<slug:slug>/piano.pdf", plan_views.plan_pdf, name="plan-pdf"),
     path("<slug:slug>/piano/<int:pk>/", plan_views.measure, name="measure"),

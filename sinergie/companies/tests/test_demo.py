@@ -8,15 +8,19 @@ import pytest
 from django.core.management import call_command
 
 from sinergie.companies.models import (
+    Agreement,
     CompanyProfile,
     ConciliationPlan,
+    GoodPractice,
     JoinRequest,
     JoinState,
     LabelAward,
     ManifestoSignature,
+    Pairing,
     PlanMeasure,
     SelfAssessment,
     SizeBand,
+    WitnessCompany,
 )
 from sinergie.organizations.models import Organization
 
@@ -38,6 +42,9 @@ def test_the_demo_companies_have_profiles_and_one_asks_to_join(settings):
     assert SelfAssessment.objects.count() == companies.count()
     assert LabelAward.objects.get().state == "verified"
     assert ManifestoSignature.objects.count() == 1
+    assert WitnessCompany.objects.count() == 1 and GoodPractice.objects.count() == 1
+    assert Pairing.objects.get().state == "proposed"
+    assert Agreement.objects.get().members.count() == 2
     call_command("demo", "--no-serve", stdout=StringIO())  # twice: nothing more
     assert JoinRequest.objects.count() == 1 and PlanMeasure.objects.count() == 3
     assert SelfAssessment.objects.count() == companies.count()
