@@ -162,7 +162,9 @@ def _assign(application: Application, evaluator: Any, by: Any, request: Any) -> 
     ones stay on record)."""
     if not is_call_evaluator(evaluator, application.call):
         raise ReviewError("evaluator", NOT_EVALUATOR)
-    existing = {a.evaluator_id: a for a in EvaluatorAssignment.objects.select_for_update().filter(application=application)}
+    existing = {
+        a.evaluator_id: a for a in EvaluatorAssignment.objects.select_for_update().filter(application=application)
+    }
     mine = existing.get(evaluator.pk)
     if mine is not None:
         raise ReviewError("evaluator", EVALUATOR_CONFLICTED if mine.has_conflict else ALREADY_ASSIGNED)

@@ -34,9 +34,7 @@ ANSWER_LABELS = {
 ASSIGNMENT_FILTERS = ("senza-valutatore", "da-dichiarare", "conflitto", "in-valutazione")
 
 
-def applications_for_evaluation(
-    call: Call, *, admissibility: str = "", assignment: str = ""
-) -> QuerySet[Application]:
+def applications_for_evaluation(call: Call, *, admissibility: str = "", assignment: str = "") -> QuerySet[Application]:
     """The call's sent applications in protocol order, with evaluation, applicant and assignments."""
     queryset = (
         Application.objects.filter(call=call, state=ApplicationState.SUBMITTED)
