@@ -231,6 +231,11 @@ def get_call_for_evaluation(user: Any, call_id: Any) -> Call:
     return call
 
 
+def may_evaluate(user: Any, call: Call) -> bool:
+    """Whether the staff's evaluation pages of `call` are for `user`."""
+    return _active(user) and _is_call_alliance_staff(user, call)
+
+
 def get_application_for_evaluation(user: Any, call: Call, application_id: Any) -> Application:
     """A sent application of `call` (already checked with get_call_for_evaluation); 404 otherwise."""
     try:
