@@ -68,6 +68,7 @@ def test_staff_and_an_evaluator_take_a_call_to_its_published_ranking(
     with evaluator.expect_navigation():
         evaluator.locator("#save-points").click()
     assert Evaluation.objects.get(application=review.first).manual_points == 250
+    evaluator.context.close()
 
     # Staff compute the ranking, check the preview and publish it with the confirmation.
     staff.goto(f"{base}/bandi/gestione/{call}/graduatoria/")
@@ -82,6 +83,7 @@ def test_staff_and_an_evaluator_take_a_call_to_its_published_ranking(
         staff.locator("#publish-ranking").click()
     assert Ranking.objects.get().published_at is not None
     assert_accessible(staff)
+    staff.context.close()
 
     # The public page: protocol numbers, no names.
     visitor = new_context(chromium).new_page()
@@ -91,3 +93,4 @@ def test_staff_and_an_evaluator_take_a_call_to_its_published_ranking(
     for name in ("Anna", "Bruno", "Carla", "Rossi", "example.org"):
         assert name not in text
     assert_accessible(visitor)
+    visitor.context.close()
