@@ -9,6 +9,8 @@ import uuid
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -389,3 +391,32 @@ def test_a_name_that_looks_like_a_formula_is_defused(review: Review, login: Any)
     url = reverse("calls:evaluation-ranking-export", args=[review.call.pk])
     text = login(review.staff).get(url, {"formato": "csv"}).content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text
+
+
+@pytest.mark.parametrize("typed", ["2,5", "2.5"])
+def test_italian_staff_type_points_with_a_comma_or_a_dot(review: Review, login: Any, typed: str) -> None:
+    url = _detail(review).replace("/en/", "/", 1)
+    client = login(review.staff)
+    response = client.post(
+        url, {"azione": "punti", "pts-manual_points": typed, "pts-note": "Colloquio"}, HTTP_ACCEPT_LANGUAGE="it"
+    )
+    assert response.status_code == 302
+    assert Evaluation.objects.get(application=review.first).manual_points == 250
+
+
+def test_the_list_costs_the_same_queries_however_many_applications(
+    review: Review, login: Any, django_assert_max_num_queries: Any
+) -> None:
+    evaluations_compute(call=review.call, by=review.staff)
+    services.evaluators_assign_evenly(call=review.call, evaluators=[review.evaluator], by=review.staff)
+    client = login(review.staff)
+    url = reverse("calls:evaluation-applications", args=[review.call.pk])
+    client.get(url)  # warm the session and the caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for index in range(5):
+        submit(send(review.call, f"more{index}@example.org", GOOD))
+    evaluations_compute(call=review.call, by=review.staff)
+    services.evaluators_assign_evenly(call=review.call, evaluators=[review.evaluator2], by=review.staff)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
