@@ -13,7 +13,8 @@ from sinergie.accounts.models import User
 from sinergie.calls import rules as R
 from sinergie.calls.models import Application, ApplicationState, Call, EvaluatorAssignment, Ranking, RankingRow
 from sinergie.calls.services import euro
-from sinergie.organizations.models import Role
+from sinergie.organizations.models import Organization, Role
+from sinergie.territory.models import Municipality
 
 # Filters of the staff's list: (query value, queryset filter).
 ADMISSIBILITY_FILTERS = {
@@ -110,10 +111,26 @@ def ranking_is_correction(ranking: Ranking) -> bool:
 def answers_for_display(answers: Any) -> list[tuple[str, str]]:
     """What the applicant declared, as (question, answer) in a stable order; unknown keys as they are."""
     found = answers if isinstance(answers, dict) else {}
+    places = {
+        m.istat_code: m.name
+        for m in Municipality.objects.filter(
+            istat_code__in=[v for k, v in found.items() if k in ("lives_in", "works_in") and isinstance(v, str)]
+        )
+    }
+    employer = found.get("employer_id")
+    employers = (
+        dict(Organization.objects.filter(pk=employer).values_list("pk", "name"))
+        if isinstance(employer, int) and not isinstance(employer, bool) and 0 < employer < 2**63
+        else {}
+    )
     shown = []
     for key in sorted(found):
         value = found[key]
-        if key == "isee_cents" and isinstance(value, int) and not isinstance(value, bool):
+        if key in ("lives_in", "works_in") and value in places:
+            text = f"{places[value]} ({value})"
+        elif key == "employer_id" and value in employers:
+            text = employers[value]
+        elif key == "isee_cents" and isinstance(value, int) and not isinstance(value, bool):
             text = euro(value)
         elif isinstance(value, bool):
             text = str(_("yes") if value else _("no"))

@@ -32,7 +32,7 @@ from sinergie.calls.access import (
     get_document_for_evaluator,
 )
 from sinergie.calls.evaluation import evaluations_compute, ranking_for_design, vouchers_issue_from_ranking
-from sinergie.calls.models import Application, Call, Evaluation, Ranking, Voucher
+from sinergie.calls.models import Application, Call, CallState, Evaluation, Ranking, Voucher
 from sinergie.calls.ranking import published_ranking, ranking_publish
 from sinergie.calls.ranking_exports import staff_export
 from sinergie.calls.review_forms import (
@@ -267,6 +267,8 @@ def ranking_compute_view(request: HttpRequest, call_id: int) -> HttpResponse:
     call = get_call_for_evaluation(request.user, call_id)
     correction = Ranking.objects.filter(call=call).exists()
     form = RankingComputeForm(request.POST, prefix="rk", correction=correction)
+    if call.state == CallState.DRAFT:
+        form.add_error(None, _("A draft call has no applications to rank: publish it first."))
     if form.is_valid():
         try:
             ranking = ranking_for_design(

@@ -420,3 +420,15 @@ def test_the_list_costs_the_same_queries_however_many_applications(
     services.evaluators_assign_evenly(call=review.call, evaluators=[review.evaluator2], by=review.staff)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_the_staff_read_municipalities_by_name(review: Review, login: Any) -> None:
+    body = login(review.staff).get(_detail(review)).content.decode()
+    assert "Melzo (015142)" in body and "€ 1.000,00" in body
+
+
+def test_a_draft_call_cannot_be_ranked(review: Review, login: Any) -> None:
+    draft = review.designer.create(title_it="Bozza")
+    response = login(review.staff).post(reverse("calls:evaluation-ranking-compute", args=[draft.pk]), {})
+    assert response.status_code == 400 and "draft" in response.content.decode()
+    assert not Ranking.objects.filter(call=draft).exists()
