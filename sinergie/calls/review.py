@@ -228,9 +228,19 @@ def evaluators_assign_evenly(
         .exclude(assignments__has_conflict=False)
         .select_related("call__alliance")
         .order_by("protocol_year", "protocol_sequence")
+        .select_for_update(of=("self",))  # a single assignment running meanwhile waits, or we wait for it
+    )
+    waiting = list(waiting)
+    # Read again once the rows are locked: an assignment committed while we waited counts.
+    taken = set(
+        EvaluatorAssignment.objects.filter(application__in=waiting, has_conflict=False).values_list(
+            "application_id", flat=True
+        )
     )
     made = []
     for application in waiting:
+        if application.pk in taken:
+            continue
         free = [e for e in chosen if (application.pk, e.pk) not in conflicted]
         if not free:
             continue
