@@ -15,7 +15,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
-from sinergie.calls.models import Application, ApplicationDocument, Call, CallState, Redemption, Voucher
+from sinergie.calls.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationState,
+    Call,
+    CallState,
+    EvaluatorAssignment,
+    Redemption,
+    Voucher,
+)
 from sinergie.organizations.models import Alliance, Membership, Organization, OrganizationKind, Role
 
 
@@ -196,3 +205,89 @@ def get_call_for_report(user: Any, call_id: Any) -> Call:
     if not _is_call_alliance_staff(user, call):
         raise Http404
     return call
+
+
+# --- Evaluation ----------------------------------------------------------------------------------
+# Staff of the call's alliance run the evaluation (applications, admissibility, evaluators, the
+# ranking and its names-bearing export). An evaluator sees only the applications assigned to
+# them, and their personal data only after declaring no conflict of interest; 404 otherwise.
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def get_call_for_evaluation(user: Any, call_id: Any) -> Call:
+    """A call whose applications `user` evaluates as staff of its alliance; 404 for anyone else."""
+    if not _active(user):
+        raise Http404
+    pk = _call_pk(call_id)
+    try:
+        call = Call.objects.select_related("alliance__organization").get(pk=pk)
+    except (Call.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise Http404 from None
+    if not _is_call_alliance_staff(user, call):
+        raise Http404
+    return call
+
+
+def may_evaluate(user: Any, call: Call) -> bool:
+    """Whether the staff's evaluation pages of `call` are for `user`."""
+    return _active(user) and _is_call_alliance_staff(user, call)
+
+
+def get_application_for_evaluation(user: Any, call: Call, application_id: Any) -> Application:
+    """A sent application of `call` (already checked with get_call_for_evaluation); 404 otherwise."""
+    try:
+        return Application.objects.select_related("call__alliance", "applicant", "evaluation").get(
+            pk=application_id, call=call, state=ApplicationState.SUBMITTED
+        )
+    except (Application.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+
+
+def is_call_evaluator(user: Any, call: Call) -> bool:
+    """`user` is an evaluator of the alliance that runs `call`."""
+    if not _active(user):
+        return False
+    return Membership.objects.filter(
+        user=user, organization_id=call.alliance.organization_id, role=Role.EVALUATOR
+    ).exists()
+
+
+def assignments_for_evaluator(user: Any) -> QuerySet[EvaluatorAssignment]:
+    """The assignments `user` holds while still an evaluator of the call's alliance."""
+    if not _active(user):
+        return EvaluatorAssignment.objects.none()
+    return EvaluatorAssignment.objects.filter(
+        evaluator=user,
+        application__state=ApplicationState.SUBMITTED,
+        application__call__alliance__organization__memberships__user=user,
+        application__call__alliance__organization__memberships__role=Role.EVALUATOR,
+    ).distinct()
+
+
+def get_assignment_for_evaluator(user: Any, application_id: Any, *, cleared: bool = False) -> EvaluatorAssignment:
+    """`user`'s assignment on this application (with `cleared`: only once declared free of
+    conflicts); a conflicted assignment, another's application or a forged id is 404."""
+    try:
+        assignment = (
+            assignments_for_evaluator(user)
+            .select_related("application__call__alliance", "application__applicant", "application__evaluation")
+            .get(application_id=application_id, has_conflict=False)
+        )
+    except (EvaluatorAssignment.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+    if cleared and not assignment.cleared:
+        raise Http404
+    return assignment
+
+
+def get_document_for_evaluator(user: Any, document_id: Any) -> ApplicationDocument:
+    """A document of an application assigned to `user` and declared free of conflicts; 404 otherwise."""
+    try:
+        document = ApplicationDocument.objects.get(pk=document_id)
+    except (ApplicationDocument.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+    get_assignment_for_evaluator(user, document.application_id, cleared=True)
+    return document

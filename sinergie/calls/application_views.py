@@ -3,7 +3,6 @@ the access check of calls/access.py; and a call's published ranking, by protocol
 
 from __future__ import annotations
 
-import csv
 from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,8 @@ from django.views.decorators.http import require_GET
 from sinergie.calls.access import get_application_for_user, get_document_for_user
 from sinergie.calls.models import Call, CallState
 from sinergie.calls.ranking import published_ranking
+from sinergie.calls.ranking_exports import public_export
+from sinergie.calls.review_selectors import ranking_is_correction
 from sinergie.calls.services import decimal_text, euro
 
 
@@ -49,26 +50,16 @@ def ranking(request: HttpRequest, call_id: int) -> HttpResponse:
     if published is None:
         raise Http404
     rows = published.rows.select_related("application").order_by("position")
-    if request.GET.get("formato") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="graduatoria-{call.pk}-v{published.version}.csv"'
-        response.write("\ufeff")  # Excel reads UTF-8 with its mark
-        out = csv.writer(response, delimiter=";")
-        out.writerow(["posizione", "protocollo", "punti", "ammessa", "importo_euro"])
-        for row in rows:
-            out.writerow(
-                [
-                    row.position,
-                    row.application.protocol,
-                    decimal_text(row.points),
-                    "sì" if row.admitted else "no",
-                    decimal_text(row.granted_cents),
-                ]
-            )
-        return response
+    title = call.title_en if get_language() == "en" and call.title_en else call.title_it
+    fmt = request.GET.get("formato")
+    if fmt:
+        exported = public_export(request, call, published, rows, fmt, title)
+        if exported is None:
+            raise Http404
+        return exported
     table = [
         (row.position, row.application.protocol, decimal_text(row.points), row.admitted, euro(row.granted_cents))
         for row in rows
     ]
-    title = call.title_en if get_language() == "en" and call.title_en else call.title_it
-    return render(request, "calls/applications/ranking.html", {"title": title, "ranking": published, "table": table})
+    context = {"title": title, "ranking": published, "table": table, "correction": ranking_is_correction(published)}
+    return render(request, "calls/applications/ranking.html", context)

@@ -615,3 +615,55 @@ class CallDesign(models.Model):
         if Call.objects.filter(pk=self.call_id).exclude(state=CallState.DRAFT).exists():
             raise CallFrozenError("eligibility")
         return super().delete(*args, **kwargs)
+
+
+class EvaluatorAssignment(models.Model):
+    """An evaluator of the call's alliance asked to score one application.
+
+    Before the evaluator sees the applicant's data they declare whether they have a conflict of
+    interest (`declared_at`); one who declares a conflict stays recorded but is blocked on that
+    application, and staff assign another. At most one assignment per application is live
+    (not conflicted): the database refuses a second one.
+    """
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluator"),
+        on_delete=models.PROTECT,
+        related_name="evaluator_assignments",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    declared_at = models.DateTimeField(_("conflict of interest declared"), null=True, blank=True)
+    has_conflict = models.BooleanField(_("has a conflict of interest"), default=False)
+    statement = models.TextField(_("statement"), blank=True)
+
+    class Meta:
+        verbose_name = _("evaluator assignment")
+        verbose_name_plural = _("evaluator assignments")
+        ordering = ["assigned_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "evaluator"], name="calls_assignment_once_per_evaluator"),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(has_conflict=False),
+                name="calls_assignment_one_live_per_application",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(has_conflict=False) | models.Q(declared_at__isnull=False),
+                name="calls_assignment_conflict_is_declared",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.evaluator_id}"
+
+    @property
+    def cleared(self) -> bool:
+        """Declared free of conflicts: the evaluator may see the application and score it."""
+        return self.declared_at is not None and not self.has_conflict

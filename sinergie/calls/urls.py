@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sinergie.calls import views
+from sinergie.calls import review_views, views
 
 app_name = "calls"
 urlpatterns = [
@@ -13,4 +13,29 @@ urlpatterns = [
     path("gestione/<int:call_id>/modifica/", views.call_edit, name="edit"),
     path("gestione/<int:call_id>/pubblica/", views.call_publish, name="publish"),
     path("gestione/<int:call_id>/chiudi/", views.call_close, name="close"),
+    # Evaluation (calls/review_views.py): staff of the call's alliance, and evaluators.
+    path("gestione/<int:call_id>/domande/", review_views.applications, name="evaluation-applications"),
+    path("gestione/<int:call_id>/domande/valuta/", review_views.evaluate, name="evaluation-compute"),
+    path("gestione/<int:call_id>/domande/assegna/", review_views.assign_evenly, name="evaluation-assign-evenly"),
+    path("gestione/<int:call_id>/domande/<uuid:pk>/", review_views.application_detail, name="evaluation-application"),
+    path("gestione/<int:call_id>/graduatoria/", review_views.ranking_manage, name="evaluation-ranking"),
+    path(
+        "gestione/<int:call_id>/graduatoria/calcola/",
+        review_views.ranking_compute_view,
+        name="evaluation-ranking-compute",
+    ),
+    path(
+        "gestione/<int:call_id>/graduatoria/pubblica/",
+        review_views.ranking_publish_view,
+        name="evaluation-ranking-publish",
+    ),
+    path("gestione/<int:call_id>/graduatoria/buoni/", review_views.vouchers_issue_view, name="evaluation-vouchers"),
+    path(
+        "gestione/<int:call_id>/graduatoria/esporta/",
+        review_views.ranking_staff_export,
+        name="evaluation-ranking-export",
+    ),
+    path("valutazioni/", review_views.evaluator_list, name="evaluator-list"),
+    path("valutazioni/<uuid:pk>/", review_views.evaluator_application, name="evaluator-application"),
+    path("valutazioni/documenti/<uuid:pk>/", review_views.evaluator_document, name="evaluator-document"),
 ]

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sinergie.audit.services import audit_events_for
 from sinergie.calls import design
 from sinergie.calls import rules as R
-from sinergie.calls.access import alliances_for_call_design, get_call_for_designer, get_public_call
+from sinergie.calls.access import alliances_for_call_design, get_call_for_designer, get_public_call, may_evaluate
 from sinergie.calls.design import design_of
 from sinergie.calls.forms import (
     CallDesignForm,
@@ -165,6 +165,7 @@ def manage_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     context["problems"] = problems_with_labels(context["report"].problems)
     context["notes"] = problems_with_labels(context["report"].notes)
     context["events"] = audit_events_for(call).order_by("-created_at")[:20]
+    context["may_evaluate"] = may_evaluate(request.user, call)
     return render(request, "calls/manage_detail.html", context)
 
 
