@@ -149,18 +149,20 @@ def plan(request: HttpRequest, pk: Any) -> HttpResponse:
     else:
         form = PlanForm(initial=PlanForm.initial_from(stored, company.vat_number if company else ""))
         status = 200
+    grant = IncentiveGrant.objects.filter(application=application).first()
     context = {
         "application": application,
         "title": _title(application.call),
         "form": form,
         "side": side,
         "can_change": side == "company"
+        and grant is None
         and application.state != ApplicationState.WITHDRAWN
         and application.call.is_open(),
         "measures": _plan_display(stored),
         "stored": stored,
         "requested": euro(stored["requested_cents"]) if stored else "",
-        "grant": IncentiveGrant.objects.filter(application=application).first(),
+        "grant": grant,
         "cap": euro(application.call.amount_per_beneficiary_cents),
     }
     return render(request, "calls/incentives/plan.html", context, status=status)

@@ -308,7 +308,10 @@ def incentive_apply(
 def incentive_plan_save(
     *, application: Application, plan: Any, by: Any, request: HttpRequest | None = None
 ) -> Application:
-    """Validate the company's plan and store it in the application's answers (draft or sent, until the deadline)."""
+    """Validate the company's plan and store it in the application's answers (draft or sent, until the
+    deadline, and not once a grant was agreed on it)."""
+    if IncentiveGrant.objects.filter(application=application).exists():
+        raise IncentiveError("application", ALREADY_GRANTED)
     cleaned = plan_clean(plan, application.call, application.organization)
     answers = dict(application.answers) if isinstance(application.answers, dict) else {}
     answers[PLAN_KEY] = cleaned

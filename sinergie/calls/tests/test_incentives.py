@@ -365,3 +365,13 @@ def test_payment_steps_in_order(inc):
         )
     assert refused.value.field == "paid_on"
     assert LedgerEntry.objects.filter(kind="grant_payment").count() == 0
+
+
+def test_the_plan_cannot_change_once_granted(inc):
+    inc.grant()
+    with pytest.raises(IncentiveError):
+        incentives.incentive_plan_save(
+            application=inc.application, plan=plan(requested_cents=450_000), by=inc.world.referent
+        )
+    inc.application.refresh_from_db()
+    assert incentives.plan_of(inc.application)["requested_cents"] == 400_000
