@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.my_applications, name="mine"),
     path("bando/<int:call_id>/", views.apply, name="apply"),
     path("domande/<uuid:pk>/", views.plan, name="plan"),
+    path("domande/<uuid:pk>/ritira/", views.withdraw, name="withdraw"),
     path("gestione/<int:call_id>/", views.manage, name="manage"),
     path("gestione/domande/<uuid:pk>/concedi/", views.grant_new, name="grant-new"),
     path("contributi/<int:pk>/", views.grant_detail, name="grant"),

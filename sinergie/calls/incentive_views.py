@@ -168,6 +168,20 @@ def plan(request: HttpRequest, pk: Any) -> HttpResponse:
     return render(request, "calls/incentives/plan.html", context, status=status)
 
 
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
+    """A referent withdraws the company's application before the deadline (not once granted)."""
+    application, _side = get_company_application_for_user(request.user, pk, change=True)
+    try:
+        incentives.incentive_withdraw(application=application, by=request.user, request=request)
+    except IncentiveError as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(request, _("Application withdrawn."))
+    return redirect("incentives:plan", pk=application.pk)
+
+
 # --- The staff's side ----------------------------------------------------------------------------
 
 

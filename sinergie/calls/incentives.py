@@ -43,6 +43,7 @@ from sinergie.calls.applications import (
     application_save,
     application_start,
     application_submit,
+    application_withdraw,
     document_kind,
 )
 from sinergie.calls.models import (
@@ -61,6 +62,7 @@ from sinergie.calls.models import (
     RankingRow,
 )
 from sinergie.calls.services import euro, rome_today
+from sinergie.core.tasks import send_email
 from sinergie.organizations.models import Membership, Organization, OrganizationKind, Role
 
 COMPANY_KINDS = (CallKind.COMPANY_INCENTIVES, CallKind.CONSULTANCY)
@@ -333,6 +335,16 @@ def incentive_submit(*, application: Application, by: Any, request: HttpRequest 
         raise _convert(error) from None
 
 
+def incentive_withdraw(*, application: Application, by: Any, request: HttpRequest | None = None) -> Application:
+    """Withdraw the company's application before the deadline; refused once a grant was agreed on it."""
+    if IncentiveGrant.objects.filter(application=application).exists():
+        raise IncentiveError("application", ALREADY_GRANTED)
+    try:
+        return application_withdraw(application=application, by=by, request=request)
+    except ApplicationError as error:
+        raise _convert(error) from None
+
+
 # --- Money ---------------------------------------------------------------------------------------
 
 
@@ -358,6 +370,21 @@ def _post(kind: str, grant: IncentiveGrant, lines: list[tuple[str, int]], by: An
     if sum(entry.amount_cents for entry in entries) != 0 or len(entries) < 2:
         raise AssertionError(f"unbalanced ledger transaction {kind}: {lines}")
     LedgerEntry.objects.bulk_create(entries)
+
+
+def _notify(grant: IncentiveGrant, subject: Any, body: Any) -> None:
+    """E-mail the company's referents after commit (a rolled-back step must not announce itself)."""
+    addresses = sorted(
+        set(
+            Membership.objects.filter(
+                organization_id=grant.organization_id, role=Role.COMPANY_REFERENT, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+        - {""}
+    )
+    if addresses:
+        subject, body = str(subject), str(body)
+        transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=addresses))
 
 
 def _set_available(call: Call, available: int) -> None:
@@ -453,6 +480,12 @@ def grant_create(
                 obj=grant,
                 after={**snapshot(grant, GRANT_FIELDS), "application": str(application.pk), "signed_at": signed},
                 request=request,
+            )
+            _notify(
+                grant,
+                _("Grant agreed: protocol %(protocol)s") % {"protocol": application.protocol},
+                _("Your company's application %(protocol)s was granted %(amount)s. Send the report when it is done.")
+                % {"protocol": application.protocol, "amount": euro(amount)},
             )
     except IntegrityError:  # the same application granted at the same moment by another request
         raise IncentiveError("application", ALREADY_GRANTED) from None
@@ -575,6 +608,10 @@ def grant_review(
         grant.state = GrantState.APPROVED if approve else GrantState.GRANTED
         grant.review_note = note
         _change(grant, by, "calls.grant.review", ["state", "review_note"], request, note=note)
+        if approve:
+            _notify(grant, _("Report approved"), _("Your report was approved: you can now request the payment."))
+        else:
+            _notify(grant, _("Report: changes asked"), _("Your report needs changes: %(note)s") % {"note": note})
     return grant
 
 
@@ -632,6 +669,12 @@ def grant_pay(
             ["state", "payment_state", "paid_cents", "paid_on", "payment_reference"],
             request,
         )
+        _notify(
+            grant,
+            _("Grant paid"),
+            _("%(amount)s were paid on %(date)s (reference %(reference)s).")
+            % {"amount": euro(amount), "date": paid_on.strftime("%d/%m/%Y"), "reference": reference},
+        )
     return grant
 
 
@@ -649,4 +692,5 @@ def grant_revoke(*, grant: IncentiveGrant, reason: Any, by: Any, request: HttpRe
         grant.state = GrantState.REVOKED
         grant.revoked_reason = reason
         _change(grant, by, "calls.grant.revoke", ["state", "revoked_reason"], request, note=reason)
+        _notify(grant, _("Grant revoked"), _("Your company's grant was revoked: %(reason)s") % {"reason": reason})
     return grant

@@ -195,3 +195,32 @@ def _file(name: str, content: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
+
+
+def test_a_referent_withdraws_before_the_deadline_and_others_cannot(inc, world, login, client):
+    url = reverse("incentives:withdraw", args=[inc.application.pk])
+    login(world.alliance_staff)
+    assert client.post(url).status_code == 404
+    login(world.other_referent)
+    assert client.post(url).status_code == 404
+    login(world.colleague)
+    assert client.post(url).status_code == 302
+    inc.application.refresh_from_db()
+    assert inc.application.state == ApplicationState.WITHDRAWN
+
+
+def test_a_granted_application_cannot_be_withdrawn(inc, world, login):
+    inc.grant()
+    client = login(world.referent)
+    client.post(reverse("incentives:withdraw", args=[inc.application.pk]))
+    inc.application.refresh_from_db()
+    assert inc.application.state == ApplicationState.SUBMITTED
+
+
+def test_the_plan_page_speaks_italian(inc, world, login):
+    from django.utils import translation
+
+    client = login(world.referent)
+    with translation.override("it"):
+        page = client.get(reverse("incentives:plan", args=[inc.application.pk]), HTTP_ACCEPT_LANGUAGE="it")
+    assert "Piano di smart working" in page.text and "Banca delle ore" in page.text

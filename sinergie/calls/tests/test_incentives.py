@@ -375,3 +375,22 @@ def test_the_plan_cannot_change_once_granted(inc):
         )
     inc.application.refresh_from_db()
     assert incentives.plan_of(inc.application)["requested_cents"] == 400_000
+
+
+def test_the_companys_referents_get_an_email_at_each_decision(inc, world, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inc.to_paid(inc.grant())
+    to_company = [m for m in mail.outbox if world.referent.email in m.to]
+    assert len(to_company) == 3  # granted, report approved, paid
+    assert all(sorted(m.to) == sorted([world.referent.email, world.colleague.email]) for m in to_company)
+    assert inc.application.protocol in to_company[0].subject
+
+
+def test_a_refused_step_sends_no_email(inc, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(IncentiveError):
+        inc.grant(amount=999_999)
+    assert mail.outbox == []
