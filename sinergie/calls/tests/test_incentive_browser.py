@@ -56,7 +56,6 @@ def test_a_referent_applies_and_staff_grant(chromium: Browser, live_server: Any,
         page.locator("button[name='send']").click()
     application = Application.objects.get(organization=world.other_company)
     assert application.protocol in page.locator("main").inner_text()
-    page.context.close()
     Evaluation.objects.create(application=application, admissible=True)  # the evaluators' part
 
     staff = new_context(chromium).new_page()
@@ -72,3 +71,12 @@ def test_a_referent_applies_and_staff_grant(chromium: Browser, live_server: Any,
     assert_accessible(staff)
     staff.goto(f"{base}/rendiconti/{inc.call.pk}/")
     assert_accessible(staff)
+    staff.context.close()
+
+    # The company's side of the grant: the report form and the upload, on a phone.
+    company = page  # still signed in (a second sign-in in the same minute would reuse the TOTP code)
+    company.goto(f"{base}/incentivi/")
+    assert_accessible(company)
+    company.goto(f"{base}/incentivi/contributi/{grant.pk}/")
+    assert company.locator("textarea[name='smart_working_done']").count() == 1
+    assert_accessible(company)
