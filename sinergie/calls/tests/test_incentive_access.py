@@ -150,3 +150,15 @@ def test_a_worker_voucher_call_has_no_company_pages(setup, client, login):
     assert reverse("incentives:apply", args=[call.pk]) not in client.get(reverse("calls:detail", args=[call.pk])).text
     login(users["alliance_staff"])
     assert client.get(reverse("incentives:manage", args=[call.pk])).status_code == 404
+
+
+def test_applying_for_a_company_one_is_not_a_referent_of_is_404(setup, client, login):
+    inc, _grant, _document, users = setup
+    url = reverse("incentives:apply", args=[inc.call.pk])
+    login(users["referent"])
+    assert client.post(url, {"company": inc.world.other_company.slug}).status_code == 404
+    assert client.post(url, {"company": "no-such-company"}).status_code == 404
+    assert client.post(url, {}).status_code == 404
+    from sinergie.calls.models import Application
+
+    assert not Application.objects.filter(organization=inc.world.other_company).exists()
