@@ -224,3 +224,9 @@ def test_the_plan_page_speaks_italian(inc, world, login):
     with translation.override("it"):
         page = client.get(reverse("incentives:plan", args=[inc.application.pk]), HTTP_ACCEPT_LANGUAGE="it")
     assert "Piano di smart working" in page.text and "Banca delle ore" in page.text
+
+
+def test_the_dashboard_leads_a_referent_to_the_company_incentives(inc, world, login):
+    page = login(world.referent).get("/area-personale/")
+    assert reverse("incentives:mine") in page.text
+    assert reverse("incentives:mine") not in login(world.citizen).get("/area-personale/").text
