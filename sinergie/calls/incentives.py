@@ -295,7 +295,8 @@ def incentive_apply(
     if not is_company_referent(by, organization):
         raise IncentiveError("organization", NOT_YOUR_COMPANY)
     with transaction.atomic():
-        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        # "No key": rows that point at the company (its memberships, other applications) may still be written.
+        Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).first()
         live = Application.objects.filter(call=call, organization=organization).exclude(
             state=ApplicationState.WITHDRAWN
         )
@@ -440,7 +441,9 @@ def grant_create(
     try:
         with transaction.atomic():
             application = (
-                Application.objects.select_for_update(of=("self",))
+                # "No key", so a ranking computed meanwhile (it holds the call and inserts rows pointing at
+                # the application) is never waited for in a circle.
+                Application.objects.select_for_update(no_key=True, of=("self",))
                 .select_related("call", "organization")
                 .get(pk=application.pk)
             )
