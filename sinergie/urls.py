@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("bandi/", include("sinergie.calls.urls")),
     path("rendiconti/", include("sinergie.calls.report_urls")),
     path("aziende/", include("sinergie.companies.urls")),
+    path("incentivi/", include("sinergie.calls.incentive_urls")),
     path("gestione/servizi/", include("sinergie.directory.manage_urls")),
     path("account/", include("sinergie.accounts.urls")),
     path("account/", include("allauth.urls")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from sinergie.calls.models import Call, LedgerEntry, Redemption, Voucher
+from sinergie.calls.models import Call, IncentiveGrant, LedgerEntry, Redemption, Voucher
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -47,3 +47,11 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "account"]
     list_select_related = ["call", "voucher", "provider"]
     date_hierarchy = "created_at"
+
+
+@admin.register(IncentiveGrant)
+class IncentiveGrantAdmin(ReadOnlyAdmin):
+    list_display = ["application", "organization", "call", "amount_cents", "paid_cents", "state", "payment_state"]
+    list_filter = ["state", "payment_state"]
+    list_select_related = ["application", "organization", "call"]
+    exclude = ["report"]

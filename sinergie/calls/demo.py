@@ -1,5 +1,6 @@
 """Fictitious calls for the demo: an open call of worker vouchers, a closed one whose vouchers are
-in use, and a call of incentives for companies, all of the Adda Martesana alliance.
+in use, and a call of incentives for companies (one fictitious company's application with its
+plan, grant agreement, report and payment), all of the Adda Martesana alliance.
 
 Every title says "(demo)", every beneficiary is a demo account (`@demo.sinergie.invalid`), and
 the money moves through the real services (publication, issue, redemption), so the ledger of
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sinergie.accounts.models import User
+from sinergie.calls import incentives as company_incentives
 from sinergie.calls import services
 from sinergie.calls.applications import application_save, application_start, application_submit
 from sinergie.calls.design import CallData, call_create
@@ -53,6 +55,70 @@ def _user(email: str, first: str, last: str) -> User:
         user.set_unusable_password()  # people of the story, not accounts to log in with
         user.save(update_fields=["password"])
     return user
+
+
+COMPANY_SLUG = "logistica-martesana-spa-demo"
+COMPANY_VAT = "02543210013"  # fictitious, with a valid check digit
+COMPANY_REFERENT = f"referente.logistica@{DOMAIN}"
+
+
+def _company_story(call: Call, staff: User, now: datetime.datetime) -> None:
+    """A fictitious company applies with a plan, is granted, reports with a document and is paid."""
+    company = Organization.objects.filter(slug=COMPANY_SLUG).first()
+    if company is None:
+        return
+    referent = _user(COMPANY_REFERENT, "Roberta", "Immaginaria")
+    Membership.objects.get_or_create(user=referent, organization=company, role=Role.COMPANY_REFERENT)
+    today = services.rome_today(now)
+
+    def day(offset: int) -> str:
+        return (today + datetime.timedelta(days=offset)).isoformat()
+
+    plan = {
+        "vat_number": company.vat_number or COMPANY_VAT,
+        "employees": 85,
+        "measures": [
+            {"code": "flexible_hours", "other": "", "cost_cents": 150_000, "start": day(-2), "end": day(180),
+             "workers": 60},
+            {"code": "smart_working", "other": "", "cost_cents": 280_000, "start": day(-2), "end": day(365),
+             "workers": 35},
+            {"code": "agreements", "other": "", "cost_cents": 120_000, "start": day(-1), "end": day(90),
+             "workers": 20},
+        ],
+        "requested_cents": 450_000,
+        "timeline": "Orari flessibili e smart working da subito; convenzione con il centro estivo per l'estate.",
+    }  # fmt: skip
+    application = company_incentives.incentive_apply(call=call, organization=company, by=referent)
+    application = company_incentives.incentive_plan_save(application=application, plan=plan, by=referent)
+    application = company_incentives.incentive_submit(application=application, by=referent)
+    evaluations_compute(call=call, by=staff)  # no eligibility rules: admissible
+    grant = company_incentives.grant_create(
+        application=application,
+        amount_cents=450_000,
+        signed_at=today,
+        conditions="Relazione finale con le fatture entro 12 mesi dalla firma.",
+        by=staff,
+    )
+    company_incentives.grant_document_attach(
+        grant=grant, name="Accordo di smart working (demo)", filename="accordo.pdf", content=DEMO_PDF, by=referent
+    )
+    done = {
+        "flexible_hours": "Fascia di ingresso 7:30–9:30 per tutto il personale d'ufficio.",
+        "smart_working": "Due giorni a settimana per 35 persone, con accordi individuali firmati.",
+    }
+    report = {code: {"done": text, "start": today, "end": today} for code, text in done.items()}
+    grant = company_incentives.grant_report_send(grant=grant, report=report, by=referent)
+    grant = company_incentives.grant_review(grant=grant, approve=True, note="", by=staff)
+    grant = company_incentives.grant_payment_request(grant=grant, by=referent)
+    grant = company_incentives.grant_payment_approve(grant=grant, by=staff)
+    company_incentives.grant_pay(grant=grant, paid_on=today, reference="DEMO-TRN-0001", by=staff)
+
+
+# A one-page blank PDF: the demo's attached document.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 # The rules of the demo's worker-voucher calls, as staff would enter them in the call designer.
@@ -232,4 +298,5 @@ def calls_demo_load() -> None:
         closes_at=now + datetime.timedelta(days=90),
     )
     if created:
-        services.call_publish(call=incentives, by=staff)
+        incentives = services.call_publish(call=incentives, by=staff)
+        _company_story(incentives, staff, now)

@@ -255,6 +255,8 @@ class Account(models.TextChoices):
     AVAILABLE = "available", _("Call budget, available")
     VOUCHER = "voucher", _("Committed on a voucher")
     PAYABLE = "payable", _("Owed to a provider")
+    GRANT = "grant", _("Committed on a company grant")
+    GRANT_PAID = "grant_paid", _("Paid to a company")
 
 
 class EntryKind(models.TextChoices):
@@ -264,6 +266,9 @@ class EntryKind(models.TextChoices):
     CANCELLATION = "cancellation", _("Redemption cancelled")
     EXPIRY = "expiry", _("Voucher expired")
     VOUCHER_CANCEL = "voucher_cancel", _("Voucher cancelled")
+    GRANT = "grant", _("Company grant agreed")
+    GRANT_PAYMENT = "grant_payment", _("Company grant paid")
+    GRANT_REVOKE = "grant_revoke", _("Company grant revoked")
 
 
 class LedgerAppendOnlyError(Exception):
@@ -315,6 +320,14 @@ class LedgerEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="ledger_entries",
     )
+    grant = models.ForeignKey(
+        "IncentiveGrant",
+        verbose_name=_("company grant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -344,6 +357,10 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(account="payable") | models.Q(provider__isnull=False),
                 name="calls_ledger_payable_account_has_provider",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(account__in=["grant", "grant_paid"]) | models.Q(grant__isnull=False),
+                name="calls_ledger_grant_account_has_grant",
             ),
         ]
 
@@ -615,6 +632,108 @@ class CallDesign(models.Model):
         if Call.objects.filter(pk=self.call_id).exclude(state=CallState.DRAFT).exists():
             raise CallFrozenError("eligibility")
         return super().delete(*args, **kwargs)
+
+
+# --- Company incentives --------------------------------------------------------------------------
+
+
+class GrantState(models.TextChoices):
+    GRANTED = "granted", _("Granted: waiting for the report")
+    REPORTING = "reporting", _("Report sent: under review")
+    APPROVED = "approved", _("Report approved")
+    PAID = "paid", _("Paid")
+    REVOKED = "revoked", _("Revoked")
+
+
+class PaymentState(models.TextChoices):
+    NONE = "", _("Not requested")
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    PAID = "paid", _("Paid")
+
+
+class IncentiveGrant(models.Model):
+    """The grant agreement of a company's application to an incentive or consultancy call.
+
+    Its amount is committed from the call's budget when it is made (ledger: available → grant),
+    moves to "paid to a company" when paid, and its unpaid part returns to the budget when it is
+    revoked. The company reports what it did (`report`, one entry per measure of its plan, with
+    documents); staff approve it or ask for changes (`review_note`). The services are in
+    `calls/incentives.py`.
+    """
+
+    application = models.OneToOneField(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="grant"
+    )
+    call = models.ForeignKey(Call, verbose_name=_("call"), on_delete=models.PROTECT, related_name="grants")
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("company"), on_delete=models.PROTECT, related_name="incentive_grants"
+    )
+    amount_cents = models.PositiveBigIntegerField(_("amount granted (cents)"))
+    paid_cents = models.PositiveBigIntegerField(_("amount paid (cents)"), default=0)
+    signed_at = models.DateField(_("agreement signed on"))
+    conditions = models.TextField(_("conditions"), blank=True)
+    state = models.CharField(_("state"), max_length=16, choices=GrantState.choices, default=GrantState.GRANTED)
+    report = models.JSONField(_("report of what was done"), default=dict, blank=True)
+    report_sent_at = models.DateTimeField(_("report sent"), null=True, blank=True)
+    review_note = models.TextField(_("note of the review"), blank=True)
+    payment_state = models.CharField(
+        _("payment"), max_length=16, choices=PaymentState.choices, default=PaymentState.NONE, blank=True
+    )
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=80, blank=True)
+    revoked_reason = models.TextField(_("reason for revoking"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("company grant")
+        verbose_name_plural = _("company grants")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_cents__gt=0), name="calls_grant_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(paid_cents__lte=models.F("amount_cents")), name="calls_grant_paid_lte_amount"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.amount_cents / 100:.2f} €"
+
+    @property
+    def unpaid_cents(self) -> int:
+        return 0 if self.state == GrantState.REVOKED else self.amount_cents - self.paid_cents
+
+
+class GrantDocument(models.Model):
+    """A document of a grant's report (invoices, agreements, timesheets), kept like application
+    documents: in the database, its type sniffed from its content, served only after an access check."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    grant = models.ForeignKey(
+        IncentiveGrant, verbose_name=_("company grant"), on_delete=models.CASCADE, related_name="documents"
+    )
+    name = models.CharField(_("document"), max_length=120)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=40, choices=DocumentKind.choices)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("content"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grant document")
+        verbose_name_plural = _("grant documents")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.filename}"
 
 
 class EvaluatorAssignment(models.Model):

@@ -16,12 +16,15 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
+from sinergie.calls.incentives import COMPANY_KINDS, MEASURE_LABELS, plan_of, size_band
 from sinergie.calls.models import (
     Account,
     Application,
     ApplicationState,
     Call,
     EntryKind,
+    GrantState,
+    IncentiveGrant,
     LedgerEntry,
     Redemption,
     Voucher,
@@ -55,6 +58,9 @@ class CallReport:
     municipalities: list[Line] = field(default_factory=list)
     genders: list[Line] = field(default_factory=list)
     ages: list[Line] = field(default_factory=list)
+    companies: list[Line] = field(default_factory=list)
+    company_sizes: list[Line] = field(default_factory=list)
+    measures: list[Line] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
 
     def sections(self) -> list[tuple[str, str, list[Line]]]:
@@ -68,7 +74,15 @@ class CallReport:
             ("municipalities", str(_("Beneficiaries, by municipality of residence")), self.municipalities),
             ("genders", str(_("Beneficiaries, by gender")), self.genders),
             ("ages", str(_("Beneficiaries, by age of the youngest child")), self.ages),
-        ]
+        ] + (
+            [
+                ("companies", str(_("Company incentives")), self.companies),
+                ("company_sizes", str(_("Company grants, by company size")), self.company_sizes),
+                ("measures", str(_("Measures planned by granted companies")), self.measures),
+            ]
+            if self.call.kind in COMPANY_KINDS
+            else []
+        )
 
 
 def _ledger_sums(call: Call) -> dict[tuple[str, str], int]:
@@ -83,6 +97,9 @@ def _money(call: Call, report: CallReport) -> None:
         return sum(total for (_kind, acc), total in sums.items() if acc == name)
 
     available, on_vouchers, payable = account(Account.AVAILABLE), account(Account.VOUCHER), account(Account.PAYABLE)
+    on_grants, paid_to_companies = account(Account.GRANT), account(Account.GRANT_PAID)
+    granted = -sums.get((EntryKind.GRANT, Account.AVAILABLE), 0)
+    revoked = sums.get((EntryKind.GRANT_REVOKE, Account.AVAILABLE), 0)
     issued = -sums.get((EntryKind.ISSUE, Account.AVAILABLE), 0)
     expired = sums.get((EntryKind.EXPIRY, Account.AVAILABLE), 0)
     cancelled = sums.get((EntryKind.VOUCHER_CANCEL, Account.AVAILABLE), 0)
@@ -90,11 +107,15 @@ def _money(call: Call, report: CallReport) -> None:
         "budget": call.budget_cents,
         "available": available,
         "issued": issued,
-        "committed": on_vouchers + payable,
+        "committed": on_vouchers + payable + on_grants + paid_to_companies,
         "unspent_on_vouchers": on_vouchers,
         "spent": payable,
         "expired": expired,
         "voucher_cancelled": cancelled,
+        "granted": granted,
+        "granted_unpaid": on_grants,
+        "paid_to_companies": paid_to_companies,
+        "grants_revoked": revoked,
     }
     report.money = [
         Line(str(_("Budget")), cents=call.budget_cents),
@@ -105,6 +126,13 @@ def _money(call: Call, report: CallReport) -> None:
         Line(str(_("Returned to the budget by cancelled vouchers")), cents=cancelled),
         Line(str(_("Available")), cents=available),
     ]
+    if call.kind in COMPANY_KINDS:
+        report.money[1:1] = [
+            Line(str(_("Granted to companies")), cents=granted),
+            Line(str(_("Paid to companies")), cents=paid_to_companies),
+            Line(str(_("Granted, not paid yet")), cents=on_grants),
+            Line(str(_("Returned to the budget by revoked grants")), cents=revoked),
+        ]
 
 
 def _applications(call: Call, report: CallReport) -> None:
@@ -186,6 +214,43 @@ def _beneficiaries(call: Call, report: CallReport) -> None:
     report.ages = [Line(label, ages[label]) for label in order if ages[label]]
 
 
+def _companies(call: Call, report: CallReport) -> None:
+    """Company incentives: applications and grants, by state, by company size and by measure planned.
+
+    Amounts are the grants' own (granted, paid), which the ledger check proves equal to the ledger;
+    size and measures come from the plan in each granted application's answers.
+    """
+    sent = Application.objects.filter(call=call, state=ApplicationState.SUBMITTED, organization__isnull=False)
+    grants = list(IncentiveGrant.objects.filter(call=call).select_related("application"))
+    live = [grant for grant in grants if grant.state != GrantState.REVOKED]
+    paid = [grant for grant in grants if grant.state == GrantState.PAID]
+    report.companies = [
+        Line(str(_("Applications sent by companies")), sent.count()),
+        Line(str(_("Grant agreements")), len(live), sum(grant.amount_cents for grant in live)),
+        Line(str(_("Reports approved")), sum(1 for g in live if g.state in {GrantState.APPROVED, GrantState.PAID})),
+        Line(str(_("Grants paid")), len(paid), sum(grant.paid_cents for grant in paid)),
+        Line(str(_("Grants revoked")), len(grants) - len(live)),
+    ]
+    sizes: dict[str, Line] = {}
+    measures: dict[str, Line] = {}
+    for grant in live:
+        plan = plan_of(grant.application) or {}
+        label = size_band(plan.get("employees")) or str(NOT_STATED)
+        line = sizes.setdefault(label, Line(label, 0, 0))
+        line.count += 1
+        line.cents = (line.cents or 0) + grant.amount_cents
+        for measure in plan.get("measures") or []:
+            if not isinstance(measure, dict) or measure.get("code") not in MEASURE_LABELS:
+                continue
+            name = str(MEASURE_LABELS[measure["code"]])
+            line = measures.setdefault(name, Line(name, 0, 0))
+            line.count += 1
+            cost = measure.get("cost_cents")
+            line.cents = (line.cents or 0) + (cost if type(cost) is int else 0)
+    report.company_sizes = sorted(sizes.values(), key=lambda line: line.label)
+    report.measures = sorted(measures.values(), key=lambda line: line.label)
+
+
 def call_report(call: Call) -> CallReport:
     report = CallReport(call=call)
     _money(call, report)
@@ -193,4 +258,6 @@ def call_report(call: Call) -> CallReport:
     _vouchers(call, report)
     _spending(call, report)
     _beneficiaries(call, report)
+    if call.kind in COMPANY_KINDS:
+        _companies(call, report)
     return report

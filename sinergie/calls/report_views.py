@@ -1,4 +1,4 @@
-"""A call's report for the alliance's staff: page, CSV (Italian Excel) and XLSX."""
+"""A call's report for the alliance's staff: page, CSV (Italian Excel), XLSX and PDF."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import io
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -17,6 +19,7 @@ from sinergie.calls.access import get_call_for_report
 from sinergie.calls.report import call_report
 from sinergie.calls.services import decimal_text, euro
 from sinergie.catalogue.exporting import csv_safe
+from sinergie.core.pdf import pdf_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -64,4 +67,8 @@ def report(request: HttpRequest, call_id: int) -> HttpResponse:
         (key, section, [(line.label, line.count, euro(line.cents) if line.cents is not None else "") for line in lines])
         for key, section, lines in figures.sections()
     ]
-    return render(request, "calls/report.html", {"call": call, "title": title, "sections": sections})
+    context = {"call": call, "title": title, "sections": sections}
+    if fmt == "pdf":
+        context["generated_at"] = date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT")
+        return pdf_response("calls/pdf/report.html", context, f"{stem}.pdf", request)
+    return render(request, "calls/report.html", context)

@@ -10,7 +10,16 @@ from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.calls.codes import code_normalize
-from sinergie.calls.models import Account, Call, CallState, LedgerEntry, Redemption, Voucher, VoucherState
+from sinergie.calls.models import (
+    Account,
+    Call,
+    CallState,
+    IncentiveGrant,
+    LedgerEntry,
+    Redemption,
+    Voucher,
+    VoucherState,
+)
 from sinergie.calls.services import (
     CODE_INVALID,
     CODE_UNKNOWN,
@@ -32,7 +41,8 @@ def ledger_balances(call: Call) -> dict[str, int]:
     """Every account of `call` summed from the ledger, with the derived committed amount.
 
     `committed` is what left the available budget and has not come back: the unspent
-    balances of vouchers plus what providers are owed. It never exceeds `budget`.
+    balances of vouchers plus what providers are owed, plus company grants (unpaid and paid).
+    It never exceeds `budget`.
     """
     sums = dict(
         LedgerEntry.objects.filter(call=call)
@@ -44,7 +54,10 @@ def ledger_balances(call: Call) -> dict[str, int]:
     return {
         "budget": call.budget_cents,
         **balances,
-        "committed": balances[Account.VOUCHER] + balances[Account.PAYABLE],
+        "committed": balances[Account.VOUCHER]
+        + balances[Account.PAYABLE]
+        + balances[Account.GRANT]
+        + balances[Account.GRANT_PAID],
     }
 
 
@@ -61,7 +74,8 @@ def ledger_check(call: Call | None = None) -> list[Anomaly]:
     equals its ledger account and is between 0 and its value; a retired voucher holds nothing;
     each call's cached available budget equals its ledger account, is not negative (committed ≤
     budget) and a published call was funded with exactly its budget; what each provider is owed
-    equals its redemptions net of cancellations and is not negative.
+    equals its redemptions net of cancellations and is not negative; each company grant's accounts
+    equal its unpaid and paid amounts (nothing left on a revoked one).
     """
     anomalies: list[Anomaly] = []
     entries = LedgerEntry.objects.all() if call is None else LedgerEntry.objects.filter(call=call)
@@ -121,6 +135,30 @@ def ledger_check(call: Call | None = None) -> list[Anomaly]:
             anomalies.append(Anomaly("payable_mismatch", f"call {key[0]} provider {key[1]}: ledger {owed}, {net}"))
         if owed < 0:
             anomalies.append(Anomaly("negative_payable", f"call {key[0]} provider {key[1]}: {owed}"))
+    anomalies += _grant_anomalies(entries, call)
+    return anomalies
+
+
+def _grant_anomalies(entries: QuerySet[LedgerEntry], call: Call | None) -> list[Anomaly]:
+    """Each company grant's ledger accounts against the grant: unpaid on "grant", paid on "grant_paid"."""
+    sums = {
+        (row["grant_id"], row["account"]): int(row["total"])
+        for row in entries.filter(account__in=[Account.GRANT, Account.GRANT_PAID])
+        .values("grant_id", "account")
+        .annotate(total=Sum("amount_cents"))
+    }
+    grants = IncentiveGrant.objects.all() if call is None else IncentiveGrant.objects.filter(call=call)
+    anomalies = []
+    for grant in grants.only("pk", "amount_cents", "paid_cents", "state"):
+        held, paid = sums.get((grant.pk, Account.GRANT), 0), sums.get((grant.pk, Account.GRANT_PAID), 0)
+        if held != grant.unpaid_cents or paid != grant.paid_cents:
+            anomalies.append(
+                Anomaly(
+                    "grant_mismatch", f"grant {grant.pk}: ledger {held}+{paid}, {grant.unpaid_cents}+{grant.paid_cents}"
+                )
+            )
+        if held < 0 or paid < 0:
+            anomalies.append(Anomaly("negative_grant", f"grant {grant.pk}: {held}, {paid}"))
     return anomalies
 
 

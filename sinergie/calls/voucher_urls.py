@@ -19,4 +19,5 @@ urlpatterns = [
     path("sportello/<slug:provider>/rendiconto/", views.statement, name="statement"),
     path("sportello/<slug:provider>/rendiconto.csv", views.statement_csv, name="statement-csv"),
     path("sportello/<slug:provider>/rendiconto.xlsx", views.statement_xlsx, name="statement-xlsx"),
+    path("sportello/<slug:provider>/rendiconto.pdf", views.statement_pdf, name="statement-pdf"),
 ]

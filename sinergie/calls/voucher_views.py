@@ -33,6 +33,7 @@ from sinergie.calls.models import Call, EntryKind, Redemption, Voucher
 from sinergie.calls.services import CANCEL_WINDOW, KEY_MISSING, KEY_REUSED, VoucherError
 from sinergie.calls.voucher_forms import CancelForm, CodeForm, RedeemForm, StatementForm
 from sinergie.catalogue.exporting import csv_safe
+from sinergie.core.pdf import pdf_response
 from sinergie.organizations.models import Organization
 
 PER_PAGE = 25
@@ -393,6 +394,23 @@ def statement_csv(request: HttpRequest, provider: str) -> HttpResponse:
     response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(result, "csv")}"'
     return response
+
+
+@login_required
+@require_GET
+def statement_pdf(request: HttpRequest, provider: str) -> HttpResponse:
+    """The statement as a PDF document to file or send (same access and month as the page)."""
+    organization, form, result = _statement_for(request, provider)
+    if result is None:
+        return _bad_statement_request(form)
+    context = {
+        "provider": organization,
+        "statement": result,
+        "rows": _statement_rows(result),
+        "month_start": datetime.date(result.year, result.month, 1),
+        "generated_at": date_format(timezone.localtime(), "SHORT_DATETIME_FORMAT"),
+    }
+    return pdf_response("calls/pdf/statement.html", context, _filename(result, "pdf"), request)
 
 
 @login_required

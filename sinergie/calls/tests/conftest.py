@@ -25,7 +25,7 @@ def make_call(
     now = timezone.now()
     return Call.objects.create(
         alliance=fields.pop("alliance", world.alliance),
-        kind=CallKind.WORKER_VOUCHERS,
+        kind=fields.pop("kind", CallKind.WORKER_VOUCHERS),
         title_it=fields.pop("title_it", "Voucher conciliazione 2026"),
         title_en="Work-life vouchers 2026",
         budget_cents=budget,

@@ -56,3 +56,22 @@ def test_the_demo_calls_explain_their_rules_to_visitors(client):
     assert "Attestazione ISEE" in page.text
     assert "No eligibility rule has been set yet." not in page.text
     assert "Melzo" in page.text  # the alliance's territory, copied into the rule
+
+
+def test_the_demo_company_call_has_a_company_granted_reported_and_paid():
+    from sinergie.calls.incentives import PLAN_KEY
+    from sinergie.calls.models import GrantState, IncentiveGrant
+    from sinergie.calls.report import call_report
+
+    call_command("demo", "--no-serve", stdout=StringIO())
+    call = Call.objects.get(kind=CallKind.COMPANY_INCENTIVES)
+    grant = IncentiveGrant.objects.get(call=call)
+    assert grant.state == GrantState.PAID and grant.paid_cents == grant.amount_cents
+    assert grant.application.state == "submitted" and PLAN_KEY in grant.application.answers
+    assert grant.report and grant.documents.exists()
+    totals = call_report(call).totals
+    assert totals["paid_to_companies"] == grant.amount_cents
+    assert totals["budget"] == totals["available"] + totals["committed"]
+    assert ledger_check() == []
+    call_command("demo", "--no-serve", stdout=StringIO())
+    assert IncentiveGrant.objects.count() == 1
