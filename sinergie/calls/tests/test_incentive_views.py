@@ -223,7 +223,7 @@ def test_the_plan_page_speaks_italian(inc, world, login):
     client = login(world.referent)
     with translation.override("it"):
         page = client.get(reverse("incentives:plan", args=[inc.application.pk]), HTTP_ACCEPT_LANGUAGE="it")
-    assert "Piano di smart working" in page.text and "Banca delle ore" in page.text
+    assert "Piano di lavoro agile" in page.text and "Banca delle ore" in page.text
 
 
 def test_the_dashboard_leads_a_referent_to_the_company_incentives(inc, world, login):
