@@ -398,6 +398,21 @@ def document_remove(
         _mail_changed(application, now)
 
 
+DESIGN_TYPES = {"pdf": {DocumentKind.PDF}, "image": {DocumentKind.PNG, DocumentKind.JPEG}}
+DOCUMENT_WRONG_TYPE_PDF = _("This document must be a PDF file.")
+DOCUMENT_WRONG_TYPE_IMAGE = _("This document must be a PNG or JPEG image.")
+
+
+def _check_design_type(types: list[str] | None, filename: str, content: bytes) -> None:
+    """The call may ask for a document as a PDF only, or as an image only."""
+    if not types or not content or len(content) > MAX_DOCUMENT_BYTES:
+        return  # document_attach gives these their own message
+    kind = document_kind(filename, content)
+    allowed = set().union(*(DESIGN_TYPES.get(t, set()) for t in types))
+    if kind not in allowed:
+        raise ApplicationError("file", DOCUMENT_WRONG_TYPE_PDF if "pdf" in types else DOCUMENT_WRONG_TYPE_IMAGE)
+
+
 def application_fill(
     *,
     call: Call,
@@ -416,8 +431,10 @@ def application_fill(
         if application is None:
             application = application_start(call=call, applicant=applicant or by, by=by, now=now, request=request)
         application = application_save(application=application, answers=answers, by=by, now=now, request=request)
+        types_by_name = {str(d.get("name_it")): d.get("types") or [] for d in design_of(call).documents}
         for field, name, filename, content in uploads:
             try:
+                _check_design_type(types_by_name.get(name), filename, content)
                 document_attach(
                     application=application,
                     name=name,

@@ -26,6 +26,8 @@ BAD_CODICE_FISCALE = _("This is not a valid codice fiscale: check the 16 letters
 NOT_A_PERSON = _("Write the codice fiscale of a person (16 letters and digits), not of a company.")
 NO_ACCOUNT = _("There is no account with this e-mail address: the citizen must register first.")
 FILE_TOO_LARGE = _("The file is larger than %(maximum)s MB.")
+ACCEPT = {"pdf": ".pdf,application/pdf", "image": ".png,.jpg,.jpeg,image/png,image/jpeg"}
+TYPE_NAMES = {"pdf": _("PDF"), "image": _("PNG or JPEG image")}
 CRITERION_QUESTIONS = {
     "single_parent": _("I am a single parent"),
     "household_disability": _("A person with a disability lives in my household"),
@@ -68,14 +70,27 @@ class ApplicationForm(PrecheckForm):
                 self.fields["isee"] = forms.CharField(label=_("Your household's ISEE, in euro"), max_length=20)
         self.documents = list(design.documents)
         for index, document in enumerate(self.documents):
+            types = document.get("types") or ["pdf", "image"]
+            accept = [ACCEPT[kind] for kind in types if kind in ACCEPT]
             self.fields[document_field_name(index)] = forms.FileField(
                 label=document_label(document, language),
                 required=False,
-                help_text=_("PDF, PNG or JPEG, at most %(maximum)s MB.") % {"maximum": MAX_DOCUMENT_BYTES // 2**20},
+                widget=forms.FileInput(attrs={"accept": ",".join(accept)}),
+                help_text=_("%(types)s, at most %(maximum)s MB.")
+                % {
+                    "types": " / ".join(str(TYPE_NAMES[kind]) for kind in types if kind in TYPE_NAMES),
+                    "maximum": MAX_DOCUMENT_BYTES // 2**20,
+                },
             )
         if draft:
             for field in self.fields.values():
                 field.required = False
+
+    def questions(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if not name.startswith("document_")]
+
+    def document_uploads(self) -> list[tuple[forms.BoundField, dict[str, Any]]]:
+        return [(self[document_field_name(index)], document) for index, document in enumerate(self.documents)]
 
     def clean_codice_fiscale(self) -> str:
         value = codicefiscale.compact(self.cleaned_data["codice_fiscale"] or "")
