@@ -60,6 +60,6 @@ def pdf_upload(name: str = "isee.pdf", content: bytes = PDF) -> SimpleUploadedFi
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
-@pytest.fixture
-def applying(world: World) -> Applying:
+@pytest.fixture(name="applying")
+def applying_fixture(world: World) -> Applying:
     return Applying(world)

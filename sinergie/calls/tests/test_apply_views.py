@@ -20,7 +20,7 @@ from sinergie.calls import services as money
 from sinergie.calls.applications import application_start, application_submit, document_attach
 from sinergie.calls.models import Application, ApplicationDocument, ApplicationState, CallKind
 
-from .apply_world import CODICE_FISCALE, EXE, PDF, PNG, Applying, applying, pdf_upload  # noqa: F401
+from .apply_world import CODICE_FISCALE, EXE, PDF, PNG, Applying, applying_fixture, pdf_upload  # noqa: F401
 from .conftest import make_call
 
 pytestmark = pytest.mark.django_db
