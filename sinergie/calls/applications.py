@@ -66,6 +66,7 @@ DOCUMENT_TOO_LARGE = _("The file is larger than %(maximum)s MB.")
 DOCUMENT_NOT_ACCEPTED = _("Only PDF files and PNG or JPEG images are accepted.")
 DOCUMENT_NAME_MISMATCH = _("The file's name says %(extension)s but its content is a %(kind)s: check the file.")
 TOO_MANY_DOCUMENTS = _("An application can have at most %(maximum)s documents.")
+DOCUMENT_STILL_REQUIRED = _("“%(name)s” is required: attach the new file first, then remove this one.")
 DOCUMENT_MISSING = _("Attach the required document “%(name)s” before sending the application.")
 
 
@@ -382,10 +383,16 @@ def document_remove(
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> None:
-    """Remove a document from an application that can still change."""
+    """Remove a document from an application that can still change; a sent application keeps at
+    least one file for each required document (it was sent with them)."""
     now = now or timezone.now()
     application = _locked(document.application)
     _check_changeable(application, now)
+    if application.state == ApplicationState.SUBMITTED:
+        required = {d["name_it"] for d in required_documents(application.call)}
+        others = application.documents.filter(name=document.name).exclude(pk=document.pk)
+        if document.name in required and not others.exists():
+            raise ApplicationError("document", DOCUMENT_STILL_REQUIRED, {"name": document.name})
     audit_record(
         actor=by,
         action="calls.document_remove",

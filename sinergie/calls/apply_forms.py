@@ -25,6 +25,7 @@ from sinergie.calls.precheck import OTHER, PrecheckForm
 BAD_CODICE_FISCALE = _("This is not a valid codice fiscale: check the 16 letters and digits.")
 NOT_A_PERSON = _("Write the codice fiscale of a person (16 letters and digits), not of a company.")
 NO_ACCOUNT = _("There is no account with this e-mail address: the citizen must register first.")
+NO_PLACE = _("Say where you live or where you work.")
 FILE_TOO_LARGE = _("The file is larger than %(maximum)s MB.")
 ACCEPT = {"pdf": ".pdf,application/pdf", "image": ".png,.jpg,.jpeg,image/png,image/jpeg"}
 TYPE_NAMES = {"pdf": _("PDF"), "image": _("PNG or JPEG image")}
@@ -117,6 +118,8 @@ class ApplicationForm(PrecheckForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if not self.draft and "lives_in" in self.fields and not data.get("lives_in") and not data.get("works_in"):
+            self.add_error("lives_in", NO_PLACE)
         for index in range(len(self.documents)):
             name = document_field_name(index)
             upload = data.get(name)

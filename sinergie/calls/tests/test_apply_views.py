@@ -74,6 +74,7 @@ def test_an_open_call_offers_apply_to_anyone_and_resume_to_whoever_started(clien
     application = started(applying)
     page = login(applying.world.citizen).get(reverse("calls:detail", args=[applying.call.pk])).content.decode()
     assert "Resume your application" in page
+    assert reverse("applications:mine") in page
     assert reverse("applications:edit", args=[application.pk]) in page
 
 
@@ -498,3 +499,32 @@ def test_the_receipt_downloads_as_a_pdf(login, applying):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert "ricevuta-" in response["Content-Disposition"]
+
+
+def test_a_sent_application_keeps_a_file_for_each_required_document(login, applying):
+    application = application_submit(application=started(applying), by=applying.world.citizen)
+    document = application.documents.get()
+    client = login(applying.world.citizen)
+    response = client.post(reverse("applications:document-remove", args=[document.pk]), follow=True)
+    assert "is required: attach the new file first" in response.content.decode()
+    assert application.documents.count() == 1
+    # With a newer file under the same name the old one may go.
+    client.post(reverse("applications:edit", args=[application.pk]), applying.post(document_0=pdf_upload("new.pdf")))
+    assert application.documents.count() == 2
+    client.post(reverse("applications:document-remove", args=[document.pk]))
+    assert list(application.documents.values_list("filename", flat=True)) == ["new.pdf"]
+
+
+def test_continue_wants_where_one_lives_or_works(login, applying):
+    response = login(applying.world.citizen).post(apply_url(applying), applying.post(lives_in=""))
+    assert response.status_code == 400
+    assert "Say where you live or where you work" in str(response.context["form"].errors["lives_in"])
+    assert not Application.objects.exists()
+    response = login(applying.world.citizen).post(apply_url(applying), applying.post(lives_in="", works_in="015108"))
+    assert response.status_code == 302
+
+
+def test_a_withdrawn_application_says_so_on_its_form(login, applying):
+    application = A.application_withdraw(application=started(applying), by=applying.world.citizen)
+    page = login(applying.world.citizen).get(reverse("applications:edit", args=[application.pk])).content.decode()
+    assert "This application has been withdrawn." in page and 'name="continua"' not in page
