@@ -20,6 +20,7 @@ from sinergie.calls.models import (
     ApplicationDocument,
     ApplicationState,
     Call,
+    CallKind,
     CallState,
     EvaluatorAssignment,
     Redemption,
@@ -110,6 +111,40 @@ def get_document_for_user(user: Any, document_id: Any) -> ApplicationDocument:
     if not application_can_view(user, document.application):
         raise Http404
     return document
+
+
+def get_document_for_change(user: Any, document_id: Any) -> ApplicationDocument:
+    """A document of an application `user` may change (to remove it); 404 for anyone else."""
+    try:
+        document = ApplicationDocument.objects.select_related("application__call").get(pk=document_id)
+    except (ApplicationDocument.DoesNotExist, ValidationError, ValueError, TypeError):
+        raise Http404 from None
+    if not application_can_change(user, document.application):
+        raise Http404
+    return document
+
+
+def may_assist_applicants(user: Any) -> bool:
+    """Information-point operators (of any organization) may fill applications in for citizens."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return Membership.objects.filter(user=user, role=Role.INFO_POINT_OPERATOR).exists()
+
+
+def get_call_for_applying(call_id: Any) -> Call:
+    """A published or closed worker-voucher call, whose application pages these are; 404 otherwise
+    (whether it takes applications now is the services' question, answered with a message)."""
+    call = get_public_call(call_id)
+    if call.kind != CallKind.WORKER_VOUCHERS:
+        raise Http404
+    return call
+
+
+def get_call_for_assisting(user: Any, call_id: Any) -> Call:
+    """A worker-voucher call an information-point operator may apply to for a citizen; 404 for anyone else."""
+    if not may_assist_applicants(user):
+        raise Http404
+    return get_call_for_applying(call_id)
 
 
 def providers_for_desk(user: Any) -> list[Organization]:

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from sinergie.calls.access import get_application_for_user, get_document_for_user
-from sinergie.calls.models import Call, CallState
+from sinergie.calls.access import application_can_change, get_application_for_user, get_document_for_user
+from sinergie.calls.apply_forms import answers_for_display
+from sinergie.calls.models import ApplicationState, Call, CallState
 from sinergie.calls.ranking import published_ranking
 from sinergie.calls.ranking_exports import public_export
 from sinergie.calls.review_selectors import ranking_is_correction
@@ -23,11 +24,16 @@ from sinergie.calls.services import decimal_text, euro
 @require_GET
 def receipt(request: HttpRequest, pk: str) -> HttpResponse:
     application = get_application_for_user(request.user, pk)
-    return render(
-        request,
-        "calls/applications/receipt.html",
-        {"application": application, "documents": application.documents.defer("content")},
-    )
+    language = "en" if get_language() == "en" else "it"
+    context = {
+        "application": application,
+        "documents": application.documents.defer("content"),
+        "answers": answers_for_display(application.call, application.answers, language),
+        "can_change": application_can_change(request.user, application)
+        and application.state != ApplicationState.WITHDRAWN
+        and application.call.is_open(),
+    }
+    return render(request, "calls/applications/receipt.html", context)
 
 
 @login_required

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.audit.services import audit_record
+from sinergie.calls.design import design_of
 from sinergie.calls.models import (
     Application,
     ApplicationDocument,
@@ -65,6 +66,8 @@ DOCUMENT_TOO_LARGE = _("The file is larger than %(maximum)s MB.")
 DOCUMENT_NOT_ACCEPTED = _("Only PDF files and PNG or JPEG images are accepted.")
 DOCUMENT_NAME_MISMATCH = _("The file's name says %(extension)s but its content is a %(kind)s: check the file.")
 TOO_MANY_DOCUMENTS = _("An application can have at most %(maximum)s documents.")
+DOCUMENT_STILL_REQUIRED = _("“%(name)s” is required: attach the new file first, then remove this one.")
+DOCUMENT_MISSING = _("Attach the required document “%(name)s” before sending the application.")
 
 
 class ApplicationError(ValidationError):
@@ -106,6 +109,31 @@ def _mail(application: Application, subject: str, body: str) -> None:
     if address:
         # After commit: a rolled-back step must not announce itself.
         transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=[address]))
+
+
+def _mail_changed(application: Application, now: datetime.datetime) -> None:
+    _mail(
+        application,
+        str(_("Application changed: protocol %(protocol)s") % {"protocol": application.protocol}),
+        str(
+            _(
+                "Your application %(protocol)s to “%(call)s” was changed on %(when)s. "
+                "Its protocol number stays the same."
+            )
+            % {"protocol": application.protocol, "call": application.call.title_it, "when": rome_text(now)}
+        ),
+    )
+
+
+def required_documents(call: Call) -> list[dict[str, Any]]:
+    """The documents the call's design says every application must carry."""
+    return [document for document in design_of(call).documents if document.get("mandatory")]
+
+
+def missing_documents(application: Application) -> list[dict[str, Any]]:
+    """The required documents with no file attached under their name yet."""
+    attached = set(application.documents.values_list("name", flat=True))
+    return [document for document in required_documents(application.call) if document["name_it"] not in attached]
 
 
 def _check_answers(answers: Any) -> dict[str, Any]:
@@ -154,6 +182,20 @@ def application_start(
         after={"call": call.pk, "state": application.state, "assisted": application.assisted_by_id is not None},
         request=request,
     )
+    if application.assisted_by_id is not None:
+        body = _(
+            "An information point has started an application to “%(call)s” for you. You can read and "
+            "change it from “My applications” until the deadline, %(closes)s."
+        )
+    else:
+        body = _(
+            "You have started an application to “%(call)s”. It is a draft: send it before the deadline, %(closes)s."
+        )
+    _mail(
+        application,
+        str(_("Application started: %(call)s") % {"call": call.title_it}),
+        str(body % {"call": call.title_it, "closes": rome_text(call.closes_at)}),
+    )
     return application
 
 
@@ -183,6 +225,8 @@ def application_save(
         after={"answered": sorted(answers)},
         request=request,
     )
+    if application.state == ApplicationState.SUBMITTED:
+        _mail_changed(application, now)
     return application
 
 
@@ -209,6 +253,9 @@ def application_submit(
     if application.state == ApplicationState.SUBMITTED:
         raise ApplicationError("application", ALREADY_SUBMITTED, {"protocol": application.protocol})
     _check_changeable(application, now)
+    missing = missing_documents(application)
+    if missing:
+        raise ApplicationError("documents", DOCUMENT_MISSING, {"name": missing[0]["name_it"]})
     year = now.astimezone(ROME).year
     application.protocol_year = year
     application.protocol_sequence = _next_protocol(application.call, year)
@@ -336,10 +383,16 @@ def document_remove(
     now: datetime.datetime | None = None,
     request: HttpRequest | None = None,
 ) -> None:
-    """Remove a document from an application that can still change."""
+    """Remove a document from an application that can still change; a sent application keeps at
+    least one file for each required document (it was sent with them)."""
     now = now or timezone.now()
     application = _locked(document.application)
     _check_changeable(application, now)
+    if application.state == ApplicationState.SUBMITTED:
+        required = {d["name_it"] for d in required_documents(application.call)}
+        others = application.documents.filter(name=document.name).exclude(pk=document.pk)
+        if document.name in required and not others.exists():
+            raise ApplicationError("document", DOCUMENT_STILL_REQUIRED, {"name": document.name})
     audit_record(
         actor=by,
         action="calls.document_remove",
@@ -348,3 +401,56 @@ def document_remove(
         request=request,
     )
     document.delete()
+    if application.state == ApplicationState.SUBMITTED:
+        _mail_changed(application, now)
+
+
+DESIGN_TYPES = {"pdf": {DocumentKind.PDF}, "image": {DocumentKind.PNG, DocumentKind.JPEG}}
+DOCUMENT_WRONG_TYPE_PDF = _("This document must be a PDF file.")
+DOCUMENT_WRONG_TYPE_IMAGE = _("This document must be a PNG or JPEG image.")
+
+
+def _check_design_type(types: list[str] | None, filename: str, content: bytes) -> None:
+    """The call may ask for a document as a PDF only, or as an image only."""
+    if not types or not content or len(content) > MAX_DOCUMENT_BYTES:
+        return  # document_attach gives these their own message
+    kind = document_kind(filename, content)
+    allowed = set().union(*(DESIGN_TYPES.get(t, set()) for t in types))
+    if kind not in allowed:
+        raise ApplicationError("file", DOCUMENT_WRONG_TYPE_PDF if "pdf" in types else DOCUMENT_WRONG_TYPE_IMAGE)
+
+
+def application_fill(
+    *,
+    call: Call,
+    application: Application | None,
+    answers: Any,
+    uploads: list[tuple[str, str, str, bytes]],
+    by: Any,
+    applicant: Any = None,
+    now: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Application:
+    """Start (when `application` is None) or update an application with its answers and new files,
+    all or nothing: a refused file undoes the answers too. `uploads` are (form field, document
+    name, file name, content); a refused file's error is keyed by its form field."""
+    with transaction.atomic():
+        if application is None:
+            application = application_start(call=call, applicant=applicant or by, by=by, now=now, request=request)
+        application = application_save(application=application, answers=answers, by=by, now=now, request=request)
+        types_by_name = {str(d.get("name_it")): d.get("types") or [] for d in design_of(call).documents}
+        for field, name, filename, content in uploads:
+            try:
+                _check_design_type(types_by_name.get(name), filename, content)
+                document_attach(
+                    application=application,
+                    name=name,
+                    filename=filename,
+                    content=content,
+                    by=by,
+                    now=now,
+                    request=request,
+                )
+            except ApplicationError as error:
+                raise ApplicationError(field, " ".join(error.messages)) from None
+    return application

@@ -19,7 +19,13 @@ from django.utils import timezone
 from sinergie.accounts.models import User
 from sinergie.calls import incentives as company_incentives
 from sinergie.calls import services
-from sinergie.calls.applications import application_save, application_start, application_submit
+from sinergie.calls.applications import (
+    application_save,
+    application_start,
+    application_submit,
+    document_attach,
+    required_documents,
+)
 from sinergie.calls.design import CallData, call_create
 from sinergie.calls.evaluation import evaluations_compute, ranking_for_design, vouchers_issue_from_ranking
 from sinergie.calls.models import Call, CallKind
@@ -27,6 +33,11 @@ from sinergie.calls.ranking import ranking_publish
 from sinergie.directory.models import Service, TaxonomyTerm
 from sinergie.organizations.models import Alliance, Membership, Organization, Role
 
+# A one-page blank PDF: what the fictitious applicants attach for each required document.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 ALLIANCE_SLUG = "adda-martesana"
 PROVIDER_SLUG = "cooperativa-sociale-il-girotondo-martesana-demo"
 DOMAIN = "demo.sinergie.invalid"
@@ -233,6 +244,15 @@ def calls_demo_load() -> None:
             application = application_start(call=closed_call, applicant=person, by=person, now=then)
             answers = {**DEMO_ANSWERS[number], "lives_in": codes.get(DEMO_ANSWERS[number]["lives_in"], "")}
             application_save(application=application, answers=answers, by=person, now=then)
+            for document in required_documents(closed_call):
+                document_attach(
+                    application=application,
+                    name=document["name_it"],
+                    filename="documento-demo.pdf",
+                    content=DEMO_PDF,
+                    by=person,
+                    now=then,
+                )
             application_submit(application=application, by=person, now=then)
         services.call_close(call=closed_call, by=staff)
         closed_call.refresh_from_db()

@@ -6,12 +6,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.calls.codes import code_normalize
 from sinergie.calls.models import (
     Account,
+    Application,
     Call,
     CallState,
     IncentiveGrant,
@@ -244,6 +245,15 @@ def voucher_movements(voucher: Voucher) -> QuerySet[LedgerEntry]:
 def vouchers_for_beneficiary(user: Any) -> QuerySet[Voucher]:
     """A beneficiary's own vouchers with their calls (the wallet), newest first."""
     return Voucher.objects.filter(beneficiary=user).select_related("call").order_by("-created_at", "-id")
+
+
+def applications_for_user(user: Any) -> QuerySet[Application]:
+    """The applications `user` made or filled in for someone at an information point, newest first."""
+    return (
+        Application.objects.filter(Q(applicant=user) | Q(assisted_by=user))
+        .select_related("call", "applicant", "assisted_by")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def voucher_for_desk(provider: Organization, typed_code: Any) -> Voucher:

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from sinergie.calls import review_views, views
+from sinergie.calls import apply_views, review_views, views
 
 app_name = "calls"
 urlpatterns = [
     path("", views.call_list, name="list"),
     path("<int:call_id>/", views.call_detail, name="detail"),
     path("<int:call_id>/posso-partecipare/", views.call_precheck, name="precheck"),
+    path("<int:call_id>/domanda/", apply_views.apply, name="apply"),
+    path("<int:call_id>/domanda-assistita/", apply_views.assisted, name="apply-assisted"),
     path("gestione/", views.manage_list, name="manage-list"),
     path("gestione/nuovo/", views.call_create, name="create"),
     path("gestione/<int:call_id>/", views.manage_detail, name="manage-detail"),

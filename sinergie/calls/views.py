@@ -21,6 +21,7 @@ from sinergie.audit.services import audit_events_for
 from sinergie.calls import design
 from sinergie.calls import rules as R
 from sinergie.calls.access import alliances_for_call_design, get_call_for_designer, get_public_call, may_evaluate
+from sinergie.calls.apply_views import apply_context
 from sinergie.calls.design import design_of
 from sinergie.calls.forms import (
     CallDesignForm,
@@ -65,6 +66,7 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     context = _call_context(call)
     context["is_open"] = call.is_open()
     context["upcoming"] = call.state == CallState.PUBLISHED and timezone.now() < call.opens_at
+    context.update(apply_context(request.user, call, context["is_open"]))
     return render(request, "calls/detail.html", context)
 
 

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from sinergie.audit.models import AuditEvent
 from sinergie.calls import services
-from sinergie.calls.applications import application_save, application_start, application_submit
+from sinergie.calls.applications import application_save, application_start, application_submit, document_attach
 from sinergie.calls.evaluation import evaluations_compute, ranking_for_design, ranking_keys, vouchers_issue_from_ranking
 from sinergie.calls.models import Evaluation, Voucher
 from sinergie.calls.ranking import RankingError, ranking_publish
 from sinergie.calls.selectors import ledger_check
+from sinergie.calls.tests.apply_world import PDF
 from sinergie.conftest import UserFactory
 
 from .design_world import Designer, designer_fixture  # noqa: F401 - the fixture
@@ -36,6 +37,8 @@ def _send(call, email: str, answers: dict):
     person = UserFactory(email=email)
     application = application_start(call=call, applicant=person, by=person)
     application_save(application=application, answers=answers, by=person)
+    # The design asks for the ISEE statement: submission needs it attached.
+    document_attach(application=application, name="Attestazione ISEE", filename="isee.pdf", content=PDF, by=person)
     return application_submit(application=application, by=person)
 
 
