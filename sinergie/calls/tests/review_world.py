@@ -30,6 +30,15 @@ def send(call: Call, email: str, answers: dict[str, Any], *, first_name: str = "
 
 
 def submit(application: Application) -> Application:
+    """Send it, with the ISEE statement the design requires attached first (when it is not yet)."""
+    if not application.documents.filter(name="Attestazione ISEE").exists():
+        document_attach(
+            application=application,
+            name="Attestazione ISEE",
+            filename="isee.pdf",
+            content=PDF,
+            by=application.applicant,
+        )
     return application_submit(application=application, by=application.applicant)
 
 
