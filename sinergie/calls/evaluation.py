@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergie.audit.services import audit_record
 from sinergie.calls import rules as R
 from sinergie.calls.design import design_of
-from sinergie.calls.models import Application, ApplicationState, Call, Evaluation, Ranking, Voucher
+from sinergie.calls.models import Application, ApplicationState, Call, CallKind, Evaluation, Ranking, Voucher
 from sinergie.calls.ranking import ASCENDING, DESCENDING, POINTS_SCALE, RankingError, ranking_compute
 from sinergie.calls.services import voucher_issue
 
@@ -30,6 +30,7 @@ TIE_BREAKER_KEYS = {
     "younger_child": ("youngest_child", ASCENDING),
 }
 NOT_PUBLISHED = _("The ranking must be published before vouchers are issued from it.")
+NOT_FOR_VOUCHERS = _("A company call pays its grants by agreement: it issues no vouchers.")
 
 
 def ranking_keys(answers: dict[str, Any]) -> dict[str, Any]:
@@ -93,6 +94,8 @@ def vouchers_issue_from_ranking(*, ranking: Ranking, by: Any, request: HttpReque
     one who already has a voucher of this call gets no other (running it twice issues nothing)."""
     if ranking.published_at is None:
         raise RankingError("ranking", NOT_PUBLISHED)
+    if ranking.call.kind != CallKind.WORKER_VOUCHERS:
+        raise RankingError("ranking", NOT_FOR_VOUCHERS)
     holders = set(Voucher.objects.filter(call_id=ranking.call_id).values_list("beneficiary_id", flat=True))
     issued = []
     rows = ranking.rows.filter(admitted=True).select_related("application").order_by("position")

@@ -32,7 +32,7 @@ from sinergie.calls.access import (
     get_document_for_evaluator,
 )
 from sinergie.calls.evaluation import evaluations_compute, ranking_for_design, vouchers_issue_from_ranking
-from sinergie.calls.models import Application, Call, CallState, Evaluation, Ranking, Voucher
+from sinergie.calls.models import Application, Call, CallKind, CallState, Evaluation, Ranking, Voucher
 from sinergie.calls.ranking import published_ranking, ranking_publish
 from sinergie.calls.ranking_exports import staff_export
 from sinergie.calls.review_forms import (
@@ -225,7 +225,7 @@ def _ranking_context(call: Call, **forms: Form) -> dict[str, Any]:
     holders = set(Voucher.objects.filter(call=call).values_list("beneficiary_id", flat=True))
     to_issue = (
         [row for row in S.ranking_rows(published) if row.admitted and row.application.applicant_id not in holders]
-        if published is not None
+        if published is not None and call.kind == CallKind.WORKER_VOUCHERS  # companies get grants instead
         else []
     )
     context = {

@@ -108,3 +108,16 @@ def test_ranking_keys_read_the_answers_forgivingly():
         "children": None,
         "youngest_child": None,
     }
+
+
+def test_a_company_call_issues_no_vouchers_from_its_ranking(world):
+    from sinergie.calls.ranking import RankingError, ranking_compute, ranking_publish
+
+    from .conftest import make_call
+
+    call = services.call_publish(call=make_call(world, kind="company_incentives"), by=world.alliance_staff)
+    ranking = ranking_publish(ranking=ranking_compute(call=call, by=world.alliance_staff), by=world.alliance_staff)
+    with pytest.raises(RankingError) as error:
+        vouchers_issue_from_ranking(ranking=ranking, by=world.alliance_staff)
+    assert error.value.field == "ranking"
+    assert not Voucher.objects.filter(call=call).exists()
