@@ -294,7 +294,7 @@ def calls_demo_load() -> None:
         ),
         budget_cents=1_500_000,
         amount_per_beneficiary_cents=25_000,
-        opens_at=now + datetime.timedelta(minutes=1),
+        opens_at=now - datetime.timedelta(hours=1),  # open as soon as staff publish it
         closes_at=now + datetime.timedelta(days=30),
     )
 
