@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "sinergie.planner",
     "sinergie.catalogue",
     "sinergie.calls",
+    "sinergie.surveys",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

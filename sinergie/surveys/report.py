@@ -1,0 +1,315 @@
+"""The report engine: counts and percentages that never describe fewer than K respondents.
+
+Every question becomes one or more categorical *variables* (a matrix: one per row; a multiple
+choice: one per option, answered yes/no; a number: bands); every variable has a category
+"_none" for respondents who did not answer it, so a line always adds up to the published
+number of respondents. The method, in docs/architecture.md ("Survey reports"):
+
+- only released responses count (they are released K at a time: see services._release), so
+  two reports taken before and after one more answer are equal or differ by K or more;
+- one-way tables: `suppression.suppress_line` over the variable's categories, whose total is
+  the published number of respondents;
+- breakdowns: `suppression.suppress_table` with the margins copied from the one-way tables;
+- filters (at most two, "variable = category"): a filter A = x on the population P is allowed
+  only when the one-way table of A on P publishes x with at least K respondents, recursively,
+  so no two populations a user can ask for differ by fewer than K people; the one-way table of
+  a filtered population hides at least what column x of the breakdown of P by A hides, so the
+  two views of the same figures agree;
+- free text: never to companies; to alliance viewers only when at least K responses count.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from sinergie.surveys import suppression
+from sinergie.surveys.models import Campaign, Question, QuestionKind, Response, TEXT_KINDS
+
+K = suppression.K
+NONE = "_none"
+MAX_FILTERS = 2
+
+MESSAGE_TOO_FEW = _("Fewer than %(k)d responses count so far: no figure can be shown yet.")
+MESSAGE_FILTER = _("This selection would describe fewer than %(k)d people: choose wider filters.")
+
+
+class ReportError(ValueError):
+    """Bad report parameters: an unknown variable or category, too many filters."""
+
+
+@dataclass
+class Variable:
+    key: str
+    question: Question
+    label: str
+    categories: list[tuple[str, str]]  # (value, label), "_none" last
+    row: str | None = None
+    option: str | None = None
+
+    def category_of(self, answers: dict[str, Any]) -> str:
+        value = answers.get(self.question.code)
+        if value is None:
+            return NONE
+        kind = self.question.kind
+        if kind == QuestionKind.MATRIX:
+            return str(value.get(self.row, NONE)) if isinstance(value, dict) else NONE
+        if kind == QuestionKind.MULTIPLE:
+            return "yes" if isinstance(value, list) and self.option in value else "no"
+        if kind == QuestionKind.NUMBER:
+            bands = self.question.number_bands()
+            chosen = NONE
+            for low in bands:
+                if isinstance(value, int) and value >= low:
+                    chosen = str(low)
+            return chosen
+        return str(value)
+
+
+def question_variables(question: Question) -> list[Variable]:
+    """The categorical variables of a question (none for free text)."""
+    none = (NONE, _("No answer"))
+    kind = question.kind
+    text = question.text
+    if kind in TEXT_KINDS:
+        return []
+    if kind == QuestionKind.SINGLE:
+        cats = [(c["value"], c["label"]) for c in question.choices]
+        return [Variable(question.code, question, text, [*cats, none])]
+    if kind == QuestionKind.SCALE:
+        cats = [(str(v), str(v)) for v in question.scale_values()]
+        return [Variable(question.code, question, text, [*cats, none])]
+    if kind == QuestionKind.NUMBER:
+        bands = question.number_bands()
+        cats = []
+        for index, low in enumerate(bands):
+            high = bands[index + 1] - 1 if index + 1 < len(bands) else None
+            label = str(low) if high == low else (f"{low}–{high}" if high is not None else f"≥ {low}")
+            cats.append((str(low), label))
+        return [Variable(question.code, question, text, [*cats, none])]
+    if kind == QuestionKind.MATRIX:
+        cats = [(c["value"], c["label"]) for c in question.choices]
+        return [
+            Variable(f"{question.code}.{row['value']}", question, f"{text} — {row['label']}", [*cats, none], row=row["value"])
+            for row in question.rows
+        ]
+    if kind == QuestionKind.MULTIPLE:
+        cats = [("yes", _("Chosen")), ("no", _("Not chosen")), none]
+        return [
+            Variable(
+                f"{question.code}.{choice['value']}", question, f"{text} — {choice['label']}", cats, option=choice["value"]
+            )
+            for choice in question.choices
+        ]
+    return []
+
+
+Filters = frozenset[tuple[str, str]]
+
+
+@dataclass
+class Engine:
+    """One campaign's released answers and the memoised tables computed from them."""
+
+    answers: list[dict[str, Any]]
+    variables: dict[str, Variable]
+    k: int = K
+    _columns: dict[str, list[str]] = field(default_factory=dict)
+    _populations: dict[Filters, list[int]] = field(default_factory=dict)
+    _oneway: dict[tuple[str, Filters], tuple[list[int], set[int]]] = field(default_factory=dict)
+    _tables: dict[tuple[str, str, Filters], tuple[list[list[int]], set[tuple[int, int]]]] = field(
+        default_factory=dict
+    )
+    _allowed: dict[Filters, bool] = field(default_factory=dict)
+
+    def column(self, key: str) -> list[str]:
+        if key not in self._columns:
+            variable = self.variables[key]
+            self._columns[key] = [variable.category_of(a) for a in self.answers]
+        return self._columns[key]
+
+    def population(self, filters: Filters) -> list[int]:
+        if filters not in self._populations:
+            if not filters:
+                self._populations[filters] = list(range(len(self.answers)))
+            else:
+                *rest, (key, value) = sorted(filters)
+                column = self.column(key)
+                self._populations[filters] = [i for i in self.population(frozenset(rest)) if column[i] == value]
+        return self._populations[filters]
+
+    def counts(self, key: str, filters: Filters) -> list[int]:
+        column = self.column(key)
+        tally = Counter(column[i] for i in self.population(filters))
+        return [tally.get(value, 0) for value, _label in self.variables[key].categories]
+
+    def allowed(self, filters: Filters) -> bool:
+        """May figures about this population be published? (see the module's docstring)"""
+        if filters not in self._allowed:
+            if not filters:
+                ok = len(self.answers) >= self.k
+            else:
+                ok = True
+                for key, value in filters:
+                    parent = filters - {(key, value)}
+                    if not self.allowed(parent):
+                        ok = False
+                        break
+                    values, hidden = self.oneway(key, parent)
+                    index = self._index(key, value)
+                    if index in hidden or values[index] < self.k:
+                        ok = False
+                        break
+            self._allowed[filters] = ok
+        return self._allowed[filters]
+
+    def _index(self, key: str, value: str) -> int:
+        return [v for v, _label in self.variables[key].categories].index(value)
+
+    def oneway(self, key: str, filters: Filters) -> tuple[list[int], set[int]]:
+        cache_key = (key, filters)
+        if cache_key not in self._oneway:
+            values = self.counts(key, filters)
+            forced: set[int] = set()
+            for fkey, fvalue in filters:
+                if fkey == key:
+                    continue
+                parent = filters - {(fkey, fvalue)}
+                _cells, hidden = self.table(key, fkey, parent)
+                column = self._index(fkey, fvalue)
+                forced |= {i for i, j in hidden if j == column}
+            self._oneway[cache_key] = (values, suppression.suppress_line(values, k=self.k, forced=forced))
+        return self._oneway[cache_key]
+
+    def table(self, row_key: str, col_key: str, filters: Filters) -> tuple[list[list[int]], set[tuple[int, int]]]:
+        cache_key = (row_key, col_key, filters)
+        if cache_key not in self._tables:
+            rows = self.column(row_key)
+            cols = self.column(col_key)
+            row_index = {v: i for i, (v, _label) in enumerate(self.variables[row_key].categories)}
+            col_index = {v: j for j, (v, _label) in enumerate(self.variables[col_key].categories)}
+            cells = [[0] * len(col_index) for _ in row_index]
+            for (r, c), count in Counter((rows[i], cols[i]) for i in self.population(filters)).items():
+                cells[row_index[r]][col_index[c]] = count
+            # The margins are the one-way tables, so every report shows the same margins.
+            _values, row_hidden = self.oneway(row_key, filters)
+            _values, col_hidden = self.oneway(col_key, filters)
+            hidden = suppression.suppress_table(cells, row_hidden, col_hidden, k=self.k)
+            self._tables[cache_key] = (cells, hidden)
+        return self._tables[cache_key]
+
+
+def parse_filters(engine: Engine, raw: list[str]) -> Filters:
+    """Filters given as "variable:category" strings."""
+    if len(raw) > MAX_FILTERS:
+        raise ReportError(_("Use at most %(n)d filters.") % {"n": MAX_FILTERS})
+    parsed = set()
+    for item in raw:
+        key, sep, value = item.partition(":")
+        variable = engine.variables.get(key)
+        if not sep or variable is None:
+            raise ReportError(_("Unknown filter “%(f)s”: use variable:answer.") % {"f": item})
+        if value == NONE or value not in [v for v, _label in variable.categories]:
+            raise ReportError(_("Unknown answer “%(v)s” for the filter on %(k)s.") % {"v": value, "k": key})
+        if any(k == key for k, _v in parsed):
+            raise ReportError(_("Filter each variable once."))
+        parsed.add((key, value))
+    return frozenset(parsed)
+
+
+def engine_for(campaign: Campaign) -> Engine:
+    questions = list(campaign.survey.questions())
+    variables = {v.key: v for q in questions for v in question_variables(q)}
+    answers = list(
+        Response.objects.filter(campaign=campaign, completed=True, released=True).values_list("answers", flat=True)
+    )
+    return Engine(answers=answers, variables=variables)
+
+
+def _pct(count: int | None, base: int | None) -> float | None:
+    if count is None or not base:
+        return None
+    return round(100 * count / base, 1)
+
+
+def build_report(
+    campaign: Campaign,
+    *,
+    breakdown: str | None = None,
+    filters: list[str] | None = None,
+    variables: list[str] | None = None,
+    free_text: bool = False,
+    engine: Engine | None = None,
+) -> dict[str, Any]:
+    """The report as plain data; suppressed figures are None. Raises ReportError on bad params."""
+    engine = engine or engine_for(campaign)
+    chosen = parse_filters(engine, filters or [])
+    if breakdown is not None and breakdown not in engine.variables:
+        raise ReportError(_("Unknown breakdown “%(b)s”.") % {"b": breakdown})
+    if breakdown is not None and any(key == breakdown for key, _v in chosen):
+        raise ReportError(_("Do not break down by a variable you filter on."))
+    keys = list(engine.variables) if not variables else variables
+    for key in keys:
+        if key not in engine.variables:
+            raise ReportError(_("Unknown variable “%(v)s”.") % {"v": key})
+    report: dict[str, Any] = {
+        "campaign": campaign.pk,
+        "k": engine.k,
+        "filters": [{"variable": key, "value": value} for key, value in sorted(chosen)],
+        "breakdown": None,
+        "respondents": None,
+        "message": None,
+        "variables": [],
+        "free_text": {},
+    }
+    if len(engine.answers) < engine.k:
+        report["message"] = MESSAGE_TOO_FEW % {"k": engine.k}
+        return report
+    if not engine.allowed(chosen):
+        report["message"] = MESSAGE_FILTER % {"k": engine.k}
+        return report
+    population = len(engine.population(chosen))
+    report["respondents"] = population
+    col_values: list[int] = []
+    col_hidden: set[int] = set()
+    if breakdown is not None:
+        bvar = engine.variables[breakdown]
+        col_values, col_hidden = engine.oneway(breakdown, chosen)
+        report["breakdown"] = {
+            "variable": breakdown,
+            "label": bvar.label,
+            "categories": [
+                {"value": v, "label": label, "count": None if j in col_hidden else col_values[j]}
+                for j, (v, label) in enumerate(bvar.categories)
+            ],
+        }
+    for key in keys:
+        if key == breakdown:
+            continue
+        variable = engine.variables[key]
+        values, hidden = engine.oneway(key, chosen)
+        entry: dict[str, Any] = {"variable": key, "question": variable.question.code, "label": variable.label}
+        categories = []
+        if breakdown is not None:
+            cells, cell_hidden = engine.table(key, breakdown, chosen)
+        for i, (value, label) in enumerate(variable.categories):
+            count = None if i in hidden else values[i]
+            item: dict[str, Any] = {"value": value, "label": label, "count": count, "percent": _pct(count, population)}
+            if breakdown is not None:
+                item["by"] = {}
+                for j, (bvalue, _blabel) in enumerate(engine.variables[breakdown].categories):
+                    cell = None if (i, j) in cell_hidden else cells[i][j]
+                    base = None if j in col_hidden else col_values[j]
+                    item["by"][bvalue] = {"count": cell, "percent": _pct(cell, base)}
+            categories.append(item)
+        entry["categories"] = categories
+        report["variables"].append(entry)
+    if free_text and len(engine.answers) >= engine.k:
+        for question in campaign.survey.questions():
+            if question.kind in TEXT_KINDS:
+                texts = sorted(str(a[question.code]) for a in engine.answers if a.get(question.code))
+                report["free_text"][question.code] = {"label": question.text, "answers": texts}
+    return report
