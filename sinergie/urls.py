@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("buoni/", include("sinergie.calls.voucher_urls")),
     path("bandi/", include("sinergie.calls.urls")),
     path("rendiconti/", include("sinergie.calls.report_urls")),
+    path("questionari/", include("sinergie.surveys.urls")),
     path("gestione/servizi/", include("sinergie.directory.manage_urls")),
     path("account/", include("sinergie.accounts.urls")),
     path("account/", include("allauth.urls")),

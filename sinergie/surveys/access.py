@@ -31,7 +31,7 @@ def _alliance_orgs_over(campaign: Campaign) -> set[int]:
 
 
 def viewer_side(user: Any, campaign: Campaign) -> str | None:
-    """"alliance", "company" or None: which view of the campaign's report the user gets."""
+    """ "alliance", "company" or None: which view of the campaign's report the user gets."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if _is_admin(user):

@@ -187,6 +187,14 @@ class Question(models.Model):
         english = (get_language() or "it").startswith("en")
         return (self.options.get(f"{end}_en") if english else None) or self.options.get(f"{end}_it", "")
 
+    @property
+    def scale_label_min(self) -> str:
+        return self.scale_label("min")
+
+    @property
+    def scale_label_max(self) -> str:
+        return self.scale_label("max")
+
     def number_bands(self) -> list[int]:
         return list(self.options.get("bands") or DEFAULT_NUMBER_BANDS)
 
@@ -315,6 +323,9 @@ class ResponseToken(models.Model):
         verbose_name = _("response token")
         verbose_name_plural = _("response tokens")
 
+    def __str__(self) -> str:
+        return str(_("link of %(campaign)s") % {"campaign": self.campaign_id})
+
 
 class Response(models.Model):
     """One respondent's answers as a JSON object {question code: value} (see docs/architecture.md).
@@ -336,3 +347,6 @@ class Response(models.Model):
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         indexes = [models.Index(fields=["campaign", "completed", "released"], name="surveys_resp_report_idx")]
+
+    def __str__(self) -> str:
+        return str(_("response to %(campaign)s") % {"campaign": self.campaign_id})

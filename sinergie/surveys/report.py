@@ -27,7 +27,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from sinergie.surveys import suppression
-from sinergie.surveys.models import Campaign, Question, QuestionKind, Response, TEXT_KINDS
+from sinergie.surveys.models import TEXT_KINDS, Campaign, Question, QuestionKind, Response
 
 K = suppression.K
 NONE = "_none"
@@ -93,14 +93,20 @@ def question_variables(question: Question) -> list[Variable]:
     if kind == QuestionKind.MATRIX:
         cats = [(c["value"], c["label"]) for c in question.choices]
         return [
-            Variable(f"{question.code}.{row['value']}", question, f"{text} — {row['label']}", [*cats, none], row=row["value"])
+            Variable(
+                f"{question.code}.{row['value']}", question, f"{text} — {row['label']}", [*cats, none], row=row["value"]
+            )
             for row in question.rows
         ]
     if kind == QuestionKind.MULTIPLE:
         cats = [("yes", _("Chosen")), ("no", _("Not chosen")), none]
         return [
             Variable(
-                f"{question.code}.{choice['value']}", question, f"{text} — {choice['label']}", cats, option=choice["value"]
+                f"{question.code}.{choice['value']}",
+                question,
+                f"{text} — {choice['label']}",
+                cats,
+                option=choice["value"],
             )
             for choice in question.choices
         ]
@@ -120,9 +126,7 @@ class Engine:
     _columns: dict[str, list[str]] = field(default_factory=dict)
     _populations: dict[Filters, list[int]] = field(default_factory=dict)
     _oneway: dict[tuple[str, Filters], tuple[list[int], set[int]]] = field(default_factory=dict)
-    _tables: dict[tuple[str, str, Filters], tuple[list[list[int]], set[tuple[int, int]]]] = field(
-        default_factory=dict
-    )
+    _tables: dict[tuple[str, str, Filters], tuple[list[list[int]], set[tuple[int, int]]]] = field(default_factory=dict)
     _allowed: dict[Filters, bool] = field(default_factory=dict)
 
     def column(self, key: str) -> list[str]:
@@ -251,7 +255,7 @@ def build_report(
         raise ReportError(_("Unknown breakdown “%(b)s”.") % {"b": breakdown})
     if breakdown is not None and any(key == breakdown for key, _v in chosen):
         raise ReportError(_("Do not break down by a variable you filter on."))
-    keys = list(engine.variables) if not variables else variables
+    keys = variables if variables else list(engine.variables)
     for key in keys:
         if key not in engine.variables:
             raise ReportError(_("Unknown variable “%(v)s”.") % {"v": key})

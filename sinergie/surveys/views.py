@@ -1,0 +1,190 @@
+"""Answering pages (no login): one section per page, skip logic and every check on the server."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from sinergie.surveys import services
+from sinergie.surveys.models import Campaign, CampaignMode, Question
+from sinergie.surveys.services import SurveyError
+
+OPEN_LINK_STARTS_PER_HOUR = 30
+DONE_KEY = "surveys:done"
+
+
+def _state_key(campaign: Campaign) -> str:
+    return f"surveys:{campaign.pk}"
+
+
+def _problem(request: HttpRequest, reason: str, campaign: Campaign | None = None) -> HttpResponse:
+    status = {"invalid": 404, "used": 410, "closed": 410, "not_open": 403, "done": 409, "busy": 429}.get(reason, 400)
+    return render(request, "surveys/problem.html", {"reason": reason, "campaign": campaign}, status=status)
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """A simple per-address limit on new open-link respondents, kept only in the cache (hashed)."""
+    address = request.META.get("REMOTE_ADDR", "")
+    key = "surveys:rate:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        count = 1
+    return count > OPEN_LINK_STARTS_PER_HOUR
+
+
+def _pages(campaign: Campaign) -> tuple[list[tuple[Any, list[Question]]], list[Question], dict[int, Question]]:
+    sections = list(campaign.survey.sections.order_by("order", "pk").prefetch_related("questions"))
+    questions: list[Question] = []
+    pages = []
+    for section in sections:
+        items = sorted(section.questions.all(), key=lambda q: (q.order, q.pk))
+        for item in items:
+            item.section = section
+        pages.append((section, items))
+        questions.extend(items)
+    return pages, questions, {q.pk: q for q in questions}
+
+
+def _visible_pages(pages: list, answers: dict[str, Any], gates: dict[int, Question]) -> list[int]:
+    return [
+        index
+        for index, (_section, items) in enumerate(pages)
+        if any(services.is_visible(q, answers, gates) for q in items)
+    ]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def respond(request: HttpRequest, code: str) -> HttpResponse:
+    if len(code) > 64:
+        return _problem(request, "invalid")
+    try:
+        campaign, token_hash = services.campaign_for_code(code)
+    except SurveyError as error:
+        return _problem(request, error.code)
+    now = timezone.now()
+    if now >= campaign.closes_at:
+        return _problem(request, "closed", campaign)
+    if now < campaign.opens_at:
+        return _problem(request, "not_open", campaign)
+    key = _state_key(campaign)
+    state = request.session.get(key) or {}
+    if state.get("token") != token_hash:
+        state = {}
+    if not state:
+        if campaign.mode == CampaignMode.OPEN:
+            if campaign.pk in request.session.get(DONE_KEY, []):
+                return _problem(request, "done", campaign)
+            if _rate_limited(request):
+                return _problem(request, "busy", campaign)
+        state = {"token": token_hash, "page": 0, "resume": None}
+    pages, questions, gates = _pages(campaign)
+    answers = services.response_draft(campaign, state.get("resume"))
+    visible = _visible_pages(pages, answers, gates)
+    if not visible:
+        return _problem(request, "invalid", campaign)
+    position = state["page"] if state["page"] in visible else visible[0]
+    errors: dict[str, str] = {}
+    submitted: Any = None
+    if request.method == "POST":
+        section, items = pages[position]
+        if request.POST.get("action") == "back":
+            earlier = [p for p in visible if p < position]
+            position = earlier[-1] if earlier else position
+        else:
+            merged, errors = services.section_parse(items, request.POST, answers, gates)
+            submitted = request.POST
+            if not errors:
+                merged = services.prune_hidden(questions, merged, gates)
+                visible = _visible_pages(pages, merged, gates)
+                later = [p for p in visible if p > position]
+                try:
+                    if later:
+                        state["resume"] = services.response_save_draft(
+                            campaign=campaign, resume_secret=state.get("resume"), answers=merged
+                        )
+                        position = later[0]
+                    else:
+                        services.response_submit(
+                            campaign=campaign, token_hash=token_hash, resume_secret=state.get("resume"), answers=merged
+                        )
+                        request.session.pop(key, None)
+                        if campaign.mode == CampaignMode.OPEN:
+                            request.session[DONE_KEY] = [*request.session.get(DONE_KEY, []), campaign.pk]
+                        return render(request, "surveys/thanks.html", {"campaign": campaign})
+                except SurveyError as error:
+                    if error.code == "incomplete":
+                        first = next(iter(visible), 0)
+                        position = first
+                        errors = {}
+                    else:
+                        request.session.pop(key, None)
+                        return _problem(request, error.code, campaign)
+                answers = merged
+                submitted = None
+        state["page"] = position
+        request.session[key] = state
+        if not errors:
+            return redirect(request.path)
+    state["page"] = position
+    request.session[key] = state
+    section, items = pages[position]
+    shown = [_field(q, answers, submitted, errors.get(q.code)) for q in items if services.is_visible(q, answers, gates)]
+    step = visible.index(position) + 1 if position in visible else 1
+    return render(
+        request,
+        "surveys/respond.html",
+        {
+            "campaign": campaign,
+            "survey": campaign.survey,
+            "section": section,
+            "fields": shown,
+            "errors": [f for f in shown if f["error"]],
+            "step": step,
+            "steps": len(visible),
+            "percent": round(100 * (step - 1) / max(len(visible), 1)),
+            "first": step == 1,
+            "last": step == len(visible),
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _field(question: Question, answers: dict[str, Any], submitted: Any, error: str | None) -> dict[str, Any]:
+    """What the template needs for one question, with the value the respondent last gave."""
+    if submitted is not None:
+        if question.kind == "multiple":
+            value: Any = submitted.getlist(question.code)
+        elif question.kind == "matrix":
+            value = {row["value"]: submitted.get(f"{question.code}__{row['value']}", "") for row in question.rows}
+        else:
+            value = submitted.get(question.code, "")
+    else:
+        value = answers.get(question.code, [] if question.kind == "multiple" else "")
+    if question.kind == "matrix" and not isinstance(value, dict):
+        value = {}
+    rows = (
+        [{**row, "selected": str(value.get(row["value"], ""))} for row in question.rows]
+        if question.kind == "matrix"
+        else []
+    )
+    scale = [str(v) for v in question.scale_values()] if question.kind == "scale" else []
+    selected = [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value not in ("", None) else [])
+    return {
+        "question": question,
+        "id": f"q-{question.code}",
+        "value": "" if isinstance(value, list | dict) or value is None else str(value),
+        "selected": selected,
+        "rows": rows,
+        "scale": scale,
+        "error": error,
+    }
