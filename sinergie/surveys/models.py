@@ -6,6 +6,7 @@ it was completed; a token row keeps a keyed hash and a "used" mark, never the re
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
@@ -277,6 +278,14 @@ def validate_options(kind: str, options: Any) -> None:
         raise ValidationError(_("Unknown question kind."))
 
 
+def new_slug() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def new_salt() -> str:
+    return secrets.token_hex(32)
+
+
 class CampaignMode(models.TextChoices):
     TOKENS = "tokens", _("Single-use links")
     OPEN = "open", _("Open link")
@@ -292,9 +301,9 @@ class Campaign(models.Model):
     closes_at = models.DateTimeField(_("closes at"))
     target_size = models.PositiveIntegerField(_("target size"), default=0)
     mode = models.CharField(_("mode"), max_length=8, choices=CampaignMode.choices, default=CampaignMode.TOKENS)
-    slug = models.SlugField(_("open link code"), max_length=40, unique=True)
+    slug = models.SlugField(_("open link code"), max_length=40, unique=True, default=new_slug)
     # Key of the tokens' HMAC: never shown, never exported; with SECRET_KEY it makes a hash useless elsewhere.
-    salt = models.CharField(max_length=64, editable=False)
+    salt = models.CharField(max_length=64, editable=False, default=new_salt)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -146,8 +146,6 @@ def campaign_create(
         closes_at=closes_at,
         target_size=target_size,
         mode=mode,
-        slug=secrets.token_urlsafe(12),
-        salt=secrets.token_hex(32),
     )
     campaign.full_clean()
     campaign.save()
