@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sinergie.surveys import suppression
 from sinergie.surveys.models import TEXT_KINDS, Campaign, Question, QuestionKind, Response
@@ -33,8 +34,8 @@ K = suppression.K
 NONE = "_none"
 MAX_FILTERS = 2
 
-MESSAGE_TOO_FEW = _("Fewer than %(k)d responses count so far: no figure can be shown yet.")
-MESSAGE_FILTER = _("This selection would describe fewer than %(k)d people: choose wider filters.")
+MESSAGE_TOO_FEW = gettext_lazy("Fewer than %(k)d responses count so far: no figure can be shown yet.")
+MESSAGE_FILTER = gettext_lazy("This selection would describe fewer than %(k)d people: choose wider filters.")
 
 
 class ReportError(ValueError):

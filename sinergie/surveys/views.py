@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from typing import Any
 
+from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from sinergie.surveys import services
+from sinergie.surveys.access import can_manage_campaign, get_campaign_for_user
 from sinergie.surveys.models import Campaign, CampaignMode, Question
+from sinergie.surveys.report import MAX_FILTERS, NONE, ReportError, build_report, engine_for
 from sinergie.surveys.services import SurveyError
 
 OPEN_LINK_STARTS_PER_HOUR = 30
@@ -188,3 +195,71 @@ def _field(question: Question, answers: dict[str, Any], submitted: Any, error: s
         "scale": scale,
         "error": error,
     }
+
+
+# --- Campaign pages for its organization: the report and the links ------------------------
+
+
+@require_http_methods(["GET"])
+def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The report page (the same data as the API), with a breakdown and up to two filters."""
+    campaign, side = get_campaign_for_user(request.user, campaign_id)
+    engine = engine_for(campaign)
+    breakdown = request.GET.get("breakdown") or None
+    filters = [f for f in request.GET.getlist("filter") if f]
+    status = 200
+    try:
+        data = build_report(campaign, breakdown=breakdown, filters=filters, free_text=side == "alliance", engine=engine)
+        problem = None
+    except ReportError as error:
+        data, problem, status = None, str(error), 400
+    choices = [(key, variable.label) for key, variable in engine.variables.items()]
+    filter_choices = [
+        (f"{key}:{value}", f"{variable.label}: {label}")
+        for key, variable in engine.variables.items()
+        for value, label in variable.categories
+        if value != NONE
+    ]
+    columns = data["breakdown"]["categories"] if data and data["breakdown"] else []
+    return render(
+        request,
+        "surveys/report.html",
+        {
+            "campaign": campaign,
+            "report": data,
+            "problem": problem,
+            "columns": columns,
+            "choices": choices,
+            "filter_choices": filter_choices,
+            "breakdown": breakdown,
+            "filters": filters + [""] * (MAX_FILTERS - len(filters)),
+            "can_manage": can_manage_campaign(request.user, campaign),
+            "token_mode": campaign.mode == CampaignMode.TOKENS,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["POST"])
+def campaign_links(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Generate single-use links and hand them over once, as a CSV download; they are not kept."""
+    campaign, _side = get_campaign_for_user(request.user, campaign_id)
+    if not can_manage_campaign(request.user, campaign):
+        raise PermissionDenied
+    try:
+        count = int(request.POST.get("count", ""))
+    except ValueError:
+        count = 0
+    try:
+        tokens = services.tokens_generate(campaign=campaign, count=count, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("surveys:campaign-report", campaign_id=campaign.pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="links-campaign-{campaign.pk}.csv"'
+    response["Cache-Control"] = "no-store"
+    writer = csv.writer(response)
+    writer.writerow([_("link")])
+    for token in tokens:
+        writer.writerow([request.build_absolute_uri(reverse("surveys:respond", kwargs={"code": token}))])
+    return response

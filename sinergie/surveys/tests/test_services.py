@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -107,7 +108,7 @@ def test_responses_are_released_k_at_a_time(world):
         released.append(Response.objects.filter(released=True).count())
     assert released == [0] * (K - 1) + [K] * K + [2 * K] * 3
     # Two consecutive reports differ by nothing or by at least K responses.
-    assert all(b - a in (0,) or b - a >= K for a, b in zip(released, released[1:], strict=False))
+    assert all(b - a in (0,) or b - a >= K for a, b in itertools.pairwise(released))
 
 
 def test_a_survey_with_answers_cannot_be_edited_but_can_be_copied(world):
