@@ -209,7 +209,14 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
     filters = [f for f in request.GET.getlist("filter") if f]
     status = 200
     try:
-        data = build_report(campaign, breakdown=breakdown, filters=filters, free_text=side == "alliance", engine=engine)
+        data = build_report(
+            campaign,
+            breakdown=breakdown,
+            filters=filters,
+            variables=[v for v in request.GET.getlist("variable") if v],
+            free_text=side == "alliance",
+            engine=engine,
+        )
         problem = None
     except ReportError as error:
         data, problem, status = None, str(error), 400
