@@ -20,12 +20,16 @@ number of respondents. The method, in docs/architecture.md ("Survey reports"):
 
 from __future__ import annotations
 
-from collections import Counter
+import json
+import threading
+from bisect import bisect_right
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models.fields.json import KT
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sinergie.surveys import suppression
 from sinergie.surveys.models import TEXT_KINDS, Campaign, Question, QuestionKind, Response
@@ -51,23 +55,34 @@ class Variable:
     row: str | None = None
     option: str | None = None
 
-    def category_of(self, answers: dict[str, Any]) -> str:
+    @property
+    def path(self) -> str:
+        """Where the variable's value is in a response's answers, as a JSON key path."""
+        return f"{self.question.code}__{self.row}" if self.row else self.question.code
+
+    def value_at(self, answers: dict[str, Any]) -> Any:
+        """The value at `path` as the database returns it as text: scalars, or JSON for a list."""
         value = answers.get(self.question.code)
-        if value is None:
-            return NONE
+        if self.row:
+            value = value.get(self.row) if isinstance(value, dict) else None
+        if isinstance(value, list):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+    def codes(self, raw: list[Any]) -> list[int]:
+        """The index of each respondent's category, from the values at `path` (text or number)."""
+        none = len(self.categories) - 1
         kind = self.question.kind
-        if kind == QuestionKind.MATRIX:
-            return str(value.get(self.row, NONE)) if isinstance(value, dict) else NONE
         if kind == QuestionKind.MULTIPLE:
-            return "yes" if isinstance(value, list) and self.option in value else "no"
+            needle = json.dumps(self.option, ensure_ascii=False)
+            return [none if v is None else (0 if needle in v else 1) for v in raw]
         if kind == QuestionKind.NUMBER:
             bands = self.question.number_bands()
-            chosen = NONE
-            for low in bands:
-                if isinstance(value, int) and value >= low:
-                    chosen = str(low)
-            return chosen
-        return str(value)
+            return [none if v is None or int(v) < bands[0] else bisect_right(bands, int(v)) - 1 for v in raw]
+        index: dict[Any, int] = {v: i for i, (v, _label) in enumerate(self.categories[:-1])}
+        if kind == QuestionKind.SCALE:
+            index.update({int(v): i for v, i in list(index.items())})
+        return [index.get(v, none) for v in raw]
 
 
 def question_variables(question: Question) -> list[Variable]:
@@ -124,38 +139,88 @@ class Engine:
     answers: list[dict[str, Any]]
     variables: dict[str, Variable]
     k: int = K
-    _columns: dict[str, list[str]] = field(default_factory=dict)
-    _populations: dict[Filters, list[int]] = field(default_factory=dict)
+    count: int | None = None  # respondents, when the answers are not kept (a cached engine)
+    raw: dict[str, list[Any]] = field(default_factory=dict)  # values by path, as the database gives them
+    _columns: dict[str, Any] = field(default_factory=dict)
+    _cubes: dict[tuple[str, ...], Counter] = field(default_factory=dict)
+    _cubes_by_key: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     _oneway: dict[tuple[str, Filters], tuple[list[int], set[int]]] = field(default_factory=dict)
     _tables: dict[tuple[str, str, Filters], tuple[list[list[int]], set[tuple[int, int]]]] = field(default_factory=dict)
     _allowed: dict[Filters, bool] = field(default_factory=dict)
 
-    def column(self, key: str) -> list[str]:
+    @property
+    def n(self) -> int:
+        return len(self.answers) if self.count is None else self.count
+
+    def column(self, key: str) -> Any:
+        """Every respondent's category index for the variable (computed once)."""
         if key not in self._columns:
             variable = self.variables[key]
-            self._columns[key] = [variable.category_of(a) for a in self.answers]
+            raw = self.raw.get(variable.path)
+            if raw is None:
+                raw = [variable.value_at(a) for a in self.answers]
+            self._columns[key] = variable.codes(raw)
         return self._columns[key]
 
-    def population(self, filters: Filters) -> list[int]:
-        if filters not in self._populations:
-            if not filters:
-                self._populations[filters] = list(range(len(self.answers)))
+    def prepare(self) -> None:
+        """Compute every column now, after which the answers themselves are not needed."""
+        for key in self.variables:
+            codes = self.column(key)
+            if len(self.variables[key].categories) < 256:
+                self._columns[key] = bytes(codes)
+        self.count = self.n
+        self.answers = []
+        self.raw = {}
+
+    def cube(self, dims: tuple[str, ...]) -> Counter:
+        """Counts of every combination of the variables `dims` (sorted), over everyone.
+
+        Derived from the smallest cube already counted that holds them, else counted in one pass:
+        so a report counts each variable's answers once, whatever its breakdown and filters.
+        """
+        if dims not in self._cubes:
+            wanted = set(dims)
+            supersets = [have for have in self._cubes_by_key.get(dims[0], []) if wanted <= set(have)]
+            if supersets:
+                have = min(supersets, key=lambda d: len(self._cubes[d]))
+                positions = [have.index(d) for d in dims]
+                cube: Counter = Counter()
+                for combination, count in self._cubes[have].items():
+                    cube[tuple(combination[p] for p in positions)] += count
             else:
-                *rest, (key, value) = sorted(filters)
-                column = self.column(key)
-                self._populations[filters] = [i for i in self.population(frozenset(rest)) if column[i] == value]
-        return self._populations[filters]
+                cube = Counter(zip(*(self.column(d) for d in dims), strict=True))
+            self._cubes[dims] = cube
+            for d in dims:
+                self._cubes_by_key.setdefault(d, []).append(dims)
+        return self._cubes[dims]
+
+    def _slice(self, keys: tuple[str, ...], filters: Filters) -> Counter:
+        """Counts of the combinations of `keys` among the respondents the filters select."""
+        dims = tuple(sorted(set(keys) | {key for key, _v in filters}))
+        cube = self.cube(dims)
+        wanted = [(dims.index(key), self._index(key, value)) for key, value in filters]
+        out = [dims.index(key) for key in keys]
+        result: Counter = Counter()
+        for combination, count in cube.items():
+            if all(combination[p] == v for p, v in wanted):
+                result[tuple(combination[p] for p in out)] += count
+        return result
+
+    def size(self, filters: Filters) -> int:
+        if not filters:
+            return self.n
+        key = sorted(filters)[0][0]
+        return sum(self.counts(key, filters))
 
     def counts(self, key: str, filters: Filters) -> list[int]:
-        column = self.column(key)
-        tally = Counter(column[i] for i in self.population(filters))
-        return [tally.get(value, 0) for value, _label in self.variables[key].categories]
+        tally = self._slice((key,), filters)
+        return [tally.get((i,), 0) for i in range(len(self.variables[key].categories))]
 
     def allowed(self, filters: Filters) -> bool:
         """May figures about this population be published? (see the module's docstring)"""
         if filters not in self._allowed:
             if not filters:
-                ok = len(self.answers) >= self.k
+                ok = self.n >= self.k
             else:
                 ok = True
                 for key, value in filters:
@@ -192,13 +257,10 @@ class Engine:
     def table(self, row_key: str, col_key: str, filters: Filters) -> tuple[list[list[int]], set[tuple[int, int]]]:
         cache_key = (row_key, col_key, filters)
         if cache_key not in self._tables:
-            rows = self.column(row_key)
-            cols = self.column(col_key)
-            row_index = {v: i for i, (v, _label) in enumerate(self.variables[row_key].categories)}
-            col_index = {v: j for j, (v, _label) in enumerate(self.variables[col_key].categories)}
-            cells = [[0] * len(col_index) for _ in row_index]
-            for (r, c), count in Counter((rows[i], cols[i]) for i in self.population(filters)).items():
-                cells[row_index[r]][col_index[c]] = count
+            width = len(self.variables[col_key].categories)
+            cells = [[0] * width for _ in self.variables[row_key].categories]
+            for (r, c), count in self._slice((row_key, col_key), filters).items():
+                cells[r][c] = count
             # The margins are the one-way tables, so every report shows the same margins.
             _values, row_hidden = self.oneway(row_key, filters)
             _values, col_hidden = self.oneway(col_key, filters)
@@ -225,13 +287,46 @@ def parse_filters(engine: Engine, raw: list[str]) -> Filters:
     return frozenset(parsed)
 
 
+_ENGINES: OrderedDict[tuple[Any, ...], Engine] = OrderedDict()
+_ENGINES_KEPT = 8
+_ENGINES_LOCK = threading.Lock()
+
+
 def engine_for(campaign: Campaign) -> Engine:
+    """The campaign's engine, kept in this process while no new batch of responses is released.
+
+    Released responses never change and are released K at a time, so (campaign, survey, number
+    released, language) identifies the data and every figure computed from it.
+    """
+    released = Response.objects.filter(campaign=campaign, completed=True, released=True)
+    key = (campaign.pk, campaign.salt, campaign.survey_id, released.count(), get_language())
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is not None:
+            _ENGINES.move_to_end(key)
+            return engine
     questions = list(campaign.survey.questions())
     variables = {v.key: v for q in questions for v in question_variables(q)}
-    answers = list(
-        Response.objects.filter(campaign=campaign, completed=True, released=True).values_list("answers", flat=True)
+    # The database extracts each variable's value as text: no JSON is parsed in Python.
+    paths = sorted({variable.path for variable in variables.values()})
+    rows = list(released.values_list(*[KT(f"answers__{path}") for path in paths])) if paths else []
+    raw = {path: [row[index] for row in rows] for index, path in enumerate(paths)}
+    count = len(rows) if paths else released.count()
+    engine = Engine(answers=[], variables=variables, count=count, raw=raw)
+    engine.prepare()
+    with _ENGINES_LOCK:
+        _ENGINES[key] = engine
+        while len(_ENGINES) > _ENGINES_KEPT:
+            _ENGINES.popitem(last=False)
+    return engine
+
+
+def free_texts(campaign: Campaign, question: Question) -> list[str]:
+    """The released answers to a free-text question, sorted (their order says nothing)."""
+    rows = Response.objects.filter(campaign=campaign, completed=True, released=True).values_list(
+        KT(f"answers__{question.code}"), flat=True
     )
-    return Engine(answers=answers, variables=variables)
+    return sorted(text for text in rows if text)
 
 
 def _pct(count: int | None, base: int | None) -> float | None:
@@ -270,14 +365,17 @@ def build_report(
         "variables": [],
         "free_text": {},
     }
-    if len(engine.answers) < engine.k:
+    if engine.n < engine.k:
         report["message"] = MESSAGE_TOO_FEW % {"k": engine.k}
         return report
     if not engine.allowed(chosen):
         report["message"] = MESSAGE_FILTER % {"k": engine.k}
         return report
-    population = len(engine.population(chosen))
+    population = engine.size(chosen)
     report["respondents"] = population
+    filter_keys = {key for key, _v in chosen}
+    for key in keys:  # count each variable once with everything its figures depend on
+        engine.cube(tuple(sorted({key, *filter_keys} | ({breakdown} if breakdown else set()))))
     col_values: list[int] = []
     col_hidden: set[int] = set()
     if breakdown is not None:
@@ -312,9 +410,9 @@ def build_report(
             categories.append(item)
         entry["categories"] = categories
         report["variables"].append(entry)
-    if free_text and len(engine.answers) >= engine.k:
+    if free_text and engine.n >= engine.k:
         for question in campaign.survey.questions():
             if question.kind in TEXT_KINDS:
-                texts = sorted(str(a[question.code]) for a in engine.answers if a.get(question.code))
+                texts = free_texts(campaign, question)
                 report["free_text"][question.code] = {"label": question.text, "answers": texts}
     return report
