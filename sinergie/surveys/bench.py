@@ -82,13 +82,21 @@ def _setup(run: str, responses: int, seed: int) -> Any:
         )
     questions = list(campaign.survey.questions().select_related("section"))
     gates = {q.pk: q for q in questions}
+    variables = report.survey_variables(questions)
     rng = random.Random(seed)  # noqa: S311 (synthetic answers, not secrets)
     rows = []
     for _ in range(responses):
         answers = {q.code: value for q in questions if (value := _random_answer(q, rng)) is not None}
         answers = services.prune_hidden(questions, answers, gates)
         rows.append(
-            Response(campaign=campaign, answers=answers, completed=True, released=True, submitted_on=now.date())
+            Response(
+                campaign=campaign,
+                answers=answers,
+                codes=report.response_codes(variables, answers),
+                completed=True,
+                released=True,
+                submitted_on=now.date(),
+            )
         )
     Response.objects.bulk_create(rows, batch_size=1000)
     return campaign, len(questions)

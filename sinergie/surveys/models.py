@@ -349,6 +349,8 @@ class Response(models.Model):
     completed = models.BooleanField(default=False)
     released = models.BooleanField(default=False)
     submitted_on = models.DateField(null=True, blank=True)
+    # One character per report variable (report.response_codes), written on completion.
+    codes = models.TextField(blank=True, editable=False)
     # HMAC of the resume secret kept only in the respondent's session; emptied on completion.
     resume_hash = models.CharField(max_length=64, blank=True, db_index=True)
 

@@ -305,20 +305,47 @@ def engine_for(campaign: Campaign) -> Engine:
         if engine is not None:
             _ENGINES.move_to_end(key)
             return engine
-    questions = list(campaign.survey.questions())
-    variables = {v.key: v for q in questions for v in question_variables(q)}
-    # The database extracts each variable's value as text: no JSON is parsed in Python.
-    paths = sorted({variable.path for variable in variables.values()})
-    rows = list(released.values_list(*[KT(f"answers__{path}") for path in paths])) if paths else []
-    raw = {path: [row[index] for row in rows] for index, path in enumerate(paths)}
-    count = len(rows) if paths else released.count()
-    engine = Engine(answers=[], variables=variables, count=count, raw=raw)
-    engine.prepare()
+    variables = survey_variables(list(campaign.survey.questions()))
+    width = len(variables)
+    stored = list(released.values_list("codes", flat=True))
+    if width and all(len(codes) == width for codes in stored):
+        data = "".join(stored).encode("ascii").translate(_DECODE)
+        engine = Engine(answers=[], variables=variables, count=len(stored))
+        for position, key in enumerate(variables):
+            engine._columns[key] = data[position::width]
+    else:
+        # Codes missing (a variable with too many categories): the database extracts each
+        # variable's value as text and the categories are computed here.
+        paths = sorted({variable.path for variable in variables.values()})
+        rows = list(released.values_list(*[KT(f"answers__{path}") for path in paths])) if paths else []
+        raw = {path: [row[index] for row in rows] for index, path in enumerate(paths)}
+        engine = Engine(answers=[], variables=variables, count=len(stored), raw=raw)
+        engine.prepare()
     with _ENGINES_LOCK:
         _ENGINES[key] = engine
         while len(_ENGINES) > _ENGINES_KEPT:
             _ENGINES.popitem(last=False)
     return engine
+
+
+CODE_BASE = 48  # category i of a variable is stored as the character chr(48 + i)
+CODE_RANGE = 70
+
+
+def survey_variables(questions: list[Question]) -> dict[str, Variable]:
+    """The report variables of the survey's questions, in a fixed order (the order of `codes`)."""
+    return {v.key: v for q in questions for v in question_variables(q)}
+
+
+def response_codes(variables: dict[str, Variable], answers: dict[str, Any]) -> str:
+    """One character per variable: the response's category, stored with the response when it is
+    completed (its survey is frozen from then on), so a report reads short strings, not JSON."""
+    if any(len(v.categories) >= CODE_RANGE for v in variables.values()):
+        return ""
+    return "".join(chr(CODE_BASE + v.codes([v.value_at(answers)])[0]) for v in variables.values())
+
+
+_DECODE = bytes((byte - CODE_BASE) % 256 for byte in range(256))
 
 
 def free_texts(campaign: Campaign, question: Question) -> list[str]:

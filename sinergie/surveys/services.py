@@ -32,6 +32,7 @@ from sinergie.surveys.models import (
     Section,
     Survey,
 )
+from sinergie.surveys.report import response_codes, survey_variables
 
 ROME = ZoneInfo("Europe/Rome")
 K = 5  # no published figure describes fewer than K respondents; releases come in steps of K
@@ -368,6 +369,7 @@ def response_submit(
     if draft is None:
         draft = Response(campaign=campaign)
     draft.answers = answers
+    draft.codes = response_codes(survey_variables(questions), answers)
     draft.completed = True
     draft.resume_hash = ""
     draft.submitted_on = rome_today()
