@@ -299,11 +299,11 @@ def engine_for(campaign: Campaign) -> Engine:
     released, language) identifies the data and every figure computed from it.
     """
     released = Response.objects.filter(campaign=campaign, completed=True, released=True)
-    key = (campaign.pk, campaign.salt, campaign.survey_id, released.count(), get_language())
+    cache_key = (campaign.pk, campaign.salt, campaign.survey_id, released.count(), get_language())
     with _ENGINES_LOCK:
-        engine = _ENGINES.get(key)
+        engine = _ENGINES.get(cache_key)
         if engine is not None:
-            _ENGINES.move_to_end(key)
+            _ENGINES.move_to_end(cache_key)
             return engine
     variables = survey_variables(list(campaign.survey.questions()))
     width = len(variables)
@@ -311,8 +311,8 @@ def engine_for(campaign: Campaign) -> Engine:
     if width and all(len(codes) == width for codes in stored):
         data = "".join(stored).encode("ascii").translate(_DECODE)
         engine = Engine(answers=[], variables=variables, count=len(stored))
-        for position, key in enumerate(variables):
-            engine._columns[key] = data[position::width]
+        for position, name in enumerate(variables):
+            engine._columns[name] = data[position::width]
     else:
         # Codes missing (a variable with too many categories): the database extracts each
         # variable's value as text and the categories are computed here.
@@ -322,7 +322,7 @@ def engine_for(campaign: Campaign) -> Engine:
         engine = Engine(answers=[], variables=variables, count=len(stored), raw=raw)
         engine.prepare()
     with _ENGINES_LOCK:
-        _ENGINES[key] = engine
+        _ENGINES[cache_key] = engine
         while len(_ENGINES) > _ENGINES_KEPT:
             _ENGINES.popitem(last=False)
     return engine

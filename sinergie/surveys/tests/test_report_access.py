@@ -188,3 +188,16 @@ def test_the_database_path_gives_the_same_figures_as_the_answers(world):
     assert from_json.n == 15
     for key in variables:
         assert from_json.counts(key, frozenset()) == from_answers.counts(key, frozenset()), key
+
+
+def test_the_engine_is_kept_until_the_next_release(world):
+    from sinergie.surveys.report import engine_for
+
+    campaign = _filled(world, n=K)
+    first = engine_for(campaign)
+    assert engine_for(campaign) is first
+    for _ in range(K - 1):
+        answer(campaign, {"kids": "no", "stress": 1})
+    assert engine_for(campaign) is first  # nothing new released
+    answer(campaign, {"kids": "no", "stress": 1})
+    assert engine_for(campaign) is not first and engine_for(campaign).n == 2 * K
