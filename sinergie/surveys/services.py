@@ -277,11 +277,21 @@ def parse_answer(question: Question, data: Any) -> Any:
 
 
 def section_parse(
-    section_questions: list[Question], data: Any, answers: dict[str, Any], gates: dict[int, Question]
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """The answers of one page and the errors by question code; hidden questions are dropped."""
+    section_questions: list[Question],
+    data: Any,
+    answers: dict[str, Any],
+    gates: dict[int, Question],
+    shown: set[str] | None = None,
+) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """The answers of one page, the errors by question code, and the questions an answer on this
+    page has just revealed (they were not shown: the page is shown again with them, no error).
+
+    Hidden questions are dropped. Without JavaScript a question whose condition is on the same
+    page appears only once the page is sent, hence `shown`.
+    """
     merged = dict(answers)
     errors: dict[str, str] = {}
+    revealed: list[str] = []
     for question in section_questions:
         if not is_visible(question, merged, gates):
             merged.pop(question.code, None)
@@ -293,11 +303,13 @@ def section_parse(
             continue
         if value is None:
             merged.pop(question.code, None)
-            if question.required:
+            if shown is not None and question.code not in shown:
+                revealed.append(question.code)
+            elif question.required:
                 errors[question.code] = _("This question needs an answer.")
         else:
             merged[question.code] = value
-    return merged, errors
+    return merged, errors, revealed
 
 
 def prune_hidden(questions: list[Question], answers: dict[str, Any], gates: dict[int, Question]) -> dict[str, Any]:

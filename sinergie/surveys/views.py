@@ -108,13 +108,20 @@ def respond(request: HttpRequest, code: str) -> HttpResponse:
             earlier = [p for p in visible if p < position]
             position = earlier[-1] if earlier else position
         else:
-            merged, errors = services.section_parse(items, request.POST, answers, gates)
+            shown = {q.code for q in items if services.is_visible(q, answers, gates)}
+            merged, errors, revealed = services.section_parse(items, request.POST, answers, gates, shown)
             submitted = request.POST
             if not errors:
                 merged = services.prune_hidden(questions, merged, gates)
                 visible = _visible_pages(pages, merged, gates)
                 later = [p for p in visible if p > position]
                 try:
+                    if revealed:  # stay on this page: it now has more questions
+                        state["resume"] = services.response_save_draft(
+                            campaign=campaign, resume_secret=state.get("resume"), answers=merged
+                        )
+                        request.session[key] = state
+                        return redirect(request.path + "?altre=1")
                     if later:
                         state["resume"] = services.response_save_draft(
                             campaign=campaign, resume_secret=state.get("resume"), answers=merged
@@ -161,6 +168,7 @@ def respond(request: HttpRequest, code: str) -> HttpResponse:
             "percent": round(100 * (step - 1) / max(len(visible), 1)),
             "first": step == 1,
             "last": step == len(visible),
+            "more_questions": request.GET.get("altre") == "1",
         },
         status=400 if errors else 200,
     )

@@ -138,3 +138,19 @@ def test_the_page_in_english(client, world):
     _campaign, url = _token_campaign(world)
     page = client.get("/en" + url)
     assert page.status_code == 200 and "Kids?" in page.content.decode()
+
+
+def test_a_question_revealed_on_the_same_page_is_asked_before_moving_on(client, world):
+    campaign = make_campaign(world.company, mode="open")
+    first = campaign.survey.sections.get(order=1)
+    campaign.survey.questions().filter(code="ages").update(section=first, order=3)
+    url = f"/questionari/{campaign.slug}/"
+    assert b'name="ages"' not in client.get(url).content
+    again = client.post(url, {"kids": "yes", "stress": "2", "action": "next"})
+    assert again.status_code == 302 and again["Location"].endswith("?altre=1")
+    page = client.get(again["Location"])
+    assert b'name="ages"' in page.content and "Pagina 1 di 2" in page.content.decode()
+    missing = client.post(url, {"kids": "yes", "stress": "2", "action": "next"})
+    assert missing.status_code == 400  # now shown and required
+    client.post(url, {"kids": "yes", "stress": "2", "ages": ["3_5"], "action": "next"})
+    assert "Pagina 2 di 2" in client.get(url).content.decode()
