@@ -81,3 +81,27 @@ def test_a_worker_answers_the_needs_template_on_a_phone(chromium: Browser, live_
     page.goto(f"{live_server.url}/questionari/{token}/")
     assert "già stato usato" in page.locator("h1").inner_text()
     assert_accessible(page)
+
+
+def test_the_referent_reads_the_report_with_hidden_cells(chromium: Browser, live_server: Any, world: Any) -> None:
+    from sinergie.directory.tests.test_moderation_browser import _log_in
+    from sinergie.surveys.tests.helpers import answer
+
+    campaign = make_campaign(world.company, mode="open")
+    for index in range(12):
+        answer(
+            campaign,
+            {"kids": "yes" if index < 9 else "no", "stress": 1 + index % 5, "ages": ["0_2"]}
+            if index < 9
+            else {"kids": "no", "stress": 1 + index % 5},
+        )
+    page = new_context(chromium, **PHONE).new_page()
+    _log_in(page, live_server.url, world.referent)
+    page.goto(f"{live_server.url}/questionari/campagne/{campaign.pk}/risultati/")
+    assert "Rispondenti in questa selezione: 10" in page.locator("main").inner_text()
+    assert_accessible(page)
+    page.locator("#breakdown").select_option("kids")
+    with page.expect_navigation():
+        page.locator("main form[method='get'] button[type='submit']").click()
+    assert "–" in page.locator("main table").first.inner_text()
+    assert_accessible(page)
