@@ -201,3 +201,43 @@ def test_the_engine_is_kept_until_the_next_release(world):
     assert engine_for(campaign) is first  # nothing new released
     answer(campaign, {"kids": "no", "stress": 1})
     assert engine_for(campaign) is not first and engine_for(campaign).n == 2 * K
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("alliance_staff", 200),
+        ("admin", 200),
+        ("referent", 404),
+        ("evaluator", 404),
+        ("analyst", 404),
+        ("citizen", 404),
+    ],
+)
+def test_access_to_an_alliance_campaign(client, world, login, persona, status):
+    campaign = _filled(world, organization=world.alliance_org)
+    login(getattr(world, persona))
+    assert client.get(_api(campaign)).status_code == status
+
+
+def test_the_admin_refuses_to_edit_a_survey_with_answers(client, world, login):
+    campaign = _filled(world, n=1)
+    survey = campaign.survey
+    login(world.admin)
+    page = client.post(
+        f"/admin/surveys/survey/{survey.pk}/change/",
+        {
+            "title_it": "Cambiato",
+            "title_en": "",
+            "description_it": "",
+            "description_en": "",
+            "owner": world.company.pk,
+            "template_key": "",
+            "version": 1,
+            "sections-TOTAL_FORMS": 0,
+            "sections-INITIAL_FORMS": 0,
+        },
+    )
+    assert page.status_code == 200 and "copialo" in page.content.decode()
+    survey.refresh_from_db()
+    assert survey.title_it == "Bisogni"
