@@ -69,8 +69,23 @@ def _visible_pages(pages: list, answers: dict[str, Any], gates: dict[int, Questi
     ]
 
 
+def _unlogged(view: Any) -> Any:
+    """The answering address carries a token: keep it out of Django's request log, which would
+    write it next to a time for every 4xx answer (a refused page, a form with errors)."""
+
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response._has_been_logged = True  # read by django.utils.log.log_response
+        return response
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
+@_unlogged
 def respond(request: HttpRequest, code: str) -> HttpResponse:
     if len(code) > 64:
         return _problem(request, "invalid")

@@ -154,3 +154,14 @@ def test_a_question_revealed_on_the_same_page_is_asked_before_moving_on(client, 
     assert missing.status_code == 400  # now shown and required
     client.post(url, {"kids": "yes", "stress": "2", "ages": ["3_5"], "action": "next"})
     assert "Pagina 2 di 2" in client.get(url).content.decode()
+
+
+def test_tokens_stay_out_of_the_request_log(client, world, caplog):
+    _campaign, url = _token_campaign(world)
+    token = url.strip("/").rsplit("/", 1)[1]
+    with caplog.at_level("DEBUG"):
+        assert client.post(url, {"kids": "maybe", "action": "next"}).status_code == 400
+        client.post(url, {"kids": "no", "stress": "1", "action": "next"})
+        client.post(url, {"action": "next"})
+        assert client.get(url).status_code == 410
+    assert token not in caplog.text
