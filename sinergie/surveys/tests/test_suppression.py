@@ -153,3 +153,69 @@ def test_every_filter_and_breakdown_protects_groups_under_k(answers: list[dict])
 @given(st.lists(st.fixed_dictionaries({"a": st.sampled_from(["v0", "v1", "v2"])}), max_size=K - 1))
 def test_fewer_than_k_responses_publish_nothing(answers: list[dict]) -> None:
     assert not _engine(answers).allowed(frozenset())
+
+
+def _mixed_questions() -> list[Question]:
+    choices = {"choices": [{"value": v, "it": v} for v in ("a", "b", "c")]}
+    return [
+        Question(code="one", kind=QuestionKind.SINGLE, text_it="one", options=choices),
+        Question(code="many", kind=QuestionKind.MULTIPLE, text_it="many", options=choices),
+        Question(code="grade", kind=QuestionKind.SCALE, text_it="grade", options={"min": 1, "max": 4}),
+        Question(
+            code="hours", kind=QuestionKind.NUMBER, text_it="hours", options={"min": 0, "max": 40, "bands": [0, 10, 20]}
+        ),
+        Question(
+            code="grid",
+            kind=QuestionKind.MATRIX,
+            text_it="grid",
+            options={**choices, "rows": [{"value": "r1", "it": "r1"}, {"value": "r2", "it": "r2"}]},
+        ),
+    ]
+
+
+mixed_answers = st.lists(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "one": st.sampled_from(["a", "b", "c"]),
+            "many": st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=3, unique=True),
+            "grade": st.integers(min_value=1, max_value=4),
+            "hours": st.integers(min_value=0, max_value=40),
+            "grid": st.fixed_dictionaries({}, optional={"r1": st.sampled_from(["a", "b"]), "r2": st.just("c")}),
+        },
+    ),
+    min_size=K,
+    max_size=40,
+)
+
+
+class _Campaign:
+    pk = 1
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mixed_answers)
+def test_every_published_report_of_every_kind_of_question_shows_no_group_under_k(answers: list[dict]) -> None:
+    """Through build_report, as the page and the API: every breakdown, no filter, one or two filters."""
+    from sinergie.surveys.report import build_report, survey_variables
+
+    variables = survey_variables(_mixed_questions())
+    engine = Engine(answers=answers, variables=variables)
+    singles = [f"{key}:{value}" for key, var in variables.items() for value, _l in var.categories if value != NONE]
+    filter_sets = [[], *([f] for f in singles)]
+    filter_sets += [list(p) for p in itertools.combinations(singles, 2) if p[0].split(":")[0] != p[1].split(":")[0]]
+    for filters in filter_sets:
+        for breakdown in [None, *variables]:
+            if breakdown and any(f.split(":")[0] == breakdown for f in filters):
+                continue
+            report = build_report(_Campaign(), breakdown=breakdown, filters=filters, engine=engine)  # type: ignore[arg-type]
+            if report["respondents"] is None:
+                assert report["message"] and report["variables"] == []
+                continue
+            assert report["respondents"] >= K
+            figures = [c["count"] for c in (report["breakdown"] or {"categories": []})["categories"]]
+            for variable in report["variables"]:
+                for item in variable["categories"]:
+                    figures.append(item["count"])
+                    figures += [cell["count"] for cell in item.get("by", {}).values()]
+            assert all(f is None or f == 0 or f >= K for f in figures), (filters, breakdown)
