@@ -7,6 +7,7 @@ import hashlib
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -17,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from sinergie.surveys import services
+from sinergie.surveys import selectors, services
 from sinergie.surveys.access import can_manage_campaign, get_campaign_for_user
+from sinergie.surveys.forms import CampaignForm
 from sinergie.surveys.models import Campaign, CampaignMode, Question
 from sinergie.surveys.report import MAX_FILTERS, NONE, ReportError, build_report, engine_for
 from sinergie.surveys.services import SurveyError
@@ -293,3 +295,42 @@ def campaign_links(request: HttpRequest, campaign_id: int) -> HttpResponse:
     for token in tokens:
         writer.writerow([request.build_absolute_uri(reverse("surveys:respond", kwargs={"code": token}))])
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    """The campaigns the user may see, and a form to open one where they may."""
+    organizations = selectors.organizations_running_campaigns(request.user)
+    form = None
+    if organizations.exists():
+        form = CampaignForm(
+            request.POST or None,
+            organizations=organizations,
+            surveys=selectors.surveys_for_campaigns(organizations),
+        )
+        if request.method == "POST" and form.is_valid():
+            opens_at, closes_at = form.instants()
+            try:
+                campaign = services.campaign_create(
+                    survey=form.cleaned_data["survey"],
+                    organization=form.cleaned_data["organization"],
+                    title=form.cleaned_data["title"],
+                    opens_at=opens_at,
+                    closes_at=closes_at,
+                    target_size=form.cleaned_data["target_size"],
+                    mode=form.cleaned_data["mode"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect("surveys:campaign-report", campaign_id=campaign.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "surveys/campaign_list.html",
+        {"campaigns": selectors.campaigns_for_user(request.user), "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
