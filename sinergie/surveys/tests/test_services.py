@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sinergie.audit.models import AuditEvent
 from sinergie.surveys import services
-from sinergie.surveys.models import Question, Response, ResponseToken, Section, Survey
+from sinergie.surveys.models import SURVEY_FROZEN, Question, Response, ResponseToken, Section, Survey
 from sinergie.surveys.services import K, SurveyError
 from sinergie.surveys.tests.helpers import answer, make_campaign, make_survey
 
@@ -117,7 +117,7 @@ def test_a_survey_with_answers_cannot_be_edited_but_can_be_copied(world):
     answer(campaign, {"kids": "no", "stress": 1})
     with pytest.raises(ValidationError) as error:
         services.survey_update(survey=survey, by=world.referent, title_it="Nuovo")
-    assert "copy" in str(error.value)
+    assert error.value.messages == [str(SURVEY_FROZEN)]
     survey.refresh_from_db()
     assert survey.title_it == "Bisogni"
     question = Question.objects.get(section__survey=survey, code="kids")
