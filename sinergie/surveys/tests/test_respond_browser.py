@@ -81,6 +81,7 @@ def test_a_worker_answers_the_needs_template_on_a_phone(chromium: Browser, live_
     page.goto(f"{live_server.url}/questionari/{token}/")
     assert "già stato usato" in page.locator("h1").inner_text()
     assert_accessible(page)
+    page.context.close()
 
 
 def test_the_referent_reads_the_report_with_hidden_cells(chromium: Browser, live_server: Any, world: Any) -> None:
@@ -105,3 +106,4 @@ def test_the_referent_reads_the_report_with_hidden_cells(chromium: Browser, live
         page.locator("main form[method='get'] button[type='submit']").click()
     assert "–" in page.locator("main table").first.inner_text()
     assert_accessible(page)
+    page.context.close()
