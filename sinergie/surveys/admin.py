@@ -4,13 +4,21 @@ no admin page lists a token next to anything, and answers are only seen through 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from sinergie.surveys.models import Campaign, Question, Section, Survey
+
+
+def _frozen(survey: Survey | None) -> bool:
+    return survey is not None and survey.has_answers()
 
 
 class SectionInline(admin.TabularInline):
     model = Section
     extra = 0
+
+    def has_delete_permission(self, request: HttpRequest, obj: Survey | None = None) -> bool:
+        return not _frozen(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Survey)
@@ -21,6 +29,9 @@ class SurveyAdmin(admin.ModelAdmin):
     raw_id_fields = ["owner", "copied_from"]
     inlines = [SectionInline]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Survey | None = None) -> bool:
+        return not _frozen(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
@@ -28,6 +39,10 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["code", "text_it"]
     raw_id_fields = ["section", "show_when_question"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
+        frozen = obj is not None and _frozen(obj.section.survey)
+        return not frozen and super().has_delete_permission(request, obj)
 
 
 @admin.register(Campaign)

@@ -319,6 +319,10 @@ class Campaign(models.Model):
             raise ValidationError({"closes_at": _("The campaign must close after it opens.")})
         if self.organization_id and self.organization.kind not in ("alliance", "company"):
             raise ValidationError({"organization": _("A campaign is run by an alliance or a company.")})
+        if self.pk and self.responses.exists():
+            stored = Campaign.objects.filter(pk=self.pk).values_list("survey_id", flat=True).first()
+            if stored != self.survey_id:
+                raise ValidationError({"survey": _("This campaign has answers: its questionnaire cannot change.")})
 
 
 class ResponseToken(models.Model):

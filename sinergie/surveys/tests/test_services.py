@@ -190,3 +190,28 @@ def test_the_shipped_template_is_valid_and_bilingual():
         assert question.text_en and question.text_it
         for choice in question.options.get("choices", []):
             assert choice["en"] and choice["it"]
+
+
+def test_a_campaign_with_answers_keeps_its_questionnaire(world):
+    campaign = make_campaign(world.company, mode="open")
+    answer(campaign, {"kids": "no", "stress": 1})
+    campaign.survey = make_survey(world.company)
+    with pytest.raises(ValidationError) as error:
+        campaign.full_clean()
+    assert "survey" in error.value.message_dict
+
+
+def test_the_admin_cannot_delete_parts_of_a_survey_with_answers(world, rf):
+    from django.contrib import admin
+
+    campaign = make_campaign(world.company, mode="open")
+    survey = campaign.survey
+    question = survey.questions().first()
+    request = rf.get("/")
+    request.user = world.admin
+    survey_admin = admin.site._registry[Survey]
+    question_admin = admin.site._registry[Question]
+    assert survey_admin.has_delete_permission(request, survey)
+    answer(campaign, {"kids": "no", "stress": 1})
+    assert not survey_admin.has_delete_permission(request, survey)
+    assert not question_admin.has_delete_permission(request, question)
