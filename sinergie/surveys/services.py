@@ -426,3 +426,12 @@ def _release(campaign: Campaign) -> None:
     pending = Response.objects.filter(campaign=campaign, completed=True, released=False)
     if pending.count() >= K:
         pending.update(released=True)
+
+
+@transaction.atomic
+def drafts_discard_closed(*, now: datetime | None = None) -> int:
+    """Delete the unfinished answers of closed campaigns: they are never reported, so keeping
+    them would only keep data. Returns how many drafts went."""
+    now = now or timezone.now()
+    deleted, _details = Response.objects.filter(completed=False, campaign__closes_at__lte=now).delete()
+    return deleted

@@ -215,3 +215,22 @@ def test_the_admin_cannot_delete_parts_of_a_survey_with_answers(world, rf):
     answer(campaign, {"kids": "no", "stress": 1})
     assert not survey_admin.has_delete_permission(request, survey)
     assert not question_admin.has_delete_permission(request, question)
+
+
+def test_unfinished_answers_of_closed_campaigns_are_discarded(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    open_campaign = make_campaign(world.company, mode="open")
+    closed = make_campaign(world.company, mode="open")
+    for campaign in (open_campaign, closed):
+        services.response_save_draft(campaign=campaign, resume_secret=None, answers={"kids": "no"})
+        answer(campaign, {"kids": "no", "stress": 1})
+    closed.closes_at = timezone.now() - timedelta(seconds=1)
+    closed.save()
+    out = StringIO()
+    call_command("surveys_discard_drafts", stdout=out)
+    assert "1" in out.getvalue()
+    assert Response.objects.filter(completed=False).get().campaign == open_campaign
+    assert Response.objects.filter(completed=True).count() == 2
