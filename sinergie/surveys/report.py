@@ -264,7 +264,16 @@ class Engine:
             # The margins are the one-way tables, so every report shows the same margins.
             _values, row_hidden = self.oneway(row_key, filters)
             _values, col_hidden = self.oneway(col_key, filters)
-            hidden = suppression.suppress_table(cells, row_hidden, col_hidden, k=self.k)
+            # Against two filters: a cell the coarser table (one filter fewer) publishes must not
+            # differ from this one by fewer than K people, or their difference describes them.
+            forced: set[tuple[int, int]] = set()
+            for item in filters:
+                parent_cells, parent_hidden = self.table(row_key, col_key, filters - {item})
+                for i, row in enumerate(cells):
+                    for j, value in enumerate(row):
+                        if (i, j) not in parent_hidden and suppression.is_small(parent_cells[i][j] - value, self.k):
+                            forced.add((i, j))
+            hidden = suppression.suppress_table(cells, row_hidden, col_hidden, k=self.k, forced=forced)
             self._tables[cache_key] = (cells, hidden)
         return self._tables[cache_key]
 

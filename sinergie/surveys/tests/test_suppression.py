@@ -148,6 +148,18 @@ def test_every_filter_and_breakdown_protects_groups_under_k(answers: list[dict])
                 for i in set(_published(wide_values, wide_hidden)) & set(_published(narrow_values, narrow_hidden)):
                     difference = wide_values[i] - narrow_values[i]
                     assert difference == 0 or difference >= K
+                if len(narrow - wide) != 1:
+                    continue
+                for other in engine.variables:
+                    if other == key or any(k in (key, other) for k, _v in narrow):
+                        continue
+                    wide_cells, wide_cell_hidden = engine.table(key, other, wide)
+                    narrow_cells, narrow_cell_hidden = engine.table(key, other, narrow)
+                    for i, row in enumerate(narrow_cells):
+                        for j, value in enumerate(row):
+                            if (i, j) not in wide_cell_hidden and (i, j) not in narrow_cell_hidden:
+                                difference = wide_cells[i][j] - value
+                                assert difference == 0 or difference >= K, "two filters isolate a small group"
 
 
 @given(st.lists(st.fixed_dictionaries({"a": st.sampled_from(["v0", "v1", "v2"])}), max_size=K - 1))
@@ -219,3 +231,34 @@ def test_every_published_report_of_every_kind_of_question_shows_no_group_under_k
                     figures.append(item["count"])
                     figures += [cell["count"] for cell in item.get("by", {}).values()]
             assert all(f is None or f == 0 or f >= K for f in figures), (filters, breakdown)
+
+
+def test_a_filtered_breakdown_does_not_differ_from_the_unfiltered_one_by_a_few_people() -> None:
+    """12 people have a=v0, b=v0; 10 of them c=v0: showing 12 and 10 would describe the other 2."""
+    rows: list[dict] = []
+    for count, a, b, c in [
+        (10, "v0", "v0", "v0"),
+        (2, "v0", "v0", "v1"),
+        (10, "v1", "v0", "v0"),
+        (10, "v1", "v0", "v1"),
+        (10, "v0", "v1", "v0"),
+        (10, "v0", "v1", "v1"),
+        (10, "v1", "v1", "v0"),
+        (10, "v1", "v1", "v1"),
+    ]:
+        rows += [{"a": a, "b": b, "c": c}] * count
+    engine = _engine(rows)
+    whole, whole_hidden = engine.table("a", "b", frozenset())
+    assert whole[0][0] == 12 and (0, 0) not in whole_hidden
+    part, part_hidden = engine.table("a", "b", frozenset({("c", "v0")}))
+    assert part[0][0] == 10 and (0, 0) in part_hidden
+    assert (
+        determined_unknowns(
+            part,
+            *[engine.oneway(k, frozenset({("c", "v0")}))[0] for k in ("a", "b")],
+            part_hidden,
+            engine.oneway("a", frozenset({("c", "v0")}))[1],
+            engine.oneway("b", frozenset({("c", "v0")}))[1],
+        )
+        == []
+    )
