@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from sinergie.directory.search_api import search_router
 from sinergie.schoolcalendar.api import router as school_calendar_router
+from sinergie.surveys.api import router as surveys_router
 from sinergie.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -18,3 +19,4 @@ api = NinjaAPI(
 api.add_router("/territory/", territory_router)
 api.add_router("/school-calendar/", school_calendar_router)
 api.add_router("/services/", search_router)
+api.add_router("/surveys/", surveys_router)

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sinergie.catalogue",
     "sinergie.calls",
     "sinergie.companies",
+    "sinergie.surveys",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

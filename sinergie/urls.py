@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("rendiconti/", include("sinergie.calls.report_urls")),
     path("aziende/", include("sinergie.companies.urls")),
     path("incentivi/", include("sinergie.calls.incentive_urls")),
+    path("questionari/", include("sinergie.surveys.urls")),
     path("gestione/servizi/", include("sinergie.directory.manage_urls")),
     path("account/", include("sinergie.accounts.urls")),
     path("account/", include("allauth.urls")),

@@ -22,6 +22,7 @@ BENCHMARKS: dict[str, str] = {
     "search": "sinergie.directory.search_bench:bench_search",
     "vouchers": "sinergie.calls.bench:bench_vouchers",
     "ranking": "sinergie.calls.ranking_bench:bench_ranking",
+    "surveys": "sinergie.surveys.bench:bench_surveys",
 }
 
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--redemptions", type=int, help="vouchers: how many redemption requests (default 2000).")
         parser.add_argument("--redeemers", type=int, help="vouchers: concurrent redeemers (default 32).")
         parser.add_argument("--applications", type=int, help="ranking: how many applications (default 100000).")
+        parser.add_argument("--responses", type=int, help="surveys: how many responses (default 10000).")
         parser.add_argument(
             "--no-generate", action="store_true", help="directory: fail instead of generating missing services."
         )
@@ -54,7 +56,7 @@ class Command(BaseCommand):
         accepted = inspect.signature(function).parameters
         given = {
             key: options[key]
-            for key in ("services", "seed", "runs", "redemptions", "redeemers", "applications")
+            for key in ("services", "seed", "runs", "redemptions", "redeemers", "applications", "responses")
             if options[key] is not None
         }
         if options["no_generate"]:
@@ -64,7 +66,8 @@ class Command(BaseCommand):
             raise CommandError(f"Benchmark {name} takes no --{refused[0].replace('_', '-')}.")
         if any(value is not True and value is not False and value < 1 for value in given.values()):
             raise CommandError(
-                "--services, --seed, --runs, --redemptions, --redeemers and --applications must be 1 or more."
+                "--services, --seed, --runs, --redemptions, --redeemers, --applications and --responses"
+                " must be 1 or more."
             )
         try:
             figures = function(**given)

@@ -1,0 +1,72 @@
+"""Who may see a campaign and its report (the one place that answers it).
+
+- a company's referents see their company's campaigns;
+- alliance staff see the campaigns of their alliance and of the companies that are its partners;
+- analysts see them when they are members of that alliance's organization;
+- platform administrators see everything; everyone else gets 404 (a campaign's existence is private).
+Free text is for the alliance side only (staff, analysts, administrators), never for companies.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from sinergie.organizations.access import _is_admin, _memberships
+from sinergie.organizations.models import AlliancePartner, OrganizationKind, Role
+from sinergie.surveys.models import Campaign
+
+ALLIANCE_ROLES = {Role.ALLIANCE_STAFF, Role.ANALYST}
+
+
+def _alliance_orgs_over(campaign: Campaign) -> set[int]:
+    """The organizations of the alliances the campaign's organization belongs to (or is)."""
+    organization = campaign.organization
+    if organization.kind == OrganizationKind.ALLIANCE:
+        return {organization.pk}
+    return set(
+        AlliancePartner.objects.filter(organization=organization).values_list("alliance__organization_id", flat=True)
+    )
+
+
+def viewer_side(user: Any, campaign: Campaign) -> str | None:
+    """ "alliance", "company" or None: which view of the campaign's report the user gets."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if _is_admin(user):
+        return "alliance"
+    memberships = _memberships(user)
+    alliance_orgs = _alliance_orgs_over(campaign)
+    if any(m.organization_id in alliance_orgs and m.role in ALLIANCE_ROLES for m in memberships):
+        return "alliance"
+    if campaign.organization.kind == OrganizationKind.COMPANY and any(
+        m.organization_id == campaign.organization_id and m.role == Role.COMPANY_REFERENT for m in memberships
+    ):
+        return "company"
+    return None
+
+
+def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
+    """Generate links: the company's referents, the alliance's staff (not analysts), administrators."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if _is_admin(user):
+        return True
+    memberships = _memberships(user)
+    if campaign.organization.kind == OrganizationKind.COMPANY:
+        return any(
+            m.organization_id == campaign.organization_id and m.role == Role.COMPANY_REFERENT for m in memberships
+        )
+    return any(m.organization_id == campaign.organization_id and m.role == Role.ALLIANCE_STAFF for m in memberships)
+
+
+def get_campaign_for_user(user: Any, campaign_id: int) -> tuple[Campaign, str]:
+    """The campaign and the viewer's side, or 404 for anyone who may not see it."""
+    campaign = Campaign.objects.select_related("organization", "survey").filter(pk=campaign_id).first()
+    if campaign is None:
+        raise Http404
+    side = viewer_side(user, campaign)
+    if side is None:
+        raise Http404
+    return campaign, side
