@@ -67,11 +67,9 @@ class Check:
 
 
 def needs_survey_date(company: Organization) -> datetime.date | None:
-    """The day the company's latest workers' needs survey closed, if the surveys app knows one."""
-    try:
-        from sinergie.surveys.selectors import latest_closed_campaign_day  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+    """The day the company's latest workers' needs survey closed, if it ran one."""
+    from sinergie.surveys.selectors import latest_closed_campaign_day
+
     return latest_closed_campaign_day(company)
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from sinergie.organizations.access import _is_admin, _memberships
 from sinergie.organizations.models import AlliancePartner, Organization, OrganizationKind, Role
 from sinergie.surveys.access import ALLIANCE_ROLES
 from sinergie.surveys.models import Campaign, Survey
+
+ROME = ZoneInfo("Europe/Rome")
 
 
 def campaigns_for_user(user: Any) -> QuerySet[Campaign]:
@@ -54,3 +59,23 @@ def surveys_for_campaigns(organizations: QuerySet[Organization]) -> QuerySet[Sur
     return Survey.objects.filter(Q(is_template=True, copied_from__isnull=True) | Q(owner__in=organizations)).order_by(
         "-is_template", "title_it", "version"
     )
+
+
+def latest_closed_campaign_day(organization: Organization) -> datetime.date | None:
+    """The Rome day the organization's latest closed workers' needs campaign closed (one made from
+    the platform's needs template, with at least one completed response); None when there is none."""
+    from sinergie.surveys.needs_template import TEMPLATE_KEY
+
+    needs = (
+        Q(survey__template_key=TEMPLATE_KEY)
+        | Q(survey__copied_from__template_key=TEMPLATE_KEY)
+        | Q(survey__copied_from__copied_from__template_key=TEMPLATE_KEY)
+    )
+    closed = (
+        Campaign.objects.filter(needs, organization=organization, closes_at__lte=timezone.now())
+        .filter(responses__completed=True)
+        .order_by("-closes_at")
+        .values_list("closes_at", flat=True)
+        .first()
+    )
+    return None if closed is None else timezone.localtime(closed, ROME).date()

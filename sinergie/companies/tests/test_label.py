@@ -247,3 +247,30 @@ def test_a_draft_manifesto_is_hidden_from_the_public(world: World, manifesto, cl
     assert login(world.alliance_staff).get(url).status_code == 200
     with pytest.raises(ValidationError):
         label.manifesto_sign(manifesto=manifesto, organization=world.company, commitment="", by=world.referent)
+
+
+def test_a_closed_needs_survey_with_answers_meets_the_survey_criterion(world: World, scheme):
+    from django.utils import timezone
+
+    from sinergie.surveys.models import Campaign, Response, Survey
+    from sinergie.surveys.needs_template import TEMPLATE_KEY
+    from sinergie.surveys.services import campaign_create
+
+    scheme.survey_within_months = 24
+    template = Survey.objects.get(is_template=True, template_key=TEMPLATE_KEY, copied_from__isnull=True)
+    now = timezone.now()
+    campaign = campaign_create(
+        survey=template,
+        organization=world.company,
+        title="Bisogni 2026",
+        opens_at=now - datetime.timedelta(days=30),
+        closes_at=now + datetime.timedelta(days=1),
+        by=world.referent,
+    )
+    assert label.criteria_check(scheme, world.company)[-1].ok is False  # still open
+    Campaign.objects.filter(pk=campaign.pk).update(closes_at=now - datetime.timedelta(days=2))
+    assert label.criteria_check(scheme, world.company)[-1].ok is False  # closed, but nobody answered
+    Response.objects.create(campaign=campaign, completed=True, submitted_on=timezone.localdate())
+    check = label.criteria_check(scheme, world.company)[-1]
+    assert check.code == "needs_survey" and check.ok is True
+    assert label.needs_survey_date(world.other_company) is None
