@@ -21,6 +21,8 @@ from sinergie.calls.rules import euro_text
 from sinergie.calls.selectors import ledger_check
 from sinergie.core.demo import DEMO_PASSWORD
 from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.directory.models import Taxonomy, TaxonomyTerm
+from sinergie.directory.taxonomy import taxonomy_sync
 
 from .test_design_browser import _tick
 
@@ -67,6 +69,8 @@ def _submit(page: Page, selector: str) -> None:
 
 @pytest.fixture
 def demo(settings: Any) -> None:
+    # A transactional test empties every table afterwards, the taxonomy of the data migration too.
+    taxonomy_sync(Taxonomy, TaxonomyTerm)
     settings.DEBUG = True  # the demo refuses to load in production
     call_command("demo", "--no-serve", stdout=StringIO())
 
