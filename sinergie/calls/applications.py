@@ -16,7 +16,6 @@ from pathlib import PurePath
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -34,6 +33,7 @@ from sinergie.calls.models import (
     ProtocolCounter,
 )
 from sinergie.core.tasks import send_email
+from sinergie.lib.errors import FieldError
 from sinergie.organizations.models import Organization
 
 ROME = ZoneInfo("Europe/Rome")
@@ -70,12 +70,8 @@ DOCUMENT_STILL_REQUIRED = _("“%(name)s” is required: attach the new file fir
 DOCUMENT_MISSING = _("Attach the required document “%(name)s” before sending the application.")
 
 
-class ApplicationError(ValidationError):
+class ApplicationError(FieldError):
     """A refused step of an application: the message names the field at fault; nothing was written."""
-
-    def __init__(self, field: str, message: Any, params: dict[str, Any] | None = None) -> None:
-        super().__init__({field: ValidationError(message, params=params)})
-        self.field = field
 
 
 def rome_text(moment: datetime.datetime) -> str:

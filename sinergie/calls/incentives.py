@@ -21,7 +21,6 @@ import uuid
 from pathlib import PurePath
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -63,6 +62,7 @@ from sinergie.calls.models import (
 )
 from sinergie.calls.services import euro, rome_today
 from sinergie.core.tasks import send_email
+from sinergie.lib.errors import FieldError
 from sinergie.organizations.models import Membership, Organization, OrganizationKind, Role
 
 COMPANY_KINDS = (CallKind.COMPANY_INCENTIVES, CallKind.CONSULTANCY)
@@ -136,12 +136,8 @@ REFERENCE_MISSING = _("Enter the payment's reference (e.g. the transfer's CRO or
 REASON_MISSING = _("Say why the grant is revoked.")
 
 
-class IncentiveError(ValidationError):
+class IncentiveError(FieldError):
     """A refused step of a company incentive: the message names the field at fault; nothing was written."""
-
-    def __init__(self, field: str, message: Any, params: dict[str, Any] | None = None) -> None:
-        super().__init__({field: ValidationError(message, params=params)})
-        self.field = field
 
 
 # --- The plan ------------------------------------------------------------------------------------

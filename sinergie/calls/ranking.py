@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
 from django.http import HttpRequest
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sinergie.audit.services import audit_record
 from sinergie.calls.models import Application, ApplicationState, Call, Ranking, RankingRow
+from sinergie.lib.errors import FieldError
 
 ASCENDING, DESCENDING = "asc", "desc"
 POINTS_SCALE = 100  # evaluations keep hundredths of a point; bands and rules speak in whole points
@@ -37,10 +37,8 @@ BAD_BAND = _("An amount band is a minimum score of at least 0 and an amount abov
 BAD_TIE_BREAKER = _("A tie-breaker is an answer's name and asc or desc.")
 
 
-class RankingError(ValidationError):
-    def __init__(self, field: str, message: Any) -> None:
-        super().__init__({field: ValidationError(message)})
-        self.field = field
+class RankingError(FieldError):
+    """A refused step of a ranking."""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -30,6 +29,7 @@ from sinergie.calls.models import (
     EvaluatorAssignment,
     Ranking,
 )
+from sinergie.lib.errors import FieldError
 
 MAX_MANUAL_POINTS = 10_000  # hundredths: no call gives more than 100 manual points
 MAX_NOTE = 2_000
@@ -50,10 +50,8 @@ RANKING_PUBLISHED = _("The ranking is published: points can no longer be changed
 EVALUATION_FIELDS = ["admissible", "admissibility_note", "manual_points", "note", "evaluated_by", "evaluated_at"]
 
 
-class ReviewError(ValidationError):
-    def __init__(self, field: str, message: Any) -> None:
-        super().__init__({field: ValidationError(message)})
-        self.field = field
+class ReviewError(FieldError):
+    """A refused step of an evaluation."""
 
 
 def _note(note: Any, field: str = "note") -> str:

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -35,6 +34,7 @@ from sinergie.calls.models import (
     VoucherState,
 )
 from sinergie.directory.models import Service, TaxonomyTerm
+from sinergie.lib.errors import FieldError
 from sinergie.organizations.models import Organization
 
 ROME = ZoneInfo("Europe/Rome")
@@ -82,12 +82,8 @@ ALREADY_CANCELLED = _("This redemption has already been cancelled.")
 CANCEL_TOO_LATE = _("A redemption can be cancelled only within 48 hours.")
 
 
-class VoucherError(ValidationError):
+class VoucherError(FieldError):
     """A refused money operation: the message names the field at fault; nothing was written."""
-
-    def __init__(self, field: str, message: Any, params: dict[str, Any] | None = None) -> None:
-        super().__init__({field: ValidationError(message, params=params)})
-        self.field = field
 
 
 def euro(cents: int) -> str:

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -33,6 +32,7 @@ from sinergie.companies.models import (
     PlanMeasure,
     SelfAssessment,
 )
+from sinergie.lib.errors import FieldError
 from sinergie.organizations.models import AlliancePartner, Membership, Organization, Role
 
 RENEWAL_WINDOW_DAYS = 60  # a new request is accepted this close to the end of a valid label
@@ -52,10 +52,8 @@ ALREADY_SIGNED = _("This organization has already signed.")
 NOT_PUBLISHED = _("The Manifesto is not published yet.")
 
 
-class LabelError(ValidationError):
-    def __init__(self, field: str, message: Any) -> None:
-        super().__init__({field: ValidationError(message)})
-        self.field = field
+class LabelError(FieldError):
+    """A refused step of the label or the Manifesto."""
 
 
 @dataclass(frozen=True)

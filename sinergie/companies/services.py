@@ -16,6 +16,7 @@ from stdnum.it import iva
 from sinergie.audit.services import audit_record
 from sinergie.companies import ateco_codes
 from sinergie.companies.models import CompanyProfile, JoinRequest, JoinState, SizeBand, size_band_for
+from sinergie.lib.errors import FieldError
 from sinergie.organizations.models import Alliance, AlliancePartner, Organization, OrganizationKind, PartnerRole
 from sinergie.territory.models import Municipality
 
@@ -32,10 +33,8 @@ NOT_PENDING = _("This request has already been decided.")
 REASON_NEEDED = _("Say why the request is refused: the company reads it.")
 
 
-class CompanyError(ValidationError):
-    def __init__(self, field_name: str, message: Any) -> None:
-        super().__init__({field_name: ValidationError(message)})
-        self.field = field_name
+class CompanyError(FieldError):
+    """A refused step of a company profile or a request to join an alliance."""
 
 
 @dataclass
