@@ -516,3 +516,50 @@ def test_the_preview_saves_nothing(client, world, login):
     assert 'name="kids"' in body and "Shown only when kids is yes" in body
     assert Response.objects.count() == responses
     assert client.post(_url(survey, "anteprima/")).status_code == 405
+
+
+# --- The "Families of the territory" template -------------------------------------------
+
+
+def test_the_families_template_is_shipped_valid_and_bilingual(world):
+    from sinergie.surveys.families_template import TEMPLATE_KEY
+
+    survey = Survey.objects.get(template_key=TEMPLATE_KEY, copied_from__isnull=True)
+    assert survey.is_template and survey.owner is None and survey.title_en == "Families of the territory"
+    questions = list(survey.questions())
+    assert 20 <= len(questions) <= 30
+    assert {q.kind for q in questions} == {"single", "multiple", "scale", "number", "long_text", "matrix"}
+    for question in questions:
+        question.full_clean()  # options and skip logic as the builder would check them
+        assert question.text_en, question.code
+    assert sum(1 for q in questions if q.show_when_question_id) >= 4
+    builder.check_skip_logic(survey)
+    assert all(s.title_en for s in survey.sections.all())
+
+
+def test_the_families_template_answers_end_to_end(world):
+    from sinergie.surveys.families_template import TEMPLATE_KEY
+    from sinergie.surveys.report import build_report
+    from sinergie.surveys.tests.helpers import answer
+
+    template = Survey.objects.get(template_key=TEMPLATE_KEY, copied_from__isnull=True)
+    campaign = make_campaign(world.alliance_org, survey=template, mode="open")
+    assert campaign.survey.copied_from == template
+    for number in range(6):
+        answer(
+            campaign,
+            {
+                "respondent": "mother",
+                "household": "couple",
+                "children": 2,
+                "children_ages": ["6_10"],
+                "after_school_care": ["grandparents"],
+                "daily_effort": 4,
+                "critical_periods": ["august"],
+                "camp_used": "yes" if number % 2 else "no",
+                "services_satisfaction": 3,
+                "balance": 2,
+            },
+        )
+    report = build_report(campaign, breakdown=None, filters=[], variables=[], free_text=False)
+    assert report
