@@ -16,6 +16,7 @@ from sinergie.surveys.models import CHOICE_KINDS, Question, QuestionKind, valida
 VALUE_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 GATE_KINDS = (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.SCALE)
 TEMPLATE_OWNER = "template"
+NUMBER_LIMIT = 1_000_000_000
 
 
 class SurveyTextsForm(forms.Form):
@@ -137,8 +138,12 @@ class QuestionForm(forms.Form):
     scale_min_en = forms.CharField(label=_("Scale: lowest value label (English)"), max_length=80, required=False)
     scale_max_it = forms.CharField(label=_("Scale: highest value label (Italian)"), max_length=80, required=False)
     scale_max_en = forms.CharField(label=_("Scale: highest value label (English)"), max_length=80, required=False)
-    number_min = forms.IntegerField(label=_("Number: smallest answer"), required=False)
-    number_max = forms.IntegerField(label=_("Number: largest answer"), required=False)
+    number_min = forms.IntegerField(
+        label=_("Number: smallest answer"), required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT
+    )
+    number_max = forms.IntegerField(
+        label=_("Number: largest answer"), required=False, min_value=-NUMBER_LIMIT, max_value=NUMBER_LIMIT
+    )
     number_unit_it = forms.CharField(label=_("Number: unit (Italian)"), max_length=40, required=False)
     number_unit_en = forms.CharField(label=_("Number: unit (English)"), max_length=40, required=False)
     max_length = forms.IntegerField(

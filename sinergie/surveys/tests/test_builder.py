@@ -250,6 +250,8 @@ def test_the_question_form_builds_the_options_of_every_kind(kind):
         ("number", {"number_min": "10", "number_max": "1"}, "number_max"),
         ("short_text", {"max_length": "0"}, "max_length"),
         ("single", {"code": "has space"}, "code"),
+        ("number", {"number_max": str(10**12)}, "number_max"),
+        ("single", {"kind": "essay"}, "kind"),
     ],
 )
 def test_the_question_form_names_the_wrong_field(kind, changes, field):
@@ -447,6 +449,10 @@ def test_moving_and_deleting_through_the_pages(client, world, login):
     ]
     assert client.post(_url(survey, f"domande/{minutes.pk}/elimina/")).status_code == 302
     assert not Question.objects.filter(pk=minutes.pk).exists()
+    assert set(AuditEvent.objects.values_list("action", flat=True)) == {
+        "surveys.question_moved",
+        "surveys.question_deleted",
+    }
     response = client.post(_url(survey, f"sezioni/{second.pk}/"), {"title_it": "Il lavoro", "title_en": "Work"})
     assert response.status_code == 302
     second.refresh_from_db()
