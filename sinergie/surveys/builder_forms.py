@@ -164,6 +164,25 @@ class QuestionForm(forms.Form):
             (key, f"{q.code}: {q.text_it}") for key, q in self.gates.items()
         ]
 
+    def fieldsets(self) -> list[tuple[str, str, list[Any]]]:
+        """(legend, hint, bound fields) groups, in the order the page shows them."""
+        groups = [
+            (_("The question"), "", ["code", "kind", "text_it", "text_en", "help_it", "help_en", "required"]),
+            (_("Answers of a single, multiple choice or matrix question"), "", ["choices", "rows"]),
+            (_("Scale"), "", [name for name in self.fields if name.startswith("scale_")]),
+            (_("Number"), "", [name for name in self.fields if name.startswith("number_")]),
+            (_("Short or long text"), "", ["max_length"]),
+            (
+                _("Skip logic"),
+                _(
+                    "Only the single choice, multiple choice and scale questions that come before this one "
+                    "can be a condition."
+                ),
+                ["show_when_question", "show_when_values"],
+            ),
+        ]
+        return [(legend, hint, [self[name] for name in names]) for legend, hint, names in groups]
+
     @classmethod
     def initial_for(cls, question: Question) -> dict[str, Any]:
         options = question.options or {}
