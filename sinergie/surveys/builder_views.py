@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -74,38 +75,48 @@ def _detail(
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def survey_list(request: HttpRequest) -> HttpResponse:
-    """The surveys the user edits, the templates to copy, and a form to create a survey."""
+def _list(
+    request: HttpRequest, *, form: SurveyCreateForm | None = None, problem: str = "", status: int = 200
+) -> HttpResponse:
     owners = _owners(request.user)
     templates = _is_admin(request.user)
     if not owners.exists() and not templates:
         raise Http404
-    form = SurveyCreateForm(request.POST or None, organizations=owners, templates=templates)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            texts = {name: form.cleaned_data[name] for name in builder.SURVEY_FIELDS}
-            try:
-                survey = builder.survey_create(owner=form.chosen_owner(), by=request.user, **texts)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Survey created: now add its sections and questions."))
-                return redirect("surveys:builder-survey", survey_id=survey.pk)
-        status = 400
     return render(
         request,
         "surveys/builder/list.html",
         {
             "surveys": selectors.surveys_editable_by(request.user),
             "templates": selectors.templates_to_copy(),
-            "form": form,
+            "form": form or SurveyCreateForm(organizations=owners, templates=templates),
             "copy_form": _copy_form(request.user),
+            "problem": problem,
         },
         status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_list(request: HttpRequest) -> HttpResponse:
+    """The surveys the user edits, the templates to copy, and a form to create a survey."""
+    if request.method == "GET":
+        return _list(request)
+    owners = _owners(request.user)
+    templates = _is_admin(request.user)
+    if not owners.exists() and not templates:
+        raise Http404
+    form = SurveyCreateForm(request.POST, organizations=owners, templates=templates)
+    if form.is_valid():
+        texts = {name: form.cleaned_data[name] for name in builder.SURVEY_FIELDS}
+        try:
+            survey = builder.survey_create(owner=form.chosen_owner(), by=request.user, **texts)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Survey created: now add its sections and questions."))
+            return redirect("surveys:builder-survey", survey_id=survey.pk)
+    return _list(request, form=form, status=400)
 
 
 @login_required
@@ -136,8 +147,8 @@ def survey_copy(request: HttpRequest, survey_id: int) -> HttpResponse:
     if not form.is_valid():
         if can_edit_survey(request.user, survey):
             return _detail(request, survey, copy_form=form, status=400)
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("surveys:builder-list")
+        problems = " ".join(f"{form.fields[name].label}: {e}" for name, errors in form.errors.items() for e in errors)
+        return _list(request, problem=problems, status=400)
     copy = services.survey_copy(survey=survey, owner=form.chosen_owner(), by=request.user)
     messages.success(request, _("Copied into a new version you can edit."))
     return redirect("surveys:builder-survey", survey_id=copy.pk)
@@ -232,8 +243,6 @@ def section_delete(request: HttpRequest, survey_id: int, section_id: int) -> Htt
 
 
 def _survey_url(survey: Survey) -> str:
-    from django.urls import reverse
-
     return reverse("surveys:builder-survey", kwargs={"survey_id": survey.pk})
 
 

@@ -503,8 +503,9 @@ def test_anyone_who_owns_surveys_copies_a_template_into_their_own_organization(c
     assert response.status_code == 302 and copy.owner == world.alliance_org and not copy.is_template
     assert copy.questions().count() == template.questions().count()
     # ...never into someone else's organization, nor as a template.
-    for owner in (world.company.pk, "template"):
-        client.post(_url(template, "copia/"), {"copy-owner": owner})
+    for owner in (world.company.pk, "template", "", "x"):
+        refused = client.post(_url(template, "copia/"), {"copy-owner": owner})
+        assert refused.status_code == 400 and "Owner:" in refused.content.decode()
     assert Survey.objects.filter(copied_from=template).count() == 1
     assert AuditEvent.objects.filter(action="surveys.survey_copied").count() == 1
     login(world.citizen)
