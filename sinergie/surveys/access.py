@@ -15,7 +15,7 @@ from django.http import Http404
 
 from sinergie.organizations.access import _is_admin, _memberships
 from sinergie.organizations.models import AlliancePartner, OrganizationKind, Role
-from sinergie.surveys.models import Campaign
+from sinergie.surveys.models import Campaign, Survey
 
 ALLIANCE_ROLES = {Role.ALLIANCE_STAFF, Role.ANALYST}
 
@@ -70,3 +70,52 @@ def get_campaign_for_user(user: Any, campaign_id: int) -> tuple[Campaign, str]:
     if side is None:
         raise Http404
     return campaign, side
+
+
+# --- Who edits a survey's questions (the survey builder) ----------------------------
+#
+# - a company's surveys: the company's referents;
+# - an alliance's surveys: the alliance's staff (not analysts, not evaluators);
+# - the platform's templates (no owner): platform administrators only — the "staff" of the
+#   platform who ship them; everyone else may copy a template into their own organization;
+# - administrators may edit every survey; anyone else gets 404 (a survey's existence is private).
+
+
+def survey_owner_ids(user: Any) -> set[int]:
+    """The organizations whose surveys the user edits (and where they may create or copy one)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    return {
+        m.organization_id
+        for m in _memberships(user)
+        if (m.role == Role.COMPANY_REFERENT and m.organization.kind == OrganizationKind.COMPANY)
+        or (m.role == Role.ALLIANCE_STAFF and m.organization.kind == OrganizationKind.ALLIANCE)
+    }
+
+
+def can_edit_survey(user: Any, survey: Survey) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if _is_admin(user):
+        return True
+    if survey.owner_id is None:
+        return False
+    return survey.owner_id in survey_owner_ids(user)
+
+
+def can_copy_survey(user: Any, survey: Survey) -> bool:
+    """Copy into a new version: a survey one may edit, or a platform template for anyone who owns surveys."""
+    if can_edit_survey(user, survey):
+        return True
+    return survey.is_template and survey.owner_id is None and bool(survey_owner_ids(user))
+
+
+def get_survey_for_editor(user: Any, survey_id: int, *, copy: bool = False) -> Survey:
+    """The survey the user may edit (or copy, with `copy`), or 404."""
+    survey = Survey.objects.select_related("owner").filter(pk=survey_id).first()
+    if survey is None:
+        raise Http404
+    allowed = can_copy_survey(user, survey) if copy else can_edit_survey(user, survey)
+    if not allowed:
+        raise Http404
+    return survey

@@ -196,6 +196,11 @@ class Question(models.Model):
     def scale_label_max(self) -> str:
         return self.scale_label("max")
 
+    @property
+    def number_unit(self) -> str:
+        """The unit of a number question's answer (optional "unit_it"/"unit_en" in its options)."""
+        return self.scale_label("unit")
+
     def number_bands(self) -> list[int]:
         return list(self.options.get("bands") or DEFAULT_NUMBER_BANDS)
 

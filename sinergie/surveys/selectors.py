@@ -79,3 +79,20 @@ def latest_closed_campaign_day(organization: Organization) -> datetime.date | No
         .first()
     )
     return None if closed is None else timezone.localtime(closed, ROME).date()
+
+
+def surveys_editable_by(user: Any) -> QuerySet[Survey]:
+    """The surveys the user edits in the builder (the rules of `access.can_edit_survey`)."""
+    from sinergie.surveys.access import survey_owner_ids
+
+    surveys = Survey.objects.select_related("owner").order_by("-is_template", "title_it", "version", "pk")
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return surveys.none()
+    if _is_admin(user):
+        return surveys
+    return surveys.filter(owner_id__in=survey_owner_ids(user))
+
+
+def templates_to_copy() -> QuerySet[Survey]:
+    """The platform's templates, which anyone who owns surveys may copy."""
+    return Survey.objects.filter(is_template=True, owner__isnull=True).order_by("title_it", "version", "pk")

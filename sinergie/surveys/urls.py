@@ -1,11 +1,43 @@
 from django.urls import path
 
-from sinergie.surveys import views
+from sinergie.surveys import builder_views, views
 
 app_name = "surveys"
 urlpatterns = [
     path("campagne/", views.campaign_list, name="campaign-list"),
     path("campagne/<int:campaign_id>/risultati/", views.campaign_report, name="campaign-report"),
     path("campagne/<int:campaign_id>/link/", views.campaign_links, name="campaign-links"),
+    path("modelli/", builder_views.survey_list, name="builder-list"),
+    path("modelli/<int:survey_id>/", builder_views.survey_detail, name="builder-survey"),
+    path("modelli/<int:survey_id>/copia/", builder_views.survey_copy, name="builder-copy"),
+    path("modelli/<int:survey_id>/anteprima/", builder_views.survey_preview, name="builder-preview"),
+    path("modelli/<int:survey_id>/sezioni/nuova/", builder_views.section_add, name="builder-section-add"),
+    path("modelli/<int:survey_id>/sezioni/<int:section_id>/", builder_views.section_edit, name="builder-section"),
+    path(
+        "modelli/<int:survey_id>/sezioni/<int:section_id>/sposta/",
+        builder_views.section_move,
+        name="builder-section-move",
+    ),
+    path(
+        "modelli/<int:survey_id>/sezioni/<int:section_id>/elimina/",
+        builder_views.section_delete,
+        name="builder-section-delete",
+    ),
+    path(
+        "modelli/<int:survey_id>/sezioni/<int:section_id>/domande/nuova/",
+        builder_views.question_add,
+        name="builder-question-add",
+    ),
+    path("modelli/<int:survey_id>/domande/<int:question_id>/", builder_views.question_edit, name="builder-question"),
+    path(
+        "modelli/<int:survey_id>/domande/<int:question_id>/sposta/",
+        builder_views.question_move,
+        name="builder-question-move",
+    ),
+    path(
+        "modelli/<int:survey_id>/domande/<int:question_id>/elimina/",
+        builder_views.question_delete,
+        name="builder-question-delete",
+    ),
     path("<str:code>/", views.respond, name="respond"),
 ]
