@@ -213,3 +213,33 @@ def test_the_page_links_to_the_downloads_with_its_parameters(client, world, logi
     login(world.referent)
     page = client.get(f"/questionari/campagne/{campaign.pk}/risultati/", {"breakdown": "kids"}).content.decode()
     assert f"/questionari/campagne/{campaign.pk}/risultati/xlsx/?breakdown=kids" in page
+
+
+@pytest.mark.parametrize("params", [{}, {"breakdown": "kids"}, {"filter": "kids:no"}])
+def test_the_pdf_shows_the_cells_of_the_page(client, world, login, monkeypatch, params):
+    """The PDF's HTML and the page's tables hold the same cells, the marker aside."""
+    import re
+
+    from django.template.loader import render_to_string
+
+    from sinergie.surveys import export_views
+
+    captured = {}
+
+    def fake_pdf(template, context, filename, request=None):
+        captured["html"] = render_to_string(template, context, request=request)
+        return export_views.HttpResponse(b"%PDF-fake")
+
+    monkeypatch.setattr(export_views, "pdf_response", fake_pdf)
+    campaign = _filled(world, n=17, seed=3)
+    login(world.referent)
+    page = client.get(f"/questionari/campagne/{campaign.pk}/risultati/", params).content.decode()
+    assert client.get(_url(campaign, "pdf"), params).status_code == 200
+
+    def cells(html):
+        tables = re.findall(r"<tbody>(.*?)</tbody>", html, flags=re.S)
+        return [re.sub(r"\s+", " ", c).strip() for t in tables for c in re.findall(r"<td[^>]*>(.*?)</td>", t, re.S)]
+
+    on_page, in_pdf = cells(page), cells(captured["html"])
+    assert on_page and on_page == [("–" if c == MARKER else c) for c in in_pdf]
+    assert "–" in on_page

@@ -140,3 +140,16 @@ def test_the_page_shows_the_benchmark_and_no_company_name(client, world, login):
     assert "Similar companies %" not in filtered and "Aziende simili %" not in filtered
     download = client.get(f"/questionari/campagne/{own.pk}/risultati/csv/").content.decode("utf-8-sig")
     assert all(peer.organization.name not in download for peer in peers)
+
+
+def test_the_api_gives_the_same_benchmark_only_without_filters(client, world, login):
+    template = _template()
+    own = _own(world, template)
+    _peers(template, MIN_COMPANIES)
+    login(world.referent)
+    url = f"/api/v1/surveys/campaigns/{own.pk}/report"
+    data = client.get(url).json()
+    assert data["benchmark"] == peer_benchmark(own)
+    assert client.get(url, {"filter": "kids:yes"}).json()["benchmark"] is None
+    login(world.stranger)
+    assert client.get(url).status_code == 404
