@@ -66,7 +66,7 @@ def report_rows(campaign: Campaign, report: dict[str, Any], benchmark: dict[str,
             count = column["count"]
             header.append(f"{column['label']} ({suppressed_marker() if count is None else count})")
         if peers:
-            header.append(_("Similar companies %"))
+            header.append(_("Similar companies") + " (%)")
         rows.extend([[], header])
         for variable in report["variables"]:
             peer = {c["value"]: c for c in peers.get(variable["variable"], {}).get("categories", [])}
