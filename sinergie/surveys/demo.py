@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from sinergie.accounts.models import User
 from sinergie.companies import services as company_services
+from sinergie.companies.demo import assessments_demo_load
 from sinergie.companies.models import CompanyProfile
 from sinergie.companies.services import ProfileData
 from sinergie.organizations.models import Alliance, AlliancePartner, Membership, Organization, OrganizationKind, Role
@@ -192,6 +193,8 @@ def surveys_demo_load() -> None:
         return  # the template's migration or the demo accounts are missing (partial loads in tests)
     for spec in EXTRA_COMPANIES:
         _extra_company(spec, admin)
+    # Like every demo company, the two added here have done the self-assessment.
+    assessments_demo_load(Organization.objects.filter(slug__in=[spec[0] for spec in EXTRA_COMPANIES]), admin)
     rng = random.Random(SEED)  # noqa: S311 - invented answers, reproducible on purpose
     closed_on = (timezone.now() - timedelta(days=30)).date()
     for slug, count in [(MAIN_SLUG, MAIN_RESPONSES), *PEERS]:
