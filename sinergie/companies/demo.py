@@ -19,7 +19,7 @@ from sinergie.organizations.models import Alliance, Membership, Organization, Or
 
 # (name begins with, ATECO 2025 code, women, men): invented figures for invented companies.
 PROFILES = [
-    ("Officine Meccaniche", "25.53.00", 14, 71),
+    ("Officine Meccaniche", "25.53.00", 46, 184),
     ("Logistica", "52.10.10", 96, 168),
     ("Studio Grafico", "74.12.01", 5, 2),
 ]

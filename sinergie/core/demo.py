@@ -29,6 +29,7 @@ from sinergie.organizations.models import (
     PartnerRole,
     Role,
 )
+from sinergie.surveys.demo import surveys_demo_load
 from sinergie.territory.models import District, Municipality
 
 DEMO_PASSWORD = "Sinergie-demo-2026"
@@ -389,4 +390,5 @@ def demo_load() -> list[DemoCredentials]:
     credentials = [_account(spec) for spec in DEMO_ACCOUNTS]
     calls_demo_load()  # after the accounts: its beneficiaries and staff are demo people
     companies_demo_load()
+    surveys_demo_load()  # after the companies: its campaigns belong to their profiles
     return credentials

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from sinergie.surveys import builder_views, views
+from sinergie.surveys import builder_views, export_views, views
 
 app_name = "surveys"
 urlpatterns = [
     path("campagne/", views.campaign_list, name="campaign-list"),
     path("campagne/<int:campaign_id>/risultati/", views.campaign_report, name="campaign-report"),
+    path(
+        "campagne/<int:campaign_id>/risultati/<str:fmt>/",
+        export_views.campaign_report_export,
+        name="campaign-report-export",
+    ),
     path("campagne/<int:campaign_id>/link/", views.campaign_links, name="campaign-links"),
     path("modelli/", builder_views.survey_list, name="builder-list"),
     path("modelli/<int:survey_id>/", builder_views.survey_detail, name="builder-survey"),

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from sinergie.surveys import selectors, services
+from sinergie.surveys import exports, selectors, services
 from sinergie.surveys.access import can_manage_campaign, get_campaign_for_user
 from sinergie.surveys.forms import CampaignForm
 from sinergie.surveys.models import Campaign, CampaignMode, Question
+from sinergie.surveys.peers import peer_benchmark
 from sinergie.surveys.report import MAX_FILTERS, NONE, ReportError, build_report, engine_for
 from sinergie.surveys.services import SurveyError
 
@@ -253,12 +254,18 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
         if value != NONE
     ]
     columns = data["breakdown"]["categories"] if data and data["breakdown"] else []
+    benchmark = None
+    if data and not data["filters"] and data["respondents"] is not None:
+        benchmark = peer_benchmark(campaign)
     return render(
         request,
         "surveys/report.html",
         {
             "campaign": campaign,
-            "report": data,
+            "report": exports.with_benchmark(data, benchmark),
+            "benchmark": benchmark,
+            "export_formats": [("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("pdf", "PDF")],
+            "export_query": request.GET.urlencode(),
             "problem": problem,
             "columns": columns,
             "choices": choices,
