@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sinergie.surveys.template_load import choices, template_load
+
 TEMPLATE_KEY = "families-of-the-territory"
 
 YES_NO = [("yes", "Sì", "Yes"), ("no", "No", "No")]
@@ -42,10 +44,6 @@ SERVICES = [
 ]
 
 
-def _choices(items: list[tuple[str, str, str]]) -> dict[str, Any]:
-    return {"choices": [{"value": v, "it": it, "en": en} for v, it, en in items]}
-
-
 SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
     (
         "La tua famiglia",
@@ -56,7 +54,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Chi risponde al questionario?",
                 "Who is answering this questionnaire?",
-                _choices(
+                choices(
                     [
                         ("mother", "La madre", "The mother"),
                         ("father", "Il padre", "The father"),
@@ -71,7 +69,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Com'è composta la tua famiglia?",
                 "What is your household like?",
-                _choices(
+                choices(
                     [
                         ("couple", "Due genitori con figli", "Two parents with children"),
                         ("single_parent", "Un solo genitore con figli", "One parent with children"),
@@ -96,7 +94,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "In quali fasce d'età sono i tuoi figli?",
                 "Which age bands are your children in?",
-                _choices(AGE_BANDS),
+                choices(AGE_BANDS),
                 True,
                 None,
             ),
@@ -105,7 +103,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Uno dei tuoi figli ha una disabilità o bisogni educativi speciali?",
                 "Does one of your children have a disability or special educational needs?",
-                _choices([*YES_NO, ("rather_not", "Preferisco non rispondere", "I'd rather not say")]),
+                choices([*YES_NO, ("rather_not", "Preferisco non rispondere", "I'd rather not say")]),
                 False,
                 None,
             ),
@@ -115,7 +113,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "Che lavoro fanno gli adulti della famiglia?",
                 "What work do the adults of the household do?",
                 {
-                    **_choices(
+                    **choices(
                         [
                             ("full_time", "Tempo pieno", "Full time"),
                             ("part_time", "Part-time", "Part time"),
@@ -137,7 +135,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Qualcuno di voi lavora spesso la sera o nel fine settimana?",
                 "Does one of you often work in the evening or at weekends?",
-                _choices(YES_NO),
+                choices(YES_NO),
                 False,
                 None,
             ),
@@ -152,7 +150,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "Chi si occupa dei tuoi figli dopo la scuola, nei giorni feriali?",
                 "Who looks after your children after school on weekdays?",
-                _choices(
+                choices(
                     [
                         ("parents", "Noi genitori", "We parents"),
                         ("grandparents", "Nonni o altri parenti", "Grandparents or other relatives"),
@@ -171,7 +169,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Ti servirebbe un servizio di pre-scuola (ingresso prima dell'orario)?",
                 "Would you need before-school care (entry before school starts)?",
-                _choices(
+                choices(
                     [
                         ("use", "Sì, e lo uso già", "Yes, and I already use it"),
                         ("missing", "Sì, ma non c'è o non ha posto", "Yes, but there is none or it is full"),
@@ -217,7 +215,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "In quali periodi è più difficile conciliare lavoro e cura dei figli?",
                 "In which periods is it hardest to balance work and childcare?",
-                _choices(
+                choices(
                     [
                         ("early_september", "Inizio settembre, prima della scuola", "Early September, before school"),
                         ("christmas", "Vacanze di Natale", "Christmas holidays"),
@@ -237,7 +235,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "Come ti organizzi di solito in questi periodi?",
                 "How do you usually manage in these periods?",
                 {
-                    **_choices(
+                    **choices(
                         [
                             ("leave", "Ferie o permessi", "Leave from work"),
                             ("relatives", "Nonni o parenti", "Grandparents or relatives"),
@@ -260,7 +258,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "L'anno scorso i tuoi figli hanno frequentato un centro estivo?",
                 "Did your children attend a summer camp last year?",
-                _choices(YES_NO),
+                choices(YES_NO),
                 True,
                 None,
             ),
@@ -287,7 +285,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "Perché no?",
                 "Why not?",
-                _choices(
+                choices(
                     [
                         ("cost", "Costa troppo", "It costs too much"),
                         ("distance", "È troppo lontano", "It is too far"),
@@ -311,7 +309,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "Quali servizi usi oggi?",
                 "Which services do you use today?",
-                _choices([*SERVICES, ("none", "Nessuno", "None")]),
+                choices([*SERVICES, ("none", "Nessuno", "None")]),
                 False,
                 None,
             ),
@@ -320,7 +318,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "Quali servizi vorresti che ci fossero, o che fossero migliori, nel tuo territorio?",
                 "Which services would you like to have, or to be better, in your area?",
-                _choices(SERVICES),
+                choices(SERVICES),
                 False,
                 None,
             ),
@@ -329,7 +327,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Quanto spendi in un mese tipico per la cura dei figli fuori dalla scuola?",
                 "How much do you spend in a typical month on childcare outside school?",
-                _choices(
+                choices(
                     [
                         ("zero", "Niente", "Nothing"),
                         ("u100", "Meno di 100 €", "Less than €100"),
@@ -346,7 +344,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "In quali orari un servizio ti aiuterebbe di più?",
                 "At which times would a service help you most?",
-                _choices(
+                choices(
                     [
                         ("early", "Presto al mattino (7–8)", "Early morning (7–8)"),
                         ("lunch", "All'uscita di mezzogiorno", "At the midday exit"),
@@ -363,7 +361,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "Dove cerchi informazioni sui servizi per le famiglie?",
                 "Where do you look for information on family services?",
-                _choices(
+                choices(
                     [
                         ("school", "A scuola", "At school"),
                         ("municipality", "Dal Comune", "From the municipality"),
@@ -423,31 +421,15 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
 
 def load(Survey: Any, Section: Any, Question: Any) -> Any:
     """Create the template once (its key makes it idempotent); returns the survey."""
-    existing = Survey.objects.filter(is_template=True, template_key=TEMPLATE_KEY, copied_from__isnull=True).first()
-    if existing is not None:
-        return existing
-    survey = Survey.objects.create(
-        title_it="Famiglie del territorio",
-        title_en="Families of the territory",
-        description_it="Questionario anonimo per i genitori: come vi organizzate, quali servizi usate e quali mancano.",
-        description_en="An anonymous questionnaire for parents: how you manage, the services you use, what is missing.",
-        is_template=True,
-        template_key=TEMPLATE_KEY,
+    return template_load(
+        Survey,
+        Section,
+        Question,
+        key=TEMPLATE_KEY,
+        titles=("Famiglie del territorio", "Families of the territory"),
+        descriptions=(
+            "Questionario anonimo per i genitori: come vi organizzate, quali servizi usate e quali mancano.",
+            "An anonymous questionnaire for parents: how you manage, the services you use, what is missing.",
+        ),
+        sections=SECTIONS,
     )
-    created: dict[str, Any] = {}
-    for section_order, (title_it, title_en, questions) in enumerate(SECTIONS, start=1):
-        section = Section.objects.create(survey=survey, order=section_order, title_it=title_it, title_en=title_en)
-        for order, (code, kind, text_it, text_en, options, required, condition) in enumerate(questions, start=1):
-            created[code] = Question.objects.create(
-                section=section,
-                order=order,
-                code=code,
-                kind=kind,
-                text_it=text_it,
-                text_en=text_en,
-                options=options,
-                required=required,
-                show_when_question=created[condition[0]] if condition else None,
-                show_when_values=list(condition[1]) if condition else [],
-            )
-    return survey

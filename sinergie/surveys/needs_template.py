@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sinergie.surveys.template_load import choices, template_load
+
 TEMPLATE_KEY = "workers-conciliation-needs"
 
 YES_NO = [("yes", "Sì", "Yes"), ("no", "No", "No")]
@@ -22,10 +24,6 @@ AGREE = {
 }
 
 
-def _choices(items: list[tuple[str, str, str]]) -> dict[str, Any]:
-    return {"choices": [{"value": v, "it": it, "en": en} for v, it, en in items]}
-
-
 SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
     (
         "Tu e la tua famiglia",
@@ -36,7 +34,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Genere",
                 "Gender",
-                _choices(
+                choices(
                     [
                         ("f", "Donna", "Woman"),
                         ("m", "Uomo", "Man"),
@@ -51,7 +49,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Età",
                 "Age",
-                _choices(
+                choices(
                     [
                         ("u30", "Meno di 30 anni", "Under 30"),
                         ("30_44", "30–44 anni", "30–44"),
@@ -67,7 +65,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Con chi vivi?",
                 "Who do you live with?",
-                _choices(
+                choices(
                     [
                         ("alone", "Da solo/a", "Alone"),
                         ("partner", "Con partner, senza figli", "With a partner, no children"),
@@ -84,7 +82,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Hai figli minorenni o a carico?",
                 "Do you have children under 18 or dependent children?",
-                _choices(YES_NO),
+                choices(YES_NO),
                 True,
                 None,
             ),
@@ -93,7 +91,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "In quali fasce d'età sono i tuoi figli?",
                 "What age bands are your children in?",
-                _choices(
+                choices(
                     [
                         ("0_2", "0–2 anni (nido)", "0–2 (nursery)"),
                         ("3_5", "3–5 anni (infanzia)", "3–5 (pre-school)"),
@@ -126,7 +124,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Ti prendi cura di familiari anziani non autosufficienti?",
                 "Do you care for elderly relatives who are not self-sufficient?",
-                _choices(YES_NO),
+                choices(YES_NO),
                 True,
                 None,
             ),
@@ -135,7 +133,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Quante ore a settimana dedichi alla loro cura?",
                 "How many hours a week do you spend caring for them?",
-                _choices([("u5", "Meno di 5", "Under 5"), ("5_14", "5–14", "5–14"), ("15p", "15 o più", "15 or more")]),
+                choices([("u5", "Meno di 5", "Under 5"), ("5_14", "5–14", "5–14"), ("15p", "15 o più", "15 or more")]),
                 False,
                 ("elderly_care", ["yes"]),
             ),
@@ -144,7 +142,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Ti prendi cura di una persona con disabilità?",
                 "Do you care for a person with a disability?",
-                _choices(YES_NO),
+                choices(YES_NO),
                 True,
                 None,
             ),
@@ -153,7 +151,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Usi i permessi della legge 104/1992?",
                 "Do you use leave under Law 104/1992?",
-                _choices([*YES_NO, ("dont_know", "Non so", "I don't know")]),
+                choices([*YES_NO, ("dont_know", "Non so", "I don't know")]),
                 False,
                 ("disability_care", ["yes"]),
             ),
@@ -177,7 +175,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Il tuo orario è",
                 "Your working time is",
-                _choices([("full", "Tempo pieno", "Full time"), ("part", "Part-time", "Part time")]),
+                choices([("full", "Tempo pieno", "Full time"), ("part", "Part-time", "Part time")]),
                 True,
                 None,
             ),
@@ -186,7 +184,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Lavori su turni?",
                 "Do you work shifts?",
-                _choices(
+                choices(
                     [
                         ("no", "No", "No"),
                         ("day", "Sì, diurni", "Yes, daytime"),
@@ -202,7 +200,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "A che ora inizi di solito a lavorare?",
                 "When do you usually start work?",
-                _choices(
+                choices(
                     [
                         ("before7", "Prima delle 7", "Before 7"),
                         ("7_8", "Tra le 7 e le 8", "Between 7 and 8"),
@@ -219,7 +217,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Hai già flessibilità in entrata e uscita?",
                 "Do you already have flexible start and finish times?",
-                _choices(YES_NO),
+                choices(YES_NO),
                 True,
                 None,
             ),
@@ -252,7 +250,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "Con quali mezzi ti sposti?",
                 "How do you travel?",
-                _choices(
+                choices(
                     [
                         ("car", "Auto", "Car"),
                         ("public", "Mezzi pubblici", "Public transport"),
@@ -274,7 +272,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "In quali periodi dell'anno è più difficile conciliare?",
                 "When in the year is it hardest to balance work and family?",
-                _choices(
+                choices(
                     [
                         ("summer", "Estate (chiusura scuole)", "Summer (schools closed)"),
                         ("september", "Settembre prima della scuola", "September before school starts"),
@@ -329,7 +327,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "Quali misure ti sarebbero più utili?",
                 "Which measures would help you most?",
-                _choices(
+                choices(
                     [
                         ("flex", "Flessibilità in entrata e uscita", "Flexible start and finish"),
                         ("hour_bank", "Banca delle ore", "Hour bank"),
@@ -351,7 +349,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Quale sarebbe la più importante?",
                 "Which would be the most important?",
-                _choices(
+                choices(
                     [
                         ("flex", "Flessibilità in entrata e uscita", "Flexible start and finish"),
                         ("smart", "Lavoro agile", "Smart working"),
@@ -369,7 +367,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Useresti un centro estivo convenzionato con l'azienda?",
                 "Would you use a holiday camp agreed with your company?",
-                _choices([*YES_NO, ("maybe", "Forse", "Maybe")]),
+                choices([*YES_NO, ("maybe", "Forse", "Maybe")]),
                 False,
                 ("children", ["yes"]),
             ),
@@ -378,7 +376,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Quanto saresti disposto/a a pagare al mese per un servizio che ti aiuta a conciliare?",
                 "How much would you pay a month for a service that helps you balance work and family?",
-                _choices(
+                choices(
                     [
                         ("0", "Niente", "Nothing"),
                         ("u50", "Fino a 50 €", "Up to €50"),
@@ -400,7 +398,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Le tue mansioni si possono svolgere in parte da remoto?",
                 "Can part of your work be done remotely?",
-                _choices([*YES_NO, ("dont_know", "Non so", "I don't know")]),
+                choices([*YES_NO, ("dont_know", "Non so", "I don't know")]),
                 True,
                 None,
             ),
@@ -409,7 +407,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Oggi lavori da remoto?",
                 "Do you work remotely today?",
-                _choices(
+                choices(
                     [
                         ("never", "Mai", "Never"),
                         ("sometimes", "Qualche giorno al mese", "A few days a month"),
@@ -433,7 +431,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "multiple",
                 "Cosa lo rende difficile?",
                 "What makes it difficult?",
-                _choices(
+                choices(
                     [
                         ("role", "Il mio ruolo", "My role"),
                         ("manager", "Il mio responsabile", "My manager"),
@@ -474,7 +472,7 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
                 "single",
                 "Conosci le misure di conciliazione già offerte dall'azienda?",
                 "Do you know the work-life balance measures your company already offers?",
-                _choices([*YES_NO, ("some", "In parte", "Partly")]),
+                choices([*YES_NO, ("some", "In parte", "Partly")]),
                 False,
                 None,
             ),
@@ -494,32 +492,15 @@ SECTIONS: list[tuple[str, str, list[tuple[Any, ...]]]] = [
 
 def load(Survey: Any, Section: Any, Question: Any) -> Any:
     """Create the template once (its key makes it idempotent); returns the survey."""
-    existing = Survey.objects.filter(is_template=True, template_key=TEMPLATE_KEY, copied_from__isnull=True).first()
-    if existing is not None:
-        return existing
-    survey = Survey.objects.create(
-        title_it="Bisogni di conciliazione dei lavoratori",
-        title_en="Workers' conciliation needs",
-        description_it="Questionario anonimo sui bisogni di conciliazione tra lavoro e vita familiare.",
-        description_en="An anonymous questionnaire on work-life balance needs.",
-        is_template=True,
-        template_key=TEMPLATE_KEY,
+    return template_load(
+        Survey,
+        Section,
+        Question,
+        key=TEMPLATE_KEY,
+        titles=("Bisogni di conciliazione dei lavoratori", "Workers' conciliation needs"),
+        descriptions=(
+            "Questionario anonimo sui bisogni di conciliazione tra lavoro e vita familiare.",
+            "An anonymous questionnaire on work-life balance needs.",
+        ),
+        sections=SECTIONS,
     )
-    created: dict[str, Any] = {}
-    for section_order, (title_it, title_en, questions) in enumerate(SECTIONS, start=1):
-        section = Section.objects.create(survey=survey, order=section_order, title_it=title_it, title_en=title_en)
-        for order, (code, kind, text_it, text_en, options, required, condition) in enumerate(questions, start=1):
-            question = Question.objects.create(
-                section=section,
-                order=order,
-                code=code,
-                kind=kind,
-                text_it=text_it,
-                text_en=text_en,
-                options=options,
-                required=required,
-                show_when_question=created[condition[0]] if condition else None,
-                show_when_values=list(condition[1]) if condition else [],
-            )
-            created[code] = question
-    return survey
