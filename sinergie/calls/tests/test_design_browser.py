@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.utils import timezone
 
 from sinergie.calls.models import Call, CallState
 from sinergie.conftest import PASSWORD
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.core.tests.browser_support import assert_accessible, new_context, totp_code
 
 from .design_world import Designer, designer_fixture  # noqa: F401
 
@@ -35,7 +34,7 @@ def _log_in(page: Page, base_url: str, user: User) -> None:
     with page.expect_navigation():
         form.locator("[type='submit']").click()
     secret = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
-    code = format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+    code = totp_code(secret)
     form = page.locator("form:has(input[name='code'])")
     form.locator("input[name='code']").fill(code)
     with page.expect_navigation(url=f"{base_url}/area-personale/"):

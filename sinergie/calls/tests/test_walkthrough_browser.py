@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core.management import call_command
 from django.utils import translation
 
@@ -20,7 +19,7 @@ from sinergie.calls.report import call_report
 from sinergie.calls.rules import euro_text
 from sinergie.calls.selectors import ledger_check
 from sinergie.core.demo import DEMO_PASSWORD
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.core.tests.browser_support import assert_accessible, new_context, totp_code
 from sinergie.directory.models import Taxonomy, TaxonomyTerm
 from sinergie.directory.taxonomy import taxonomy_sync
 
@@ -55,7 +54,7 @@ def _log_in(page: Page, base: str, email: str, *, second_factor: bool = True) ->
         form.locator("[type='submit']").click()
     if second_factor:
         secret = Authenticator.objects.get(user__email=email, type=Authenticator.Type.TOTP).data["secret"]
-        code = format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+        code = totp_code(secret)
         form = page.locator("form:has(input[name='code'])")
         form.locator("input[name='code']").fill(code)
         with page.expect_navigation(url=f"{base}/area-personale/"):
