@@ -1,14 +1,14 @@
 """The demo's needs surveys: invented answers by invented workers of invented companies.
 
 - a closed workers' needs campaign of the demo referent's company with a few hundred responses;
-- smaller closed campaigns of other manufacturing companies of the same size, so the benchmark
-  of similar companies shows (two more fictitious companies are added for that);
+- smaller campaigns of other manufacturing companies of the same size that closed last year, so
+  the yearly benchmark of similar companies shows (two more fictitious companies are added);
 - an open campaign with single-use links for the Martesana logistics company.
 
 Answers are drawn with a fixed seed, follow the template's skip logic and are checked by the
-same parser as real answers; they are released K at a time as `services._release` does (the
-last few of a closed campaign stay unreleased). Responses are bulk-created: the load takes well
-under a second per hundred responses.
+same parser as real answers; closed campaigns are then released as any closed campaign is
+(`services.campaign_release`), the open one is still collecting. Responses are bulk-created: the
+load takes well under a second per hundred responses.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ CLOSED_TITLE = "Rilevazione dei bisogni di conciliazione 2026 (demo, risposte fi
 OPEN_TITLE = "Bisogni di conciliazione dei lavoratori 2026 (demo, in corso)"
 OPEN_SLUG = "logistica-martesana-spa-demo"
 OPEN_LINKS = 60
-OPEN_RESPONSES = 8  # five released, three waiting for the next batch
+OPEN_RESPONSES = 8  # collecting: nothing is shown before the close
+PEER_TITLE = "Rilevazione dei bisogni di conciliazione dell'anno scorso (demo, risposte fittizie)"
 # Companies of the same size band (medium) and ATECO section (C) as the demo referent's company.
 PEERS = [
     ("officine-meccaniche-sud-est-srl-demo", 41),
@@ -125,13 +126,12 @@ def synthetic_answers(rng: random.Random, questions: list[Question]) -> dict[str
 
 
 def _fill(campaign: Campaign, rng: random.Random, count: int, *, closed_on: Any) -> None:
-    """`count` completed responses, released in batches of K (the rest wait), and as many used links."""
+    """`count` completed responses and as many used links; a closed campaign is then released."""
     questions = list(campaign.survey.questions().select_related("section"))
     variables = survey_variables(questions)
-    released = count - count % services.K
     days = max(1, (closed_on - campaign.opens_at.date()).days)
     responses = []
-    for index in range(count):
+    for _index in range(count):
         answers = synthetic_answers(rng, questions)
         responses.append(
             Response(
@@ -139,7 +139,6 @@ def _fill(campaign: Campaign, rng: random.Random, count: int, *, closed_on: Any)
                 answers=answers,
                 codes=response_codes(variables, answers),
                 completed=True,
-                released=index < released,
                 submitted_on=campaign.opens_at.date() + timedelta(days=rng.randrange(days)),
             )
         )
@@ -152,6 +151,7 @@ def _fill(campaign: Campaign, rng: random.Random, count: int, *, closed_on: Any)
         for _ in range(count)
     ]
     ResponseToken.objects.bulk_create(tokens, batch_size=500)
+    services.campaign_release(campaign)
 
 
 def _extra_company(spec: tuple[Any, ...], by: Any) -> None:
@@ -170,8 +170,10 @@ def _extra_company(spec: tuple[Any, ...], by: Any) -> None:
         company_services.profile_save(organization=company, data=data, by=by)
 
 
-def _campaign(company: Organization, template: Survey, title: str, by: Any, *, days: tuple[int, int], target: int):
-    now = timezone.now()
+def _campaign(
+    company: Organization, template: Survey, title: str, by: Any, *, days: tuple[int, int], target: int, now: Any = None
+):
+    now = now or timezone.now()
     return services.campaign_create(
         survey=template,
         organization=company,
@@ -196,15 +198,19 @@ def surveys_demo_load() -> None:
     # Like every demo company, the two added here have done the self-assessment.
     assessments_demo_load(Organization.objects.filter(slug__in=[spec[0] for spec in EXTRA_COMPANIES]), admin)
     rng = random.Random(SEED)  # noqa: S311 - invented answers, reproducible on purpose
-    closed_on = (timezone.now() - timedelta(days=30)).date()
+    # The peers' campaigns closed in December of last year (Rome): last year's benchmark shows.
+    last_december = timezone.localtime().replace(
+        year=timezone.localtime().year - 1, month=12, day=31, hour=12, minute=0, second=0, microsecond=0
+    )
     for slug, count in [(MAIN_SLUG, MAIN_RESPONSES), *PEERS]:
+        title, now = (CLOSED_TITLE, timezone.now()) if slug == MAIN_SLUG else (PEER_TITLE, last_december)
         company = Organization.objects.filter(slug=slug).first()
-        if company is None or Campaign.objects.filter(organization=company, title=CLOSED_TITLE).exists():
+        if company is None or Campaign.objects.filter(organization=company, title=title).exists():
             continue
         referent = Membership.objects.filter(organization=company, role=Role.COMPANY_REFERENT).first()
         by = referent.user if referent else admin
-        campaign = _campaign(company, template, CLOSED_TITLE, by, days=(-60, -30), target=count + count // 8)
-        _fill(campaign, rng, count, closed_on=closed_on)
+        campaign = _campaign(company, template, title, by, days=(-60, -30), target=count + count // 8, now=now)
+        _fill(campaign, rng, count, closed_on=(now - timedelta(days=30)).date())
     company = Organization.objects.filter(slug=OPEN_SLUG).first()
     if company is not None and not Campaign.objects.filter(organization=company, title=OPEN_TITLE).exists():
         campaign = _campaign(company, template, OPEN_TITLE, admin, days=(-5, 25), target=OPEN_LINKS)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from sinergie.core.pdf import pdf_response
-from sinergie.surveys import exports, views
+from sinergie.surveys import exports, services, views
 from sinergie.surveys.access import get_campaign_for_user
 from sinergie.surveys.peers import peer_benchmark
 from sinergie.surveys.report import ReportError, build_report
@@ -19,6 +19,7 @@ def campaign_report_export(request: HttpRequest, campaign_id: int, fmt: str) -> 
     if fmt not in exports.FORMATS:
         raise Http404
     campaign, side = get_campaign_for_user(request.user, campaign_id)
+    campaign = services.campaign_release(campaign)
     filters = [f for f in request.GET.getlist("filter") if f]
     try:
         report = build_report(
@@ -30,7 +31,7 @@ def campaign_report_export(request: HttpRequest, campaign_id: int, fmt: str) -> 
         )
     except ReportError:
         return views.campaign_report(request, campaign_id)
-    benchmark = peer_benchmark(campaign) if not filters and report["respondents"] is not None else None
+    benchmark = peer_benchmark(campaign) if report["respondents"] is not None else None
     if fmt == "pdf":
         context = {
             "campaign": campaign,

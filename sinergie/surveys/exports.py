@@ -1,7 +1,7 @@
 """A campaign report as CSV, XLSX or PDF: the data of `report.build_report`, never more.
 
-The exports take the report dictionary the page and the API show, so suppression, filters and
-free text follow exactly the same rules; a hidden figure is written as the word "suppressed",
+The exports take the report dictionary the page and the API show, so suppression, the one
+release and free text follow exactly the same rules; a hidden figure is written as the word "suppressed",
 never as a number. Labels come from questionnaires that companies write, so every text cell
 that a spreadsheet would run as a formula (= + - @, tab, carriage return) gets a leading
 apostrophe.
@@ -52,9 +52,9 @@ def report_rows(campaign: Campaign, report: dict[str, Any], benchmark: dict[str,
     rows: list[list[Any]] = [
         [_("Campaign"), campaign.title],
         [_("Minimum group shown"), report["k"]],
-        [_("Filters"), "; ".join(f"{f['variable']} = {f['value']}" for f in report["filters"]) or _("none")],
+        [_("Results released on"), (report.get("released_at") or "")[:10] or _("not yet")],
         [_("Breakdown"), report["breakdown"]["label"] if report["breakdown"] else _("none")],
-        [_("Respondents in this selection"), _figure(report["respondents"])],
+        [_("Respondents"), _figure(report["respondents"])],
     ]
     if report["message"]:
         rows.append([_("Note"), str(report["message"])])

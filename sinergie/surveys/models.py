@@ -310,6 +310,9 @@ class Campaign(models.Model):
     # Key of the tokens' HMAC: never shown, never exported; with SECRET_KEY it makes a hash useless elsewhere.
     salt = models.CharField(max_length=64, editable=False, default=new_salt)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The one release (services.campaign_release): set at the first report after the close, when
+    # every completed answer becomes countable at once; nothing is counted before, nothing after.
+    released_at = models.DateTimeField(_("results released at"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("campaign")
@@ -324,10 +327,18 @@ class Campaign(models.Model):
             raise ValidationError({"closes_at": _("The campaign must close after it opens.")})
         if self.organization_id and self.organization.kind not in ("alliance", "company"):
             raise ValidationError({"organization": _("A campaign is run by an alliance or a company.")})
-        if self.pk and self.responses.exists():
-            stored = Campaign.objects.filter(pk=self.pk).values_list("survey_id", flat=True).first()
-            if stored != self.survey_id:
+        if self.pk:
+            stored = Campaign.objects.filter(pk=self.pk).values("survey_id", "opens_at", "closes_at").first()
+            if stored and stored["survey_id"] != self.survey_id and self.responses.exists():
                 raise ValidationError({"survey": _("This campaign has answers: its questionnaire cannot change.")})
+            if (
+                stored
+                and self.released_at
+                and (stored["opens_at"], stored["closes_at"]) != (self.opens_at, self.closes_at)
+            ):
+                raise ValidationError(
+                    {"closes_at": _("The results of this campaign are published: it cannot be reopened.")}
+                )
 
 
 class ResponseToken(models.Model):
@@ -349,7 +360,8 @@ class Response(models.Model):
     """One respondent's answers as a JSON object {question code: value} (see docs/architecture.md).
 
     The id is random so the order of responses cannot be read from it; `submitted_on` is a day.
-    `released` marks the responses reports may count: they join in batches of at least K.
+    `released` marks the responses reports count: all completed ones at once, at the campaign's
+    one release after its close (services.campaign_release), and no others ever.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -370,3 +382,31 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return str(_("response to %(campaign)s") % {"campaign": self.campaign_id})
+
+
+class PeerSnapshot(models.Model):
+    """The frozen yearly benchmark of one group of similar companies (surveys/peers.py).
+
+    Computed once, after the year is over, from the campaigns made from one platform template
+    that closed that year; every company of the group sees the same figures, and they never
+    change, so two companies' benchmarks cannot be subtracted from each other or from a later one.
+    """
+
+    template_key = models.CharField(max_length=60)
+    year = models.PositiveSmallIntegerField()
+    basis = models.CharField(max_length=16)  # "size_band" or "ateco_section"
+    group = models.CharField(max_length=16)
+    data = models.JSONField(null=True, blank=True)  # None: too few companies that year
+    computed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("benchmark of similar companies")
+        verbose_name_plural = _("benchmarks of similar companies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template_key", "year", "basis", "group"], name="surveys_peer_snapshot_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template_key} {self.year} {self.basis}={self.group}"

@@ -1,35 +1,39 @@
-"""The benchmark of similar companies: a company's answers beside the anonymous aggregate of
-other companies' campaigns made from the same platform template.
+"""The benchmark of similar companies: a yearly, frozen figure shared by every company of a group.
 
 Rules (docs/architecture.md, "Needs surveys"):
-- peers are other companies (never the campaign's own) with the same size band, or, when fewer
-  than `MIN_COMPANIES` of those contribute, the same ATECO section;
-- a company contributes when its campaigns from the same template have at least K released
-  responses, so no company's own figures are small;
-- a variable is compared only when at least `MIN_COMPANIES` companies contribute to it, and its
-  figures are suppressed like a report's one-way table (no cell under K, complementary cells);
-- nothing names a company: the result holds counts, percentages and how many companies.
+- a group is the companies of one size band, or of one ATECO section when the size band has
+  fewer than `MIN_COMPANIES` contributing companies; a company contributes to year Y when its
+  campaigns made from the template that closed in Y (Rome time) have at least K released answers;
+- the figures of (template, year, basis, group) are computed once, after the year is over, and
+  stored (`PeerSnapshot`): every company of the group, its own campaign included, sees the same
+  figures, and they never change — so benchmark(A) − benchmark(B) is zero and no later snapshot
+  can be subtracted from an earlier one;
+- a variable is compared only when `MIN_COMPANIES` companies contribute to it; counts are
+  suppressed like a one-way table (no cell under K, complementary cells) and then only
+  percentages rounded to the nearest `PERCENT_STEP` are published, with the number of
+  respondents rounded down to a multiple of ten: no exact count leaves the snapshot;
+- nothing names a company.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Count, Q
-from django.utils.translation import get_language
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from sinergie.companies.models import CompanyProfile
 from sinergie.organizations.models import OrganizationKind
-from sinergie.surveys import suppression
-from sinergie.surveys.models import Campaign, Response, Survey
+from sinergie.surveys import services, suppression
+from sinergie.surveys.models import Campaign, PeerSnapshot, Survey
 from sinergie.surveys.report import K, engine_for
 
 MIN_COMPANIES = 5
 TEMPLATE_DEPTH = 5
-MISSING = object()
+PERCENT_STEP = 5
+BASES = ("size_band", "ateco_section")
 
 
 def template_key_of(survey: Survey) -> str:
@@ -53,85 +57,53 @@ def _from_template(key: str) -> Q:
     return query
 
 
-def _released_by_campaign(key: str, companies: set[int]) -> dict[int, tuple[int, int]]:
-    """{campaign id: (company id, released responses)} of the companies' campaigns from the template."""
-    campaigns = Campaign.objects.filter(_from_template(key), organization_id__in=companies)
-    rows = (
-        Response.objects.filter(completed=True, released=True, campaign__in=campaigns)
-        .values("campaign_id", "campaign__organization_id")
-        .annotate(n=Count("id"))
-    )
-    return {r["campaign_id"]: (r["campaign__organization_id"], r["n"]) for r in rows}
+def _rome_year(moment: Any) -> int:
+    return timezone.localtime(moment).year
 
 
-def _contributing(released: dict[int, tuple[int, int]]) -> dict[int, list[int]]:
-    """{company: its campaigns} for the companies with at least K released responses in all."""
-    totals: dict[int, int] = defaultdict(int)
-    campaigns: dict[int, list[int]] = defaultdict(list)
-    for campaign_id, (company, count) in released.items():
-        totals[company] += count
-        campaigns[company].append(campaign_id)
-    return {company: sorted(ids) for company, ids in campaigns.items() if totals[company] >= K}
-
-
-def peer_benchmark(campaign: Campaign) -> dict[str, Any] | None:
-    """The benchmark for a company's campaign, or None when there is none to show.
-
-    {"basis": "size_band" | "ateco_section", "companies": n, "respondents": n,
-     "variables": {key: {"companies": n, "respondents": n, "categories": [{"value", "count", "percent"}]}}}
-    with None for a suppressed figure.
-    """
-    if campaign.organization.kind != OrganizationKind.COMPANY:
-        return None
-    key = template_key_of(campaign.survey)
-    profile = CompanyProfile.objects.filter(organization_id=campaign.organization_id).first()
-    if not key or profile is None:
-        return None
-    for basis in ("size_band", "ateco_section"):
-        value = getattr(profile, basis)
-        if not value:
-            continue
-        companies = set(
-            CompanyProfile.objects.filter(**{basis: value}, organization__kind=OrganizationKind.COMPANY)
-            .exclude(organization_id=campaign.organization_id)
-            .values_list("organization_id", flat=True)
-        )
-        contributing = _contributing(_released_by_campaign(key, companies))
-        if len(contributing) >= MIN_COMPANIES:
-            return _aggregate(campaign, basis, contributing)
-    return None
-
-
-def _aggregate(campaign: Campaign, basis: str, contributing: dict[int, list[int]]) -> dict[str, Any] | None:
-    signature = sorted((company, ids) for company, ids in contributing.items())
-    peers = list(
-        Campaign.objects.select_related("survey")
-        .filter(pk__in=[i for _c, ids in signature for i in ids])
+def _year_campaigns(key: str, year: int) -> list[Campaign]:
+    """The companies' campaigns from the template that closed in `year` (Rome), each released."""
+    campaigns = (
+        Campaign.objects.filter(_from_template(key), organization__kind=OrganizationKind.COMPANY)
+        .select_related("survey", "organization")
         .order_by("pk")
     )
-    released = Response.objects.filter(completed=True, released=True, campaign__in=peers).count()
-    # Salts are random per campaign: the key changes with any other campaign, even one reusing an id.
-    state = (campaign.pk, campaign.salt, basis, tuple(signature), tuple(p.salt for p in peers), released)
-    cache_key = f"surveys:peers:{hashlib.sha256(repr(state).encode()).hexdigest()}:{get_language()}"
-    found = cache.get(cache_key, MISSING)
-    if found is not MISSING:
-        return found
-    by_pk = {p.pk: p for p in peers}
-    own = engine_for(campaign).variables
+    found = [c for c in campaigns if _rome_year(c.closes_at) == year and c.closes_at <= timezone.now()]
+    return [services.campaign_release(c) for c in found]
+
+
+def _round(percent: float) -> int:
+    return int(PERCENT_STEP * round(percent / PERCENT_STEP))
+
+
+def _compute(key: str, year: int, basis: str, group: str) -> dict[str, Any] | None:
+    """The group's figures for the year, or None when fewer than MIN_COMPANIES contribute."""
+    members = set(
+        CompanyProfile.objects.filter(**{basis: group}, organization__kind=OrganizationKind.COMPANY).values_list(
+            "organization_id", flat=True
+        )
+    )
+    engines_by_company: dict[int, list[Any]] = defaultdict(list)
+    for campaign in _year_campaigns(key, year):
+        if campaign.organization_id in members:
+            engine = engine_for(campaign)
+            if engine.n:
+                engines_by_company[campaign.organization_id].append(engine)
+    contributing = {c: e for c, e in engines_by_company.items() if sum(engine.n for engine in e) >= K}
+    if len(contributing) < MIN_COMPANIES:
+        return None
     counts: dict[str, list[int]] = {}
+    categories: dict[str, list[str]] = {}
     companies_by_variable: dict[str, set[int]] = defaultdict(set)
-    for company, ids in signature:
-        for campaign_id in ids:
-            engine = engine_for(by_pk[campaign_id])
-            if engine.n == 0:
-                continue
-            for vkey, variable in own.items():
-                other = engine.variables.get(vkey)
-                if other is None or [v for v, _l in other.categories] != [v for v, _l in variable.categories]:
-                    continue
-                values = engine.counts(vkey, frozenset())
-                total = counts.setdefault(vkey, [0] * len(values))
-                counts[vkey] = [a + b for a, b in zip(total, values, strict=True)]
+    for company, engines in sorted(contributing.items()):
+        for engine in engines:
+            for vkey, variable in engine.variables.items():
+                values = [v for v, _label in variable.categories]
+                if categories.setdefault(vkey, values) != values:
+                    continue  # a copy that changed this question's answers: not comparable
+                row = engine.counts(vkey)
+                total = counts.setdefault(vkey, [0] * len(row))
+                counts[vkey] = [a + b for a, b in zip(total, row, strict=True)]
                 companies_by_variable[vkey].add(company)
     variables: dict[str, Any] = {}
     for vkey, values in counts.items():
@@ -141,23 +113,64 @@ def _aggregate(campaign: Campaign, basis: str, contributing: dict[int, list[int]
         hidden = suppression.suppress_line(values, k=K)
         variables[vkey] = {
             "companies": len(companies_by_variable[vkey]),
-            "respondents": population,
             "categories": [
-                {
-                    "value": value,
-                    "count": None if i in hidden else values[i],
-                    "percent": None if i in hidden or not population else round(100 * values[i] / population, 1),
-                }
-                for i, (value, _label) in enumerate(own[vkey].categories)
+                {"value": value, "percent": None if i in hidden else _round(100 * values[i] / population)}
+                for i, value in enumerate(categories[vkey])
             ],
         }
-    result = None
-    if variables:
-        result = {
-            "basis": basis,
-            "companies": len(contributing),
-            "respondents": released,
-            "variables": variables,
-        }
-    cache.set(cache_key, result, timeout=3600)
-    return result
+    if not variables:
+        return None
+    respondents = sum(engine.n for engines in contributing.values() for engine in engines)
+    return {
+        "basis": basis,
+        "group": group,
+        "year": year,
+        "companies": len(contributing),
+        "respondents": respondents - respondents % 10,
+        "percent_step": PERCENT_STEP,
+        "variables": variables,
+    }
+
+
+def snapshot(key: str, year: int, basis: str, group: str) -> dict[str, Any] | None:
+    """The stored figures of a group and year, computing them the first time (after the year)."""
+    if year >= _rome_year(timezone.now()):
+        return None  # the year is not over: its campaigns are not all closed
+    stored = PeerSnapshot.objects.filter(template_key=key, year=year, basis=basis, group=group).first()
+    if stored is None:
+        data = _compute(key, year, basis, group)
+        try:
+            with transaction.atomic():
+                stored = PeerSnapshot.objects.create(template_key=key, year=year, basis=basis, group=group, data=data)
+        except IntegrityError:  # computed at the same moment by another request: keep the first
+            stored = PeerSnapshot.objects.get(template_key=key, year=year, basis=basis, group=group)
+    return stored.data
+
+
+def peer_benchmark(campaign: Campaign) -> dict[str, Any] | None:
+    """The benchmark shown beside a company's campaign, or None when there is none to show.
+
+    The latest complete year whose group (size band first, else ATECO section) has figures:
+    {"basis", "group", "year", "companies", "respondents" (rounded down to 10), "percent_step",
+     "variables": {key: {"companies": n, "categories": [{"value", "percent"}]}}}, None for a
+    suppressed percentage. The same dictionary for every company of the group.
+    """
+    if campaign.organization.kind != OrganizationKind.COMPANY:
+        return None
+    key = template_key_of(campaign.survey)
+    profile = CompanyProfile.objects.filter(organization_id=campaign.organization_id).first()
+    if not key or profile is None:
+        return None
+    last_year = _rome_year(timezone.now()) - 1
+    years = sorted(
+        {_rome_year(c.closes_at) for c in Campaign.objects.filter(_from_template(key)).only("closes_at")},
+        reverse=True,
+    )
+    for year in [y for y in years if y <= last_year]:
+        for basis in BASES:
+            group = getattr(profile, basis)
+            if group:
+                data = snapshot(key, year, basis, group)
+                if data is not None:
+                    return data
+    return None

@@ -5,16 +5,15 @@ choice: one per option, answered yes/no; a number: bands); every variable has a 
 "_none" for respondents who did not answer it, so a line always adds up to the published
 number of respondents. The method, in docs/architecture.md ("Survey reports"):
 
-- only released responses count (they are released K at a time: see services._release), so
-  two reports taken before and after one more answer are equal or differ by K or more;
-- one-way tables: `suppression.suppress_line` over the variable's categories, whose total is
-  the published number of respondents;
-- breakdowns: `suppression.suppress_table` with the margins copied from the one-way tables;
-- filters (at most two, "variable = category"): a filter A = x on the population P is allowed
-  only when the one-way table of A on P publishes x with at least K respondents, recursively,
-  so no two populations a user can ask for differ by fewer than K people; the one-way table of
-  a filtered population hides at least what column x of the breakdown of P by A hides, so the
-  two views of the same figures agree;
+- one release: nothing is counted while the campaign is open; at the close every completed
+  answer is released at once and never another (services.campaign_release), so every figure
+  ever published about a campaign comes from the same frozen answers;
+- a fixed catalogue: the one-way table of every variable and the two-way table of every pair
+  of variables (a breakdown), nothing else — no filters, so no smaller populations;
+- one-way tables: `suppression.suppress_line`; two-way tables: `suppression.suppress_table`
+  with the margins copied from the one-way tables, computed once per unordered pair (a table
+  and its transpose hide the same cells) and audited so that it reveals nothing about its
+  hidden margins beyond the one-way tables: so the whole catalogue is audited together;
 - free text: never to companies; to alliance viewers only when at least K responses count.
 """
 
@@ -36,14 +35,16 @@ from sinergie.surveys.models import TEXT_KINDS, Campaign, Question, QuestionKind
 
 K = suppression.K
 NONE = "_none"
-MAX_FILTERS = 2
 
-MESSAGE_TOO_FEW = gettext_lazy("Fewer than %(k)d responses count so far: no figure can be shown yet.")
-MESSAGE_FILTER = gettext_lazy("This selection would describe fewer than %(k)d people: choose wider filters.")
+MESSAGE_TOO_FEW = gettext_lazy("Fewer than %(k)d people answered: no figure can be shown, to protect them.")
+MESSAGE_COLLECTING = gettext_lazy(
+    "Results are published once, when the campaign closes, so that nobody’s answers can be worked out "
+    "by comparing results over time."
+)
 
 
 class ReportError(ValueError):
-    """Bad report parameters: an unknown variable or category, too many filters."""
+    """Bad report parameters: an unknown variable or breakdown, a filter (not offered)."""
 
 
 @dataclass
@@ -129,9 +130,6 @@ def question_variables(question: Question) -> list[Variable]:
     return []
 
 
-Filters = frozenset[tuple[str, str]]
-
-
 @dataclass
 class Engine:
     """One campaign's released answers and the memoised tables computed from them."""
@@ -143,10 +141,9 @@ class Engine:
     raw: dict[str, list[Any]] = field(default_factory=dict)  # values by path, as the database gives them
     _columns: dict[str, Any] = field(default_factory=dict)
     _cubes: dict[tuple[str, ...], Counter] = field(default_factory=dict)
-    _cubes_by_key: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
-    _oneway: dict[tuple[str, Filters], tuple[list[int], set[int]]] = field(default_factory=dict)
-    _tables: dict[tuple[str, str, Filters], tuple[list[list[int]], set[tuple[int, int]]]] = field(default_factory=dict)
-    _allowed: dict[Filters, bool] = field(default_factory=dict)
+    _oneway: dict[str, tuple[list[int], set[int]]] = field(default_factory=dict)
+    _tables: dict[tuple[str, str], tuple[list[list[int]], set[tuple[int, int]]]] = field(default_factory=dict)
+    _order: dict[str, int] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -173,127 +170,69 @@ class Engine:
         self.raw = {}
 
     def cube(self, dims: tuple[str, ...]) -> Counter:
-        """Counts of every combination of the variables `dims` (sorted), over everyone.
+        """Counts of every combination of the variables `dims`, over everyone (counted once).
 
-        Derived from the smallest cube already counted that holds them, else counted in one pass:
-        so a report counts each variable's answers once, whatever its breakdown and filters.
+        A one-way count is summed from a two-way one already counted, when there is one.
         """
         if dims not in self._cubes:
-            wanted = set(dims)
-            supersets = [have for have in self._cubes_by_key.get(dims[0], []) if wanted <= set(have)]
-            if supersets:
-                have = min(supersets, key=lambda d: len(self._cubes[d]))
-                positions = [have.index(d) for d in dims]
+            have = next((d for d in self._cubes if len(dims) == 1 and len(d) == 2 and dims[0] in d), None)
+            if have is not None:
+                position = have.index(dims[0])
                 cube: Counter = Counter()
                 for combination, count in self._cubes[have].items():
-                    cube[tuple(combination[p] for p in positions)] += count
+                    cube[(combination[position],)] += count
             else:
                 cube = Counter(zip(*(self.column(d) for d in dims), strict=True))
             self._cubes[dims] = cube
-            for d in dims:
-                self._cubes_by_key.setdefault(d, []).append(dims)
         return self._cubes[dims]
 
-    def _slice(self, keys: tuple[str, ...], filters: Filters) -> Counter:
-        """Counts of the combinations of `keys` among the respondents the filters select."""
-        dims = tuple(sorted(set(keys) | {key for key, _v in filters}))
-        cube = self.cube(dims)
-        wanted = [(dims.index(key), self._index(key, value)) for key, value in filters]
-        out = [dims.index(key) for key in keys]
-        result: Counter = Counter()
-        for combination, count in cube.items():
-            if all(combination[p] == v for p, v in wanted):
-                result[tuple(combination[p] for p in out)] += count
-        return result
-
-    def size(self, filters: Filters) -> int:
-        if not filters:
-            return self.n
-        key = sorted(filters)[0][0]
-        return sum(self.counts(key, filters))
-
-    def counts(self, key: str, filters: Filters) -> list[int]:
-        tally = self._slice((key,), filters)
+    def counts(self, key: str) -> list[int]:
+        tally = self.cube((key,))
         return [tally.get((i,), 0) for i in range(len(self.variables[key].categories))]
 
-    def allowed(self, filters: Filters) -> bool:
-        """May figures about this population be published? (see the module's docstring)"""
-        if filters not in self._allowed:
-            if not filters:
-                ok = self.n >= self.k
-            else:
-                ok = True
-                for key, value in filters:
-                    parent = filters - {(key, value)}
-                    if not self.allowed(parent):
-                        ok = False
-                        break
-                    values, hidden = self.oneway(key, parent)
-                    index = self._index(key, value)
-                    if index in hidden or values[index] < self.k:
-                        ok = False
-                        break
-            self._allowed[filters] = ok
-        return self._allowed[filters]
+    def oneway(self, key: str) -> tuple[list[int], set[int]]:
+        """The variable's counts and the categories its one-way table hides."""
+        if key not in self._oneway:
+            values = self.counts(key)
+            self._oneway[key] = (values, suppression.suppress_line(values, k=self.k))
+        return self._oneway[key]
 
-    def _index(self, key: str, value: str) -> int:
-        return [v for v, _label in self.variables[key].categories].index(value)
+    def _position(self, key: str) -> int:
+        if not self._order:
+            self._order = {name: index for index, name in enumerate(self.variables)}
+        return self._order[key]
 
-    def oneway(self, key: str, filters: Filters) -> tuple[list[int], set[int]]:
-        cache_key = (key, filters)
-        if cache_key not in self._oneway:
-            values = self.counts(key, filters)
-            forced: set[int] = set()
-            for fkey, fvalue in filters:
-                if fkey == key:
-                    continue
-                parent = filters - {(fkey, fvalue)}
-                _cells, hidden = self.table(key, fkey, parent)
-                column = self._index(fkey, fvalue)
-                forced |= {i for i, j in hidden if j == column}
-            self._oneway[cache_key] = (values, suppression.suppress_line(values, k=self.k, forced=forced))
-        return self._oneway[cache_key]
+    def table(self, row_key: str, col_key: str) -> tuple[list[list[int]], set[tuple[int, int]]]:
+        """The two-way table of two variables and its hidden cells, in the orientation asked.
 
-    def table(self, row_key: str, col_key: str, filters: Filters) -> tuple[list[list[int]], set[tuple[int, int]]]:
-        cache_key = (row_key, col_key, filters)
+        Computed once per unordered pair, in the survey's order, and transposed on demand: the
+        breakdown of A by B and of B by A are the same figures and hide the same cells.
+        """
+        if self._position(row_key) > self._position(col_key):
+            cells, hidden = self.table(col_key, row_key)
+            return [list(row) for row in zip(*cells, strict=True)], {(j, i) for i, j in hidden}
+        cache_key = (row_key, col_key)
         if cache_key not in self._tables:
             width = len(self.variables[col_key].categories)
             cells = [[0] * width for _ in self.variables[row_key].categories]
-            for (r, c), count in self._slice((row_key, col_key), filters).items():
+            for (r, c), count in self.cube((row_key, col_key)).items():
                 cells[r][c] = count
             # The margins are the one-way tables, so every report shows the same margins.
-            _values, row_hidden = self.oneway(row_key, filters)
-            _values, col_hidden = self.oneway(col_key, filters)
-            # Against two filters: a cell the coarser table (one filter fewer) publishes must not
-            # differ from this one by fewer than K people, or their difference describes them.
-            forced: set[tuple[int, int]] = set()
-            for item in filters:
-                parent_cells, parent_hidden = self.table(row_key, col_key, filters - {item})
-                for i, row in enumerate(cells):
-                    for j, value in enumerate(row):
-                        if (i, j) not in parent_hidden and suppression.is_small(parent_cells[i][j] - value, self.k):
-                            forced.add((i, j))
-            hidden = suppression.suppress_table(cells, row_hidden, col_hidden, k=self.k, forced=forced)
+            _values, row_hidden = self.oneway(row_key)
+            _values, col_hidden = self.oneway(col_key)
+            hidden = suppression.suppress_table(cells, row_hidden, col_hidden, k=self.k)
             self._tables[cache_key] = (cells, hidden)
         return self._tables[cache_key]
 
-
-def parse_filters(engine: Engine, raw: list[str]) -> Filters:
-    """Filters given as "variable:category" strings."""
-    if len(raw) > MAX_FILTERS:
-        raise ReportError(_("Use at most %(n)d filters.") % {"n": MAX_FILTERS})
-    parsed = set()
-    for item in raw:
-        key, sep, value = item.partition(":")
-        variable = engine.variables.get(key)
-        if not sep or variable is None:
-            raise ReportError(_("Unknown filter “%(f)s”: use variable:answer.") % {"f": item})
-        if value == NONE or value not in [v for v, _label in variable.categories]:
-            raise ReportError(_("Unknown answer “%(v)s” for the filter on %(k)s.") % {"v": value, "k": key})
-        if any(k == key for k, _v in parsed):
-            raise ReportError(_("Filter each variable once."))
-        parsed.add((key, value))
-    return frozenset(parsed)
+    def catalogue(self) -> int:
+        """Compute every table the campaign can ever publish (the joint audit); returns how many."""
+        keys = list(self.variables)
+        for key in keys:
+            self.oneway(key)
+        for a, first in enumerate(keys):
+            for second in keys[a + 1 :]:
+                self.table(first, second)
+        return len(keys) + len(keys) * (len(keys) - 1) // 2
 
 
 _ENGINES: OrderedDict[tuple[Any, ...], Engine] = OrderedDict()
@@ -302,13 +241,15 @@ _ENGINES_LOCK = threading.Lock()
 
 
 def engine_for(campaign: Campaign) -> Engine:
-    """The campaign's engine, kept in this process while no new batch of responses is released.
+    """The campaign's engine over its one release (empty before it), kept in this process.
 
-    Released responses never change and are released K at a time, so (campaign, survey, number
-    released, language) identifies the data and every figure computed from it.
+    Released responses never change and nothing joins them after the release, so (campaign,
+    survey, release, language) identifies the data and every figure computed from it.
     """
     released = Response.objects.filter(campaign=campaign, completed=True, released=True)
-    cache_key = (campaign.pk, campaign.salt, campaign.survey_id, released.count(), get_language())
+    if campaign.released_at is None:
+        released = released.none()
+    cache_key = (campaign.pk, campaign.salt, campaign.survey_id, campaign.released_at, get_language())
     with _ENGINES_LOCK:
         engine = _ENGINES.get(cache_key)
         if engine is not None:
@@ -359,6 +300,8 @@ _DECODE = bytes((byte - CODE_BASE) % 256 for byte in range(256))
 
 def free_texts(campaign: Campaign, question: Question) -> list[str]:
     """The released answers to a free-text question, sorted (their order says nothing)."""
+    if campaign.released_at is None:
+        return []
     rows = Response.objects.filter(campaign=campaign, completed=True, released=True).values_list(
         KT(f"answers__{question.code}"), flat=True
     )
@@ -380,43 +323,54 @@ def build_report(
     free_text: bool = False,
     engine: Engine | None = None,
 ) -> dict[str, Any]:
-    """The report as plain data; suppressed figures are None. Raises ReportError on bad params."""
+    """The report as plain data; suppressed figures are None. Raises ReportError on bad params.
+
+    Call `services.campaign_release` first: before the release the report says only how many
+    answers are in so far (rounded down to a multiple of K) and when the results will come.
+    """
+    if filters:
+        raise ReportError(
+            _(
+                "Filters are not offered (parameter “filter”): results are published as a fixed set of "
+                "tables, each question by at most one other, so that no smaller group can be worked out."
+            )
+        )
     engine = engine or engine_for(campaign)
-    chosen = parse_filters(engine, filters or [])
     if breakdown is not None and breakdown not in engine.variables:
-        raise ReportError(_("Unknown breakdown “%(b)s”.") % {"b": breakdown})
-    if breakdown is not None and any(key == breakdown for key, _v in chosen):
-        raise ReportError(_("Do not break down by a variable you filter on."))
+        raise ReportError(_("Unknown breakdown “%(b)s” (parameter “breakdown”).") % {"b": breakdown})
     keys = variables if variables else list(engine.variables)
     for key in keys:
         if key not in engine.variables:
-            raise ReportError(_("Unknown variable “%(v)s”.") % {"v": key})
+            raise ReportError(_("Unknown variable “%(v)s” (parameter “variable”).") % {"v": key})
+    released = campaign.released_at is not None
     report: dict[str, Any] = {
         "campaign": campaign.pk,
         "k": engine.k,
-        "filters": [{"variable": key, "value": value} for key, value in sorted(chosen)],
+        "state": "released" if released else "collecting",
+        "closes_at": campaign.closes_at.isoformat(),
+        "released_at": campaign.released_at.isoformat() if released else None,
+        "responses_so_far": None,
         "breakdown": None,
         "respondents": None,
         "message": None,
         "variables": [],
         "free_text": {},
     }
+    if not released:
+        so_far = Response.objects.filter(campaign=campaign, completed=True).count()
+        report["responses_so_far"] = so_far - so_far % engine.k
+        report["message"] = MESSAGE_COLLECTING
+        return report
     if engine.n < engine.k:
         report["message"] = MESSAGE_TOO_FEW % {"k": engine.k}
         return report
-    if not engine.allowed(chosen):
-        report["message"] = MESSAGE_FILTER % {"k": engine.k}
-        return report
-    population = engine.size(chosen)
+    population = engine.n
     report["respondents"] = population
-    filter_keys = {key for key, _v in chosen}
-    for key in keys:  # count each variable once with everything its figures depend on
-        engine.cube(tuple(sorted({key, *filter_keys} | ({breakdown} if breakdown else set()))))
     col_values: list[int] = []
     col_hidden: set[int] = set()
     if breakdown is not None:
         bvar = engine.variables[breakdown]
-        col_values, col_hidden = engine.oneway(breakdown, chosen)
+        col_values, col_hidden = engine.oneway(breakdown)
         report["breakdown"] = {
             "variable": breakdown,
             "label": bvar.label,
@@ -429,11 +383,16 @@ def build_report(
         if key == breakdown:
             continue
         variable = engine.variables[key]
-        values, hidden = engine.oneway(key, chosen)
-        entry: dict[str, Any] = {"variable": key, "question": variable.question.code, "label": variable.label}
+        values, hidden = engine.oneway(key)
+        entry: dict[str, Any] = {
+            "variable": key,
+            "question": variable.question.code,
+            "kind": variable.question.kind,
+            "label": variable.label,
+        }
         categories = []
         if breakdown is not None:
-            cells, cell_hidden = engine.table(key, breakdown, chosen)
+            cells, cell_hidden = engine.table(key, breakdown)
         for i, (value, label) in enumerate(variable.categories):
             count = None if i in hidden else values[i]
             item: dict[str, Any] = {"value": value, "label": label, "count": count, "percent": _pct(count, population)}
@@ -446,7 +405,7 @@ def build_report(
             categories.append(item)
         entry["categories"] = categories
         report["variables"].append(entry)
-    if free_text and engine.n >= engine.k:
+    if free_text:
         for question in campaign.survey.questions():
             if question.kind in TEXT_KINDS:
                 texts = free_texts(campaign, question)

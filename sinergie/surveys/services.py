@@ -35,7 +35,7 @@ from sinergie.surveys.models import (
 from sinergie.surveys.report import response_codes, survey_variables
 
 ROME = ZoneInfo("Europe/Rome")
-K = 5  # no published figure describes fewer than K respondents; releases come in steps of K
+K = 5  # no published figure describes fewer than K respondents
 MAX_TOKENS_PER_BATCH = 5000
 
 TOKEN_INVALID = "invalid"  # noqa: S105 (a refusal code, not a secret)
@@ -355,7 +355,7 @@ def response_submit(
     Every answer is checked again (range, required, skip logic) whatever the pages let through.
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    if not campaign_is_open(campaign):
+    if not campaign_is_open(campaign) or campaign.released_at is not None:
         raise SurveyError("closed")
     questions = list(campaign.survey.questions().select_related("section"))
     gates = {q.pk: q for q in questions}
@@ -386,7 +386,6 @@ def response_submit(
     draft.resume_hash = ""
     draft.submitted_on = rome_today()
     draft.save()
-    _release(campaign)
 
 
 def _check_stored_answers(questions: list[Question], answers: dict[str, Any]) -> None:
@@ -420,12 +419,38 @@ class _AnswerData:
         return [str(v) for v in self.value] if isinstance(self.value, list) else []
 
 
-def _release(campaign: Campaign) -> None:
-    """Reports count only released responses; they are released K at a time, so two reports
-    taken before and after one more answer are either equal or differ by at least K responses."""
-    pending = Response.objects.filter(campaign=campaign, completed=True, released=False)
-    if pending.count() >= K:
-        pending.update(released=True)
+def campaign_release(campaign: Campaign, *, now: datetime | None = None) -> Campaign:
+    """The campaign's one release: after its close, every completed answer becomes countable at once.
+
+    Reports count nothing before it and nothing is added after it (a submission refuses a released
+    campaign under the same row lock), so every figure about a campaign comes from one frozen set
+    of answers and no two reports can be subtracted to isolate late respondents. Idempotent:
+    returns the campaign, released when it is closed.
+    """
+    now = now or timezone.now()
+    if campaign.released_at is not None or now < campaign.closes_at:
+        return campaign
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.released_at is None and now >= locked.closes_at:
+            Response.objects.filter(campaign=locked, completed=True, released=False).update(released=True)
+            Response.objects.filter(campaign=locked, completed=False).delete()
+            locked.released_at = now
+            locked.save(update_fields=["released_at"])
+            count = Response.objects.filter(campaign=locked, completed=True).count()
+            audit_record(actor=None, action="surveys.campaign_released", obj=locked, after={"responses": count})
+    campaign.released_at = locked.released_at
+    return campaign
+
+
+def campaigns_release_closed(*, now: datetime | None = None) -> int:
+    """Release every closed campaign not yet released (the daily job); returns how many."""
+    now = now or timezone.now()
+    released = 0
+    for campaign in Campaign.objects.filter(released_at__isnull=True, closes_at__lte=now):
+        if campaign_release(campaign, now=now).released_at is not None:
+            released += 1
+    return released
 
 
 @transaction.atomic

@@ -11,7 +11,14 @@ copied here, so every report shows the same margins. Rules, applied until nothin
    least one suppressed cell (else the margin is the sum of the cells);
 3. audit: no suppressed figure may be determined by the linear equations of the published ones
    (rows, columns, margins and total), checked by exact Gaussian elimination; if one is, one more
-   cell of its line is suppressed.
+   cell of its line is suppressed;
+4. linked tables: the table may reveal nothing about its hidden margins beyond what the one-way
+   tables already say (that the hidden categories of each variable add up to the rest of the
+   total). Any other combination of hidden margins it determined (say, two hidden categories'
+   sum) could be joined with another table's combination to recover one; with this rule, every
+   table about the same respondents shares only the published one-way tables, and auditing each
+   table against its own equations audits them all together (docs/architecture.md, "Survey
+   reports"). A leaking table gets one more cell hidden in a line of a margin involved.
 """
 
 from __future__ import annotations
@@ -82,6 +89,8 @@ def suppress_table(
             continue
         determined = determined_unknowns(cells, row_totals, col_totals, hidden, row_hidden, col_hidden)
         if not determined:
+            determined = leaked_margins(cells, hidden, row_hidden, col_hidden)
+        if not determined:
             return hidden
         added = False
         for kind, index in determined:
@@ -124,10 +133,24 @@ def determined_unknowns(
     """
     rows = len(cells)
     cols = len(cells[0]) if rows else 0
-    unknowns: list[tuple[str, object]] = [("cell", c) for c in sorted(hidden)]
-    unknowns += [("row", i) for i in sorted(row_hidden)] + [("col", j) for j in sorted(col_hidden)]
+    unknowns, equations = _equations(rows, cols, hidden, row_hidden, col_hidden)
     if not unknowns:
         return []
+    reduced = _rref(equations, len(unknowns))
+    found = []
+    for vector in reduced:
+        nonzero = [p for p, value in enumerate(vector) if value != 0]
+        if len(nonzero) == 1:
+            found.append(unknowns[nonzero[0]])
+    return found
+
+
+def _equations(
+    rows: int, cols: int, hidden: set[Cell], row_hidden: set[int], col_hidden: set[int]
+) -> tuple[list[tuple[str, object]], list[list[Fraction]]]:
+    """Unknowns (hidden cells first, then hidden row and column margins) and the table's equations."""
+    unknowns: list[tuple[str, object]] = [("cell", c) for c in sorted(hidden)]
+    unknowns += [("row", i) for i in sorted(row_hidden)] + [("col", j) for j in sorted(col_hidden)]
     position = {u: p for p, u in enumerate(unknowns)}
     equations: list[list[Fraction]] = []
 
@@ -150,13 +173,35 @@ def determined_unknowns(
         add([("cell", (i, j)) for i in range(rows)], ("col", j))
     add([("row", i) for i in range(rows)], None)
     add([("col", j) for j in range(cols)], None)
-    reduced = _rref(equations, len(unknowns))
-    found = []
-    for vector in reduced:
-        nonzero = [p for p, value in enumerate(vector) if value != 0]
-        if len(nonzero) == 1:
-            found.append(unknowns[nonzero[0]])
-    return found
+    return unknowns, equations
+
+
+def leaked_margins(
+    cells: list[list[int]], hidden: set[Cell], row_hidden: set[int], col_hidden: set[int]
+) -> list[tuple[str, object]]:
+    """Hidden margins involved in a combination the table determines beyond the one-way tables.
+
+    The combinations of hidden margins a table determines are its equations' row space restricted
+    to the margins (after eliminating the hidden cells, which come first). The one-way tables
+    already publish "all hidden rows together" and "all hidden columns together"; any determined
+    combination must be one of those: equal weights on the hidden rows and on the hidden columns.
+    """
+    if not row_hidden and not col_hidden:
+        return []
+    rows = len(cells)
+    cols = len(cells[0]) if rows else 0
+    unknowns, equations = _equations(rows, cols, hidden, row_hidden, col_hidden)
+    first_margin = len(hidden)
+    leaked: list[tuple[str, object]] = []
+    for vector in _rref(equations, len(unknowns)):
+        if any(value != 0 for value in vector[:first_margin]):
+            continue
+        row_weights = {vector[p] for p, u in enumerate(unknowns) if u[0] == "row"}
+        col_weights = {vector[p] for p, u in enumerate(unknowns) if u[0] == "col"}
+        if len(row_weights) > 1 or len(col_weights) > 1:
+            leaked.extend(u for p, u in enumerate(unknowns) if p >= first_margin and vector[p] != 0)
+            break
+    return leaked
 
 
 def _rref(matrix: list[list[Fraction]], width: int) -> list[list[Fraction]]:

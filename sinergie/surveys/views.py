@@ -23,7 +23,7 @@ from sinergie.surveys.access import can_manage_campaign, get_campaign_for_user
 from sinergie.surveys.forms import CampaignForm
 from sinergie.surveys.models import Campaign, CampaignMode, Question
 from sinergie.surveys.peers import peer_benchmark
-from sinergie.surveys.report import MAX_FILTERS, NONE, ReportError, build_report, engine_for
+from sinergie.surveys.report import ReportError, build_report, engine_for
 from sinergie.surveys.services import SurveyError
 
 OPEN_LINK_STARTS_PER_HOUR = 30
@@ -228,8 +228,9 @@ def _field(question: Question, answers: dict[str, Any], submitted: Any, error: s
 
 @require_http_methods(["GET"])
 def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    """The report page (the same data as the API), with a breakdown and up to two filters."""
+    """The report page (the same data as the API), with a breakdown."""
     campaign, side = get_campaign_for_user(request.user, campaign_id)
+    campaign = services.campaign_release(campaign)
     engine = engine_for(campaign)
     breakdown = request.GET.get("breakdown") or None
     filters = [f for f in request.GET.getlist("filter") if f]
@@ -247,15 +248,9 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
     except ReportError as error:
         data, problem, status = None, str(error), 400
     choices = [(key, variable.label) for key, variable in engine.variables.items()]
-    filter_choices = [
-        (f"{key}:{value}", f"{variable.label}: {label}")
-        for key, variable in engine.variables.items()
-        for value, label in variable.categories
-        if value != NONE
-    ]
     columns = data["breakdown"]["categories"] if data and data["breakdown"] else []
     benchmark = None
-    if data and not data["filters"] and data["respondents"] is not None:
+    if data and data["respondents"] is not None:
         benchmark = peer_benchmark(campaign)
     return render(
         request,
@@ -269,9 +264,7 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "problem": problem,
             "columns": columns,
             "choices": choices,
-            "filter_choices": filter_choices,
             "breakdown": breakdown,
-            "filters": filters + [""] * (MAX_FILTERS - len(filters)),
             "can_manage": can_manage_campaign(request.user, campaign),
             "token_mode": campaign.mode == CampaignMode.TOKENS,
         },

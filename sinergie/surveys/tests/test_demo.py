@@ -30,7 +30,7 @@ def test_the_demo_has_the_campaigns_answers_and_a_benchmark():
     completed = Response.objects.filter(campaign=main, completed=True)
     assert completed.count() == demo.MAIN_RESPONSES
     released = completed.filter(released=True).count()
-    assert released == demo.MAIN_RESPONSES - demo.MAIN_RESPONSES % services.K
+    assert released == demo.MAIN_RESPONSES and main.released_at is not None  # closed: released once, whole
     assert "demo" in main.title and main.closes_at < main.opens_at.__class__.now(main.closes_at.tzinfo)
     for slug, count in demo.PEERS:
         assert Response.objects.filter(campaign__organization__slug=slug, completed=True).count() == count
@@ -49,7 +49,10 @@ def test_the_demo_has_the_campaigns_answers_and_a_benchmark():
     assert benchmark is not None and benchmark["companies"] == len(demo.PEERS)
     live = Campaign.objects.get(organization__slug=demo.OPEN_SLUG, title=demo.OPEN_TITLE)
     assert live.mode == "tokens" and ResponseToken.objects.filter(campaign=live, used=False).count() > 0
-    assert Response.objects.filter(campaign=live, released=True).count() == services.K
+    assert live.released_at is None and not Response.objects.filter(campaign=live, released=True).exists()
+    collecting = build_report(live)
+    assert collecting["state"] == "collecting" and collecting["variables"] == []
+    assert collecting["responses_so_far"] == demo.OPEN_RESPONSES - demo.OPEN_RESPONSES % services.K
 
 
 def test_running_the_demo_twice_changes_nothing():
