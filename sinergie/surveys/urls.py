@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sinergie.surveys import builder_views, export_views, views
+from sinergie.surveys import builder_views, export_views, privacy_views, views
 
 app_name = "surveys"
 urlpatterns = [
@@ -44,5 +44,8 @@ urlpatterns = [
         builder_views.question_delete,
         name="builder-question-delete",
     ),
+    # Before "<str:code>/", which would otherwise take these words for a code. No code can be
+    # them: open-link slugs have 16 characters and tokens 24 (secrets.token_urlsafe), this 28.
+    path("come-proteggiamo-le-risposte/", privacy_views.privacy, name="privacy"),
     path("<str:code>/", views.respond, name="respond"),
 ]
