@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -83,6 +83,22 @@ def make_campaign(organization: Any, *, mode: str = CampaignMode.TOKENS, survey:
         mode=mode,
         by=None,
     )
+
+
+def close(campaign: Campaign, *, at: datetime | None = None) -> Campaign:
+    """Close the campaign as time would (its `closes_at` moved to `at`, by default just past) and
+    make its one release (services.campaign_release), as the first report after the close does.
+
+    A queryset update of the dates only: the test plays the clock forward, it does not edit the
+    campaign. Returns the campaign as stored, released.
+    """
+    at = at or timezone.now() - timedelta(seconds=1)
+    dates: dict[str, datetime] = {"closes_at": at}
+    if campaign.opens_at >= at:
+        dates["opens_at"] = at - timedelta(days=30)
+    Campaign.objects.filter(pk=campaign.pk).update(**dates)
+    campaign.refresh_from_db()
+    return services.campaign_release(campaign)
 
 
 def answer(campaign: Campaign, answers: dict[str, Any], token: str | None = None) -> None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
 
 import pytest
@@ -9,9 +8,9 @@ from django.utils import timezone
 
 from sinergie.audit.models import AuditEvent
 from sinergie.surveys import services
-from sinergie.surveys.models import SURVEY_FROZEN, Question, Response, ResponseToken, Section, Survey
+from sinergie.surveys.models import SURVEY_FROZEN, Campaign, Question, Response, ResponseToken, Section, Survey
 from sinergie.surveys.services import K, SurveyError
-from sinergie.surveys.tests.helpers import answer, make_campaign, make_survey
+from sinergie.surveys.tests.helpers import answer, close, make_campaign, make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -100,15 +99,110 @@ def test_answers_hidden_by_skip_logic_are_dropped(world):
     assert response.resume_hash == ""
 
 
-def test_responses_are_released_k_at_a_time(world):
+def test_nothing_is_released_while_the_campaign_is_open(world):
     campaign = make_campaign(world.company, mode="open")
-    released = []
     for _ in range(2 * K + 2):
         answer(campaign, {"kids": "no", "stress": 1})
-        released.append(Response.objects.filter(released=True).count())
-    assert released == [0] * (K - 1) + [K] * K + [2 * K] * 3
-    # Two consecutive reports differ by nothing or by at least K responses.
-    assert all(b - a in (0,) or b - a >= K for a, b in itertools.pairwise(released))
+        assert services.campaign_release(campaign).released_at is None  # a report while open
+        assert not Response.objects.filter(released=True).exists()
+    campaign.refresh_from_db()
+    assert campaign.released_at is None
+    assert not AuditEvent.objects.filter(action="surveys.campaign_released").exists()
+
+
+def test_the_close_releases_every_completed_answer_once_and_deletes_the_drafts(world):
+    campaign = make_campaign(world.company, mode="open")
+    for _ in range(2 * K + 2):
+        answer(campaign, {"kids": "no", "stress": 1})
+    services.response_save_draft(campaign=campaign, resume_secret=None, answers={"kids": "yes"})
+    campaign = close(campaign)
+    released_at = campaign.released_at
+    assert released_at is not None
+    assert Response.objects.filter(campaign=campaign, released=True).count() == 2 * K + 2  # all, not K at a time
+    assert not Response.objects.filter(campaign=campaign, completed=False).exists()  # the draft went
+    assert not Response.objects.filter(campaign=campaign, released=False).exists()
+    event = AuditEvent.objects.get(action="surveys.campaign_released")
+    assert event.after == {"responses": 2 * K + 2}
+    # Idempotent: a second release (later, from a stale object or from the stored one) changes nothing.
+    stale = Campaign.objects.get(pk=campaign.pk)
+    stale.released_at = None
+    for again in (campaign, stale, Campaign.objects.get(pk=campaign.pk)):
+        later = timezone.now() + timedelta(days=3)
+        assert services.campaign_release(again, now=later).released_at == released_at
+    campaign.refresh_from_db()
+    assert campaign.released_at == released_at
+    assert AuditEvent.objects.filter(action="surveys.campaign_released").count() == 1
+    assert Response.objects.filter(campaign=campaign, released=True).count() == 2 * K + 2
+
+
+def test_answers_after_the_release_are_refused(world):
+    campaign = make_campaign(world.company)
+    tokens = services.tokens_generate(campaign=campaign, count=K + 1, by=None)
+    for token in tokens[:K]:
+        answer(campaign, GOOD, token)
+    campaign = close(campaign)
+    with pytest.raises(SurveyError) as error:
+        answer(campaign, GOOD, tokens[K])
+    assert error.value.code == "closed"
+    assert Response.objects.filter(campaign=campaign).count() == K
+    assert ResponseToken.objects.filter(campaign=campaign, used=True).count() == K
+
+
+def test_a_released_campaign_cannot_be_reopened(world):
+    campaign = make_campaign(world.company, mode="open")
+    answer(campaign, GOOD)
+    Campaign.objects.filter(pk=campaign.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    campaign.refresh_from_db()
+    # Closed but not yet released: its dates may still be corrected.
+    campaign.closes_at = timezone.now() + timedelta(days=5)
+    campaign.full_clean()
+    campaign.refresh_from_db()
+    campaign = services.campaign_release(campaign)
+    assert campaign.released_at is not None
+    for field, value in (
+        ("closes_at", timezone.now() + timedelta(days=5)),
+        ("opens_at", campaign.opens_at - timedelta(days=1)),
+    ):
+        moved = Campaign.objects.get(pk=campaign.pk)
+        setattr(moved, field, value)
+        with pytest.raises(ValidationError) as error:
+            moved.full_clean()
+        assert "closes_at" in error.value.message_dict
+    unchanged = Campaign.objects.get(pk=campaign.pk)
+    unchanged.title = "Renamed"
+    unchanged.full_clean()  # other fields stay editable
+
+
+def test_submission_and_release_lock_the_same_row(world, monkeypatch):
+    """Both take the campaign's row with SELECT FOR UPDATE, and a submission checks `released_at`
+    under that lock: once released, no answer joins, whatever the dates or the caller's copy say."""
+    from django.db.models.query import QuerySet
+
+    locked: list[tuple[str, object]] = []
+    original = QuerySet.get
+
+    def spy(self, *args, **kwargs):
+        if self.query.select_for_update:
+            locked.append((self.model.__name__, kwargs.get("pk")))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "get", spy)
+    campaign = make_campaign(world.company, mode="open")
+    stale = Campaign.objects.get(pk=campaign.pk)  # a submission that read the campaign before the close
+    answer(campaign, GOOD)
+    assert locked == [("Campaign", campaign.pk)]
+    locked.clear()
+    campaign = close(campaign)
+    assert locked == [("Campaign", campaign.pk)]
+    # The release happened; now the close is moved back to the future behind the model's back.
+    Campaign.objects.filter(pk=campaign.pk).update(closes_at=timezone.now() + timedelta(days=5))
+    for copy in (stale, Campaign.objects.get(pk=campaign.pk)):
+        assert services.campaign_is_open(Campaign.objects.get(pk=campaign.pk))
+        with pytest.raises(SurveyError) as error:
+            services.response_submit(campaign=copy, token_hash=None, resume_secret=None, answers=GOOD)
+        assert error.value.code == "closed"
+    assert Response.objects.filter(campaign=campaign).count() == 1
+    assert Response.objects.filter(campaign=campaign, released=True).count() == 1
 
 
 def test_a_survey_with_answers_cannot_be_edited_but_can_be_copied(world):
@@ -217,7 +311,7 @@ def test_the_admin_cannot_delete_parts_of_a_survey_with_answers(world, rf):
     assert not question_admin.has_delete_permission(request, question)
 
 
-def test_unfinished_answers_of_closed_campaigns_are_discarded(world):
+def test_the_daily_job_releases_closed_campaigns_and_discards_their_drafts(world):
     from io import StringIO
 
     from django.core.management import call_command
@@ -231,6 +325,11 @@ def test_unfinished_answers_of_closed_campaigns_are_discarded(world):
     closed.save()
     out = StringIO()
     call_command("surveys_discard_drafts", stdout=out)
-    assert "1" in out.getvalue()
+    assert "Released 1 closed campaigns; discarded 0 unfinished answers." in out.getvalue()
+    closed.refresh_from_db()
+    open_campaign.refresh_from_db()
+    assert closed.released_at is not None and open_campaign.released_at is None
     assert Response.objects.filter(completed=False).get().campaign == open_campaign
     assert Response.objects.filter(completed=True).count() == 2
+    assert list(Response.objects.filter(released=True).values_list("campaign", flat=True)) == [closed.pk]
+    assert services.campaigns_release_closed() == 0  # already released: nothing to do
