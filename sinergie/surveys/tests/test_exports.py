@@ -14,9 +14,9 @@ from sinergie.conftest import add_member
 from sinergie.organizations.models import Role
 from sinergie.surveys.exports import export_filename, report_rows, safe_text
 from sinergie.surveys.models import Question
-from sinergie.surveys.report import MESSAGE_TOO_FEW, build_report
+from sinergie.surveys.report import MESSAGE_COLLECTING, MESSAGE_TOO_FEW, build_report, engine_for
 from sinergie.surveys.services import K
-from sinergie.surveys.tests.helpers import answer, make_campaign
+from sinergie.surveys.tests.helpers import answer, close, make_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,8 @@ PERSONAS = [
 ]
 
 
-def _filled(world, n=12, seed=1, organization=None):
+def _filled(world, n=12, seed=1, organization=None, closed=True):
+    """A campaign with `n` answers, closed and released unless `closed` is False."""
     campaign = make_campaign(organization or world.company, mode="open")
     rng = random.Random(seed)
     for index in range(n):
@@ -52,7 +53,7 @@ def _filled(world, n=12, seed=1, organization=None):
         if kids == "yes":
             answers["ages"] = ["0_2"]
         answer(campaign, answers)
-    return campaign
+    return close(campaign) if closed else campaign
 
 
 def _url(campaign, fmt):
@@ -102,11 +103,14 @@ def test_an_analyst_of_the_alliance_gets_the_alliance_view(client, world, login)
     assert "secret idea" in client.get(_url(campaign, "csv")).content.decode("utf-8-sig")
 
 
-@pytest.mark.parametrize("params", [{}, {"breakdown": "kids"}, {"filter": "kids:no"}, {"breakdown": "stress"}])
+@pytest.mark.parametrize(
+    "params", [{}, {"breakdown": "kids"}, {"breakdown": "stress"}, {"breakdown": "minutes", "variable": "stress"}]
+)
 def test_csv_and_xlsx_hold_exactly_the_figures_of_the_api(client, world, login, params):
     campaign = _filled(world, n=17, seed=3)
     login(world.referent)
     api = client.get(f"/api/v1/surveys/campaigns/{campaign.pk}/report", params).json()
+    assert api["state"] == "released"
     expected = []
     for variable in api["variables"]:
         for item in variable["categories"]:
@@ -125,6 +129,9 @@ def test_csv_and_xlsx_hold_exactly_the_figures_of_the_api(client, world, login, 
             for row, e in zip(table, expected, strict=True)
         ]
         assert got == [[c if c == MARKER else float(c) for c in e] for e in expected], fmt
+        heads = [row[:2] for row in rows]
+        assert [it("Respondents"), api["respondents"] if fmt == "xlsx" else str(api["respondents"])] in heads
+        assert [it("Results released on"), api["released_at"][:10]] in heads
         # A suppressed figure is never written as a number anywhere in the file.
         for row, e in zip(table, expected, strict=True):
             for cell, want in zip(row[3:], e, strict=False):
@@ -140,19 +147,56 @@ def test_too_few_answers_export_only_the_message(client, world, login):
     with translation.override("it"):
         too_few = str(MESSAGE_TOO_FEW % {"k": K})
     assert too_few in flat and "secret idea" not in flat
-    assert [it("Respondents in this selection"), MARKER] in rows
+    assert [it("Respondents"), MARKER] in rows
+    assert not any(row and row[0] == it("Variable") for row in rows)
 
 
-def test_a_small_filter_exports_no_figure(client, world, login):
-    campaign = _filled(world, n=12)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_open_campaign_exports_only_the_collecting_message(client, world, login, fmt):
+    campaign = _filled(world, n=2 * K + 2, closed=False)
+    login(world.alliance_staff)  # the side that would get free text
+    reader = _csv_rows if fmt == "csv" else _xlsx_rows
+    rows = reader(client.get(_url(campaign, fmt), {"breakdown": "kids"}))
+    with translation.override("it"):
+        collecting = str(MESSAGE_COLLECTING)
+    heads = [row[:2] for row in rows]
+    assert [it("Note"), collecting] in heads
+    assert [it("Respondents"), MARKER] in heads and [it("Results released on"), it("not yet")] in heads
+    assert not any(row and row[0] in (it("Variable"), "kids", "stress") for row in rows)
+    flat = " ".join(str(cell) for row in rows for cell in row)
+    assert "secret idea" not in flat and str(2 * K + 2) not in flat.split()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="exports.report_rows writes no row for report['responses_so_far'] (the floored count an "
+    "open campaign's report carries); the CSV says only 'suppressed' respondents",
+)
+def test_an_open_campaign_exports_the_floored_count_of_answers_so_far(client, world, login):
+    campaign = _filled(world, n=2 * K + 2, closed=False)
     login(world.referent)
-    rows = _csv_rows(client.get(_url(campaign, "csv"), {"filter": ["stress:1", "kids:yes"]}))
-    assert not any(row and row[0] in ("kids", "stress") for row in rows)
-    assert [it("Respondents in this selection"), MARKER] in rows
+    flat = " ".join(" ".join(row) for row in _csv_rows(client.get(_url(campaign, "csv"))))
+    assert str(2 * K) in flat.split()
+
+
+@pytest.mark.parametrize("closed", [True, False])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
+def test_a_filter_is_refused_and_falls_back_to_the_page_with_its_400(client, world, login, fmt, closed):
+    campaign = _filled(world, n=12, closed=closed)
+    login(world.referent)
+    response = client.get(_url(campaign, fmt), {"filter": ["stress:1", "kids:yes"]})
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert "Content-Disposition" not in response
+    text = response.content.decode()
+    assert "“filter”" in text  # the page's message names the refused parameter
+    assert "<table" not in text
+    campaign.refresh_from_db()
+    engine = engine_for(campaign)
+    assert engine._oneway == {} and engine._tables == {} and engine._cubes == {}
 
 
 @pytest.mark.parametrize(
-    "params", [{"breakdown": "nope"}, {"filter": "kids:maybe"}, {"filter": ["kids:yes", "stress:1", "minutes:0"]}]
+    "params", [{"breakdown": "nope"}, {"variable": "nope"}, {"breakdown": "kids", "variable": "x"}]
 )
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
 def test_bad_parameters_get_the_page_with_its_message(client, world, login, params, fmt):
@@ -160,7 +204,7 @@ def test_bad_parameters_get_the_page_with_its_message(client, world, login, para
     login(world.referent)
     response = client.get(_url(campaign, fmt), params)
     assert response.status_code == 400
-    assert response["Content-Type"].startswith("text/html")
+    assert response["Content-Type"].startswith("text/html") and "Content-Disposition" not in response
 
 
 def test_labels_that_look_like_formulas_are_neutralised(client, world, login):
@@ -176,6 +220,7 @@ def test_labels_that_look_like_formulas_are_neutralised(client, world, login):
         )
     campaign.title = "=evil()/../x"
     campaign.save(update_fields=["title"])
+    campaign = close(campaign)
     login(world.referent)
     for fmt, reader in (("csv", _csv_rows), ("xlsx", _xlsx_rows)):
         response = client.get(_url(campaign, fmt), {"variable": "kids"})
@@ -215,7 +260,7 @@ def test_the_page_links_to_the_downloads_with_its_parameters(client, world, logi
     assert f"/questionari/campagne/{campaign.pk}/risultati/xlsx/?breakdown=kids" in page
 
 
-@pytest.mark.parametrize("params", [{}, {"breakdown": "kids"}, {"filter": "kids:no"}])
+@pytest.mark.parametrize("params", [{}, {"breakdown": "kids"}, {"breakdown": "stress", "variable": "kids"}])
 def test_the_pdf_shows_the_cells_of_the_page(client, world, login, monkeypatch, params):
     """The PDF's HTML and the page's tables hold the same cells, the marker aside."""
     import re
