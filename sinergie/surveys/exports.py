@@ -56,6 +56,8 @@ def report_rows(campaign: Campaign, report: dict[str, Any], benchmark: dict[str,
         [_("Breakdown"), report["breakdown"]["label"] if report["breakdown"] else _("none")],
         [_("Respondents"), _figure(report["respondents"])],
     ]
+    if report.get("state") == "collecting":
+        rows.append([_("Answers so far (at least)"), report["responses_so_far"]])
     if report["message"]:
         rows.append([_("Note"), str(report["message"])])
     columns = report["breakdown"]["categories"] if report["breakdown"] else []
