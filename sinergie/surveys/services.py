@@ -324,7 +324,7 @@ def missing_required(questions: list[Question], answers: dict[str, Any], gates: 
 @transaction.atomic
 def response_save_draft(*, campaign: Campaign, resume_secret: str | None, answers: dict[str, Any]) -> str:
     """Keep a draft; returns the resume secret (new when none is given), to keep in the session only."""
-    if not campaign_is_open(campaign):
+    if not campaign_is_open(campaign) or campaign.released_at is not None:
         raise SurveyError("closed")
     if resume_secret:
         draft = Response.objects.select_for_update().filter(
@@ -428,6 +428,8 @@ def campaign_release(campaign: Campaign, *, now: datetime | None = None) -> Camp
     returns the campaign, released when it is closed.
     """
     now = now or timezone.now()
+    if campaign.released_at is None:  # the copy may predate a release made by another request
+        campaign.released_at = Campaign.objects.filter(pk=campaign.pk).values_list("released_at", flat=True).first()
     if campaign.released_at is not None or now < campaign.closes_at:
         return campaign
     with transaction.atomic():
