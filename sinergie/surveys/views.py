@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from sinergie.surveys import exports, selectors, services
+from sinergie.surveys import charts, exports, selectors, services, summary
 from sinergie.surveys.access import can_manage_campaign, get_campaign_for_user
 from sinergie.surveys.forms import CampaignForm
 from sinergie.surveys.models import Campaign, CampaignMode, Question
@@ -228,18 +228,18 @@ def _field(question: Question, answers: dict[str, Any], submitted: Any, error: s
 
 @require_http_methods(["GET"])
 def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    """The report page (the same data as the API), with a breakdown."""
+    """The report page (the same data as the API): the key needs, then each question's charts
+    beside their tables, with an optional breakdown (a GET form, no JavaScript needed)."""
     campaign, side = get_campaign_for_user(request.user, campaign_id)
     campaign = services.campaign_release(campaign)
     engine = engine_for(campaign)
     breakdown = request.GET.get("breakdown") or None
-    filters = [f for f in request.GET.getlist("filter") if f]
     status = 200
     try:
         data = build_report(
             campaign,
             breakdown=breakdown,
-            filters=filters,
+            filters=[f for f in request.GET.getlist("filter") if f],  # refused with the reason
             variables=[v for v in request.GET.getlist("variable") if v],
             free_text=side == "alliance",
             engine=engine,
@@ -247,23 +247,29 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
         problem = None
     except ReportError as error:
         data, problem, status = None, str(error), 400
-    choices = [(key, variable.label) for key, variable in engine.variables.items()]
-    columns = data["breakdown"]["categories"] if data and data["breakdown"] else []
     benchmark = None
     if data and data["respondents"] is not None:
         benchmark = peer_benchmark(campaign)
+    report = exports.with_benchmark(data, benchmark)
+    questions = list(campaign.survey.questions())
+    closes_on, closes_time = summary.closing_day(data["closes_at"] if data else campaign.closes_at)
     return render(
         request,
         "surveys/report.html",
         {
             "campaign": campaign,
-            "report": exports.with_benchmark(data, benchmark),
+            "report": report,
+            "sections": charts.report_sections(report, questions) if report else [],
+            "key_needs": summary.key_needs(data, questions) if data else [],
+            "closes_on": closes_on,
+            "closes_time": closes_time,
+            "released_on": summary.release_day(data.get("released_at")) if data else None,
             "benchmark": benchmark,
             "export_formats": [("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("pdf", "PDF")],
             "export_query": request.GET.urlencode(),
             "problem": problem,
-            "columns": columns,
-            "choices": choices,
+            "columns": data["breakdown"]["categories"] if data and data["breakdown"] else [],
+            "choices": [(key, variable.label) for key, variable in engine.variables.items()],
             "breakdown": breakdown,
             "can_manage": can_manage_campaign(request.user, campaign),
             "token_mode": campaign.mode == CampaignMode.TOKENS,
