@@ -144,6 +144,9 @@ class Engine:
     _oneway: dict[str, tuple[list[int], set[int]]] = field(default_factory=dict)
     _tables: dict[tuple[str, str], tuple[list[list[int]], set[tuple[int, int]]]] = field(default_factory=dict)
     _order: dict[str, int] = field(default_factory=dict)
+    _known: dict[tuple[str, str], set[tuple[int, int]]] | None = None
+    _forced: dict[str, set[int]] = field(default_factory=dict)
+    _settled: bool = False
 
     @property
     def n(self) -> int:
@@ -191,11 +194,84 @@ class Engine:
         return [tally.get((i,), 0) for i in range(len(self.variables[key].categories))]
 
     def oneway(self, key: str) -> tuple[list[int], set[int]]:
-        """The variable's counts and the categories its one-way table hides."""
-        if key not in self._oneway:
-            values = self.counts(key)
-            self._oneway[key] = (values, suppression.suppress_line(values, k=self.k))
+        """The variable's counts and the categories its one-way table hides (after `settle`)."""
+        self.settle()
         return self._oneway[key]
+
+    def _line(self, key: str) -> tuple[list[int], set[int]]:
+        values = self.counts(key)
+        return values, suppression.suppress_line(values, k=self.k, forced=self._forced.get(key))
+
+    def known(self, row_key: str, col_key: str) -> set[tuple[int, int]]:
+        """Cells of the pair's table anyone can tell from the questionnaire (structural zeros)."""
+        if self._known is None:
+            self._known = structural_zeros(self.variables)
+        return self._known.get((row_key, col_key), set())
+
+    def settle(self) -> None:
+        """The one-way tables, with more categories hidden where the questionnaire's structure
+        (skip logic, the options of one question) would let published ones give a hidden one
+        away: for every pair of linked variables, the published margins and the structural zeros
+        alone, every other cell taken as hidden, must determine no hidden margin and no cell of
+        fewer than K people. Hidden categories only grow, so this ends."""
+        if self._settled:
+            return
+        self._settled = True
+        for key in self.variables:
+            self._oneway[key] = self._line(key)
+        if self._known is None:
+            self._known = structural_zeros(self.variables)
+        pairs = [pair for pair, zeros in self._known.items() if zeros and self._order_ok(pair)]
+        changed = True
+        while changed:
+            changed = False
+            for first, second in pairs:
+                cells = self._cells(first, second)
+                zeros = {cell for cell in self._known[(first, second)] if cells[cell[0]][cell[1]] == 0}
+                leak = self._pair_leak(cells, first, second, zeros)
+                if leak:
+                    self._force(cells, first, second, zeros)
+                    changed = True
+
+    def _order_ok(self, pair: tuple[str, str]) -> bool:
+        return self._position(pair[0]) < self._position(pair[1])
+
+    def _pair_leak(self, cells: list[list[int]], first: str, second: str, zeros: set[tuple[int, int]]) -> bool:
+        row_hidden, col_hidden = self._oneway[first][1], self._oneway[second][1]
+        return bool(suppression.known_determined(cells, row_hidden, col_hidden, zeros, k=self.k))
+
+    def _force(self, cells: list[list[int]], first: str, second: str, zeros: set[tuple[int, int]]) -> None:
+        """Hide one more category of either variable: the first (smallest) that ends the leak,
+        else the smallest of all."""
+        candidates = []
+        for key in (first, second):
+            values, hidden = self._oneway[key]
+            candidates += [(values[i], key, i) for i in range(len(values)) if i not in hidden and values[i] > 0]
+        if not candidates:
+            candidates = [
+                (0, key, i)
+                for key in (first, second)
+                for i in range(len(self._oneway[key][0]))
+                if i not in self._oneway[key][1]
+            ]
+        candidates.sort(key=lambda c: (c[0], self._position(c[1]), c[2]))
+        saved = {key: (self._oneway[key], set(self._forced.get(key, set()))) for key in (first, second)}
+        for _value, key, index in candidates:
+            self._forced.setdefault(key, set()).add(index)
+            self._oneway[key] = self._line(key)
+            if not self._pair_leak(cells, first, second, zeros):
+                return
+            self._oneway[key], self._forced[key] = saved[key][0], set(saved[key][1])
+        _value, key, index = candidates[0]
+        self._forced.setdefault(key, set()).add(index)
+        self._oneway[key] = self._line(key)
+
+    def _cells(self, row_key: str, col_key: str) -> list[list[int]]:
+        width = len(self.variables[col_key].categories)
+        cells = [[0] * width for _ in self.variables[row_key].categories]
+        for (r, c), count in self.cube((row_key, col_key)).items():
+            cells[r][c] = count
+        return cells
 
     def _position(self, key: str) -> int:
         if not self._order:
@@ -213,14 +289,12 @@ class Engine:
             return [list(row) for row in zip(*cells, strict=True)], {(j, i) for i, j in hidden}
         cache_key = (row_key, col_key)
         if cache_key not in self._tables:
-            width = len(self.variables[col_key].categories)
-            cells = [[0] * width for _ in self.variables[row_key].categories]
-            for (r, c), count in self.cube((row_key, col_key)).items():
-                cells[r][c] = count
+            cells = self._cells(row_key, col_key)
             # The margins are the one-way tables, so every report shows the same margins.
             _values, row_hidden = self.oneway(row_key)
             _values, col_hidden = self.oneway(col_key)
-            hidden = suppression.suppress_table(cells, row_hidden, col_hidden, k=self.k)
+            known = {cell for cell in self.known(row_key, col_key) if cells[cell[0]][cell[1]] == 0}
+            hidden = suppression.suppress_table(cells, row_hidden, col_hidden, k=self.k, known=known)
             self._tables[cache_key] = (cells, hidden)
         return self._tables[cache_key]
 
@@ -276,6 +350,79 @@ def engine_for(campaign: Campaign) -> Engine:
         while len(_ENGINES) > _ENGINES_KEPT:
             _ENGINES.popitem(last=False)
     return engine
+
+
+def structural_zeros(variables: dict[str, Variable]) -> dict[tuple[str, str], set[tuple[int, int]]]:
+    """{(a, b) in survey order: cells of the table a × b no respondent can be in}, from the
+    questionnaire alone — what an attacker knows without any report:
+
+    - the options of one multiple-choice question are all unanswered together (and with two
+      options, answering means choosing at least one: "no" to both is impossible);
+    - two variables that are unanswered exactly together: both required and shown under the same
+      condition (or always);
+    - a question shown only for some answers of an earlier one is unanswered for the others, and,
+      when required, answered for those.
+    """
+    keys = list(variables)
+    position = {key: index for index, key in enumerate(keys)}
+    zeros: dict[tuple[str, str], set[tuple[int, int]]] = {}
+
+    def add(a: str, b: str, cells: set[tuple[int, int]]) -> None:
+        if position[a] > position[b]:
+            a, b, cells = b, a, {(j, i) for i, j in cells}
+        zeros.setdefault((a, b), set()).update(cells)
+
+    def none_of(key: str) -> int:
+        return len(variables[key].categories) - 1
+
+    def answered(key: str) -> range:
+        return range(none_of(key))
+
+    def absent(variable: Variable) -> tuple[Any, ...] | None:
+        question = variable.question
+        condition = (
+            (question.show_when_question_id, tuple(sorted(str(v) for v in question.show_when_values)))
+            if question.show_when_question_id
+            else ("always",)
+        )
+        if question.required:
+            return ("required", *condition)
+        if question.kind == QuestionKind.MULTIPLE:
+            return ("answered", question.pk)
+        return None
+
+    signatures = {key: absent(variable) for key, variable in variables.items()}
+    for a_index, a in enumerate(keys):
+        for b in keys[a_index + 1 :]:
+            if signatures[a] is not None and signatures[a] == signatures[b]:
+                na, nb = none_of(a), none_of(b)
+                add(a, b, {(na, j) for j in answered(b)} | {(i, nb) for i in answered(a)})
+            qa, qb = variables[a].question, variables[b].question
+            if qa.pk == qb.pk and qa.kind == QuestionKind.MULTIPLE and len(qa.choices) == 2:
+                add(a, b, {(1, 1)})  # "no" to both options: nobody (an answer chooses at least one)
+    by_code = {}
+    for key, variable in variables.items():
+        by_code.setdefault(variable.question.pk, []).append(key)
+    for key, variable in variables.items():
+        question = variable.question
+        if not question.show_when_question_id or question.show_when_question_id not in by_code:
+            continue
+        wanted = {str(v) for v in question.show_when_values}
+        none = none_of(key)
+        for gate in by_code[question.show_when_question_id]:
+            gate_variable = variables[gate]
+            values = [value for value, _label in gate_variable.categories]
+            if gate_variable.option is None:  # a single-choice or scale gate
+                outside = [i for i, value in enumerate(values) if value not in wanted]
+                inside = [i for i, value in enumerate(values[:-1]) if value in wanted]
+            else:  # one option of a multiple-choice gate: "yes" is index 0, "no" 1, no answer 2
+                outside = [2] + ([1] if wanted == {gate_variable.option} else [])
+                inside = [0] if gate_variable.option in wanted else []
+            cells = {(g, j) for g in outside for j in answered(key)}
+            if question.required:
+                cells |= {(g, none) for g in inside}
+            add(gate, key, cells)
+    return zeros
 
 
 CODE_BASE = 48  # category i of a variable is stored as the character chr(48 + i)

@@ -64,12 +64,20 @@ def suppress_table(
     *,
     k: int = K,
     forced: set[Cell] | None = None,
+    known: set[Cell] | None = None,
 ) -> set[Cell]:
-    """The cells to hide, given which margins are hidden already (never changed here)."""
+    """The cells to hide, given which margins are hidden already (never changed here).
+
+    `known`: cells anyone can tell from the questionnaire itself (structural zeros, such as "no
+    answer to a question shown only to parents" among parents): never hidden, since hiding them
+    would protect nothing, and counted as published by the audits.
+    """
+    known = known or set()
     rows = len(cells)
     cols = len(cells[0]) if rows else 0
     hidden: set[Cell] = {(i, j) for i in range(rows) for j in range(cols) if is_small(cells[i][j], k)}
     hidden |= set(forced or ())
+    hidden -= known
     row_totals = [sum(row) for row in cells]
     col_totals = [sum(cells[i][j] for i in range(rows)) for j in range(cols)]
     while True:
@@ -81,7 +89,7 @@ def suppress_table(
             total = sum(cells[i][j] for i, j in in_line)
             need = (not in_line) if margin_hidden else (in_line and (len(in_line) < 2 or total < k))
             if need:
-                spare = _smallest_cell(cells, [cell for cell in line if cell not in hidden])
+                spare = _smallest_cell(cells, [cell for cell in line if cell not in hidden and cell not in known])
                 if spare is not None:
                     hidden.add(spare)
                     changed = True
@@ -89,7 +97,7 @@ def suppress_table(
             continue
         determined = determined_unknowns(cells, row_totals, col_totals, hidden, row_hidden, col_hidden)
         if not determined:
-            determined = leaked_margins(cells, hidden, row_hidden, col_hidden)
+            determined = leaked_margins(cells, hidden, row_hidden, col_hidden, known=known)
         if not determined:
             return hidden
         added = False
@@ -101,7 +109,7 @@ def suppress_table(
                 line = [(index, b) for b in range(cols)]
             else:
                 line = [(a, index) for a in range(rows)]
-            spare = _smallest_cell(cells, [cell for cell in line if cell not in hidden])
+            spare = _smallest_cell(cells, [cell for cell in line if cell not in hidden and cell not in known])
             if spare is not None:
                 hidden.add(spare)
                 added = True
@@ -177,31 +185,78 @@ def _equations(
 
 
 def leaked_margins(
-    cells: list[list[int]], hidden: set[Cell], row_hidden: set[int], col_hidden: set[int]
+    cells: list[list[int]],
+    hidden: set[Cell],
+    row_hidden: set[int],
+    col_hidden: set[int],
+    *,
+    known: set[Cell] | None = None,
 ) -> list[tuple[str, object]]:
     """Hidden margins involved in a combination the table determines beyond the one-way tables.
 
     The combinations of hidden margins a table determines are its equations' row space restricted
-    to the margins (after eliminating the hidden cells, which come first). The one-way tables
-    already publish "all hidden rows together" and "all hidden columns together"; any determined
-    combination must be one of those: equal weights on the hidden rows and on the hidden columns.
+    to the margins (after eliminating the hidden cells, which come first). Without structural
+    knowledge, the one-way tables already publish "all hidden rows together" and "all hidden
+    columns together", so any determined combination must have equal weights on the hidden rows
+    and on the hidden columns. With `known` cells, the baseline is what the margins and the known
+    cells alone determine (every other cell unknown): the table may add nothing to it.
     """
     if not row_hidden and not col_hidden:
         return []
     rows = len(cells)
     cols = len(cells[0]) if rows else 0
+    margins = _margin_rows(rows, cols, hidden, row_hidden, col_hidden)
+    if not known:
+        for vector, involved in margins:
+            row_weights = {w for (kind, _i), w in vector.items() if kind == "row"}
+            col_weights = {w for (kind, _j), w in vector.items() if kind == "col"}
+            missing_rows = any(("row", i) not in vector for i in row_hidden) and row_weights
+            missing_cols = any(("col", j) not in vector for j in col_hidden) and col_weights
+            if len(row_weights) > 1 or len(col_weights) > 1 or missing_rows or missing_cols:
+                return involved
+        return []
+    everything = {(i, j) for i in range(rows) for j in range(cols)} - known
+    baseline = [vector for vector, _involved in _margin_rows(rows, cols, everything, row_hidden, col_hidden)]
+    order = [("row", i) for i in sorted(row_hidden)] + [("col", j) for j in sorted(col_hidden)]
+    base_rank = _rank([[v.get(u, Fraction(0)) for u in order] for v in baseline], len(order))
+    for vector, involved in margins:
+        rows_so_far = [[v.get(u, Fraction(0)) for u in order] for v in [*baseline, vector]]
+        if _rank(rows_so_far, len(order)) > base_rank:
+            return involved
+    return []
+
+
+def known_determined(
+    cells: list[list[int]], row_hidden: set[int], col_hidden: set[int], known: set[Cell], *, k: int = K
+) -> list[tuple[str, object]]:
+    """What the published margins and the known cells alone give away, whatever the table hides:
+    hidden margins, and cells of 1 to k−1 people (every cell not known is taken as hidden)."""
+    rows = len(cells)
+    cols = len(cells[0]) if rows else 0
+    everything = {(i, j) for i in range(rows) for j in range(cols)} - known
+    found = determined_unknowns(cells, [], [], everything, row_hidden, col_hidden)
+    return [u for u in found if u[0] != "cell" or is_small(cells[u[1][0]][u[1][1]], k)]  # type: ignore[index]
+
+
+def _margin_rows(
+    rows: int, cols: int, hidden: set[Cell], row_hidden: set[int], col_hidden: set[int]
+) -> list[tuple[dict[tuple[str, object], Fraction], list[tuple[str, object]]]]:
+    """The combinations of hidden margins the equations determine, as {margin: weight} with the
+    margins involved (rows of the reduced echelon form with no hidden cell)."""
     unknowns, equations = _equations(rows, cols, hidden, row_hidden, col_hidden)
     first_margin = len(hidden)
-    leaked: list[tuple[str, object]] = []
+    found = []
     for vector in _rref(equations, len(unknowns)):
         if any(value != 0 for value in vector[:first_margin]):
             continue
-        row_weights = {vector[p] for p, u in enumerate(unknowns) if u[0] == "row"}
-        col_weights = {vector[p] for p, u in enumerate(unknowns) if u[0] == "col"}
-        if len(row_weights) > 1 or len(col_weights) > 1:
-            leaked.extend(u for p, u in enumerate(unknowns) if p >= first_margin and vector[p] != 0)
-            break
-    return leaked
+        weights = {unknowns[p]: vector[p] for p in range(first_margin, len(unknowns)) if vector[p] != 0}
+        if weights:
+            found.append((weights, list(weights)))
+    return found
+
+
+def _rank(matrix: list[list[Fraction]], width: int) -> int:
+    return len(_rref(matrix, width)) if matrix else 0
 
 
 def _rref(matrix: list[list[Fraction]], width: int) -> list[list[Fraction]]:
