@@ -29,7 +29,16 @@ from sinergie.surveys.models import Question, QuestionKind, Response, Section, S
 from sinergie.surveys.needs_template import TEMPLATE_KEY
 from sinergie.surveys.report import build_report, engine_for
 
-MIX: list[str | None] = [None, "gender", "age_band", "children", "contract", "shifts", "measures_wanted.smart", "stress"]
+MIX: list[str | None] = [
+    None,
+    "gender",
+    "age_band",
+    "children",
+    "contract",
+    "shifts",
+    "measures_wanted.smart",
+    "stress",
+]
 AUDIT_RUNS = 3
 
 
