@@ -86,7 +86,7 @@ def test_a_worker_answers_the_needs_template_on_a_phone(chromium: Browser, live_
 
 def test_the_referent_reads_the_report_with_hidden_cells(chromium: Browser, live_server: Any, world: Any) -> None:
     from sinergie.directory.tests.test_moderation_browser import _log_in
-    from sinergie.surveys.tests.helpers import answer
+    from sinergie.surveys.tests.helpers import answer, close
 
     campaign = make_campaign(world.company, mode="open")
     for index in range(12):
@@ -96,10 +96,12 @@ def test_the_referent_reads_the_report_with_hidden_cells(chromium: Browser, live
             if index < 9
             else {"kids": "no", "stress": 1 + index % 5},
         )
+    close(campaign)  # results are released once, at the close
     page = new_context(chromium, **PHONE).new_page()
     _log_in(page, live_server.url, world.referent)
     page.goto(f"{live_server.url}/questionari/campagne/{campaign.pk}/risultati/")
-    assert "Rispondenti in questa selezione: 10" in page.locator("main").inner_text()
+    assert "12" in page.locator(".report-summary p").first.inner_text()
+    assert page.locator("main a[href$='/questionari/come-proteggiamo-le-risposte/']").count() == 1
     assert_accessible(page)
     page.locator("#breakdown").select_option("kids")
     with page.expect_navigation():
