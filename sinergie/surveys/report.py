@@ -241,8 +241,8 @@ class Engine:
         return bool(suppression.known_determined(cells, row_hidden, col_hidden, zeros, k=self.k))
 
     def _force(self, cells: list[list[int]], first: str, second: str, zeros: set[tuple[int, int]]) -> None:
-        """Hide one more category of either variable: the first (smallest) that ends the leak,
-        else the smallest of all."""
+        """Hide one more category of either variable: the first that ends the leak — a "no
+        answer" before an answer, the least people first — else the first of all."""
         candidates = []
         for key in (first, second):
             values, hidden = self._oneway[key]
@@ -254,7 +254,11 @@ class Engine:
                 for i in range(len(self._oneway[key][0]))
                 if i not in self._oneway[key][1]
             ]
-        candidates.sort(key=lambda c: (c[0], self._position(c[1]), c[2]))
+
+        def is_answer(key: str, index: int) -> bool:
+            return index != len(self.variables[key].categories) - 1
+
+        candidates.sort(key=lambda c: (is_answer(c[1], c[2]), c[0], self._position(c[1]), c[2]))
         saved = {key: (self._oneway[key], set(self._forced.get(key, set()))) for key in (first, second)}
         for _value, key, index in candidates:
             self._forced.setdefault(key, set()).add(index)
