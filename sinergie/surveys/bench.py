@@ -118,6 +118,8 @@ def published_share(engine: report.Engine) -> tuple[float, float]:
         shown += sum(1 for i, v in enumerate(values) if v and i not in hidden)
     for a, first in enumerate(keys):
         for second in keys[a + 1 :]:
+            if not engine.crossable(first, second):
+                continue
             cells, hidden2 = engine.table(first, second)
             for i, row in enumerate(cells):
                 for j, v in enumerate(row):

@@ -35,6 +35,7 @@ from sinergie.surveys.models import TEXT_KINDS, Campaign, Question, QuestionKind
 
 K = suppression.K
 NONE = "_none"
+BOTH = "_both"
 
 MESSAGE_TOO_FEW = gettext_lazy("Fewer than %(k)d people answered: no figure can be shown, to protect them.")
 MESSAGE_COLLECTING = gettext_lazy(
@@ -55,6 +56,22 @@ class Variable:
     categories: list[tuple[str, str]]  # (value, label), "_none" last
     row: str | None = None
     option: str | None = None
+    # A multiple choice of two answers is one variable: first only, second only, both (with two
+    # options as two yes/no variables, "both" would be "yes to one" minus "no to the other" in
+    # every group of every breakdown, a figure no table audits).
+    pair: tuple[str, str] | None = None
+
+    @property
+    def report_kind(self) -> str:
+        return QuestionKind.SINGLE if self.pair else self.question.kind
+
+    def chosen(self, index: int) -> set[str]:
+        """For an option or a pair: the answers a respondent in category `index` chose."""
+        if self.pair:
+            return [{self.pair[0]}, {self.pair[1]}, set(self.pair), set()][index]
+        if self.option:
+            return {self.option} if index == 0 else set()
+        return set()
 
     @property
     def path(self) -> str:
@@ -74,6 +91,9 @@ class Variable:
         """The index of each respondent's category, from the values at `path` (text or number)."""
         none = len(self.categories) - 1
         kind = self.question.kind
+        if kind == QuestionKind.MULTIPLE and self.pair:
+            first, second = (json.dumps(option, ensure_ascii=False) for option in self.pair)
+            return [none if v is None else (2 if first in v and second in v else (0 if first in v else 1)) for v in raw]
         if kind == QuestionKind.MULTIPLE:
             needle = json.dumps(self.option, ensure_ascii=False)
             return [none if v is None else (0 if needle in v else 1) for v in raw]
@@ -115,6 +135,15 @@ def question_variables(question: Question) -> list[Variable]:
             )
             for row in question.rows
         ]
+    if kind == QuestionKind.MULTIPLE and len(question.choices) == 2:
+        first, second = question.choices
+        cats = [
+            (first["value"], _("Only “%(answer)s”") % {"answer": first["label"]}),
+            (second["value"], _("Only “%(answer)s”") % {"answer": second["label"]}),
+            (BOTH, _("Both")),
+            none,
+        ]
+        return [Variable(question.code, question, text, cats, pair=(first["value"], second["value"]))]
     if kind == QuestionKind.MULTIPLE:
         cats = [("yes", _("Chosen")), ("no", _("Not chosen")), none]
         return [
@@ -302,15 +331,25 @@ class Engine:
             self._tables[cache_key] = (cells, hidden)
         return self._tables[cache_key]
 
+    def crossable(self, first: str, second: str) -> bool:
+        """Whether the catalogue has the table of the two variables: not for two options of one
+        multiple-choice question (their tables by pairs give, with the one-way tables, how many
+        chose all of three options — inclusion and exclusion — and per group, the same)."""
+        a, b = self.variables[first], self.variables[second]
+        return first != second and not (a.option and b.option and a.question.pk == b.question.pk)
+
     def catalogue(self) -> int:
         """Compute every table the campaign can ever publish (the joint audit); returns how many."""
         keys = list(self.variables)
         for key in keys:
             self.oneway(key)
+        tables = 0
         for a, first in enumerate(keys):
             for second in keys[a + 1 :]:
-                self.table(first, second)
-        return len(keys) + len(keys) * (len(keys) - 1) // 2
+                if self.crossable(first, second):
+                    self.table(first, second)
+                    tables += 1
+        return len(keys) + tables
 
 
 _ENGINES: OrderedDict[tuple[Any, ...], Engine] = OrderedDict()
@@ -360,8 +399,7 @@ def structural_zeros(variables: dict[str, Variable]) -> dict[tuple[str, str], se
     """{(a, b) in survey order: cells of the table a × b no respondent can be in}, from the
     questionnaire alone — what an attacker knows without any report:
 
-    - the options of one multiple-choice question are all unanswered together (and with two
-      options, answering means choosing at least one: "no" to both is impossible);
+    - the options of one multiple-choice question are all unanswered together;
     - two variables that are unanswered exactly together: both required and shown under the same
       condition (or always);
     - a question shown only for some answers of an earlier one is unanswered for the others, and,
@@ -401,9 +439,6 @@ def structural_zeros(variables: dict[str, Variable]) -> dict[tuple[str, str], se
             if signatures[a] is not None and signatures[a] == signatures[b]:
                 na, nb = none_of(a), none_of(b)
                 add(a, b, {(na, j) for j in answered(b)} | {(i, nb) for i in answered(a)})
-            qa, qb = variables[a].question, variables[b].question
-            if qa.pk == qb.pk and qa.kind == QuestionKind.MULTIPLE and len(qa.choices) == 2:
-                add(a, b, {(1, 1)})  # "no" to both options: nobody (an answer chooses at least one)
     by_code = {}
     for key, variable in variables.items():
         by_code.setdefault(variable.question.pk, []).append(key)
@@ -416,7 +451,10 @@ def structural_zeros(variables: dict[str, Variable]) -> dict[tuple[str, str], se
         for gate in by_code[question.show_when_question_id]:
             gate_variable = variables[gate]
             values = [value for value, _label in gate_variable.categories]
-            if gate_variable.option is None:  # a single-choice or scale gate
+            if gate_variable.pair:  # a multiple choice of two answers: shown when one chosen is wanted
+                outside = [i for i in range(len(values)) if not gate_variable.chosen(i) & wanted]
+                inside = [i for i in range(len(values) - 1) if gate_variable.chosen(i) & wanted]
+            elif gate_variable.option is None:  # a single-choice or scale gate
                 outside = [i for i, value in enumerate(values) if value not in wanted]
                 inside = [i for i, value in enumerate(values[:-1]) if value in wanted]
             else:  # one option of a multiple-choice gate: "yes" is index 0, "no" 1, no answer 2
@@ -531,14 +569,14 @@ def build_report(
             ],
         }
     for key in keys:
-        if key == breakdown:
-            continue
+        if breakdown is not None and not engine.crossable(key, breakdown):
+            continue  # the breakdown itself, or another option of the same multiple choice
         variable = engine.variables[key]
         values, hidden = engine.oneway(key)
         entry: dict[str, Any] = {
             "variable": key,
             "question": variable.question.code,
-            "kind": variable.question.kind,
+            "kind": variable.report_kind,
             "label": variable.label,
         }
         categories = []

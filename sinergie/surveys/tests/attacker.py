@@ -70,6 +70,7 @@ from sinergie.surveys.models import Campaign, Question, Section, Survey
 
 K = 5
 NONE = "_none"
+BOTH = "_both"  # the report's category of a two-answer multiple choice where both are chosen
 PRIMES = (2_147_483_647, 2_147_483_629)
 
 Conj = tuple[tuple[str, str], ...]  # sorted (variable, category) pairs: a group of people
@@ -147,6 +148,8 @@ class Model:
             else:
                 for option in spec.values:
                     self.variables[f"{spec.code}.{option}"] = ["yes", "no", NONE]
+                if len(spec.values) == 2:  # the report's single variable of a two-answer choice
+                    self.variables[spec.code] = [*spec.values, BOTH, NONE]
         self.order = {key: i for i, key in enumerate(self.variables)}
         self.cells: list[dict[str, str]] = [self.categories(a) for a in self._combinations(0, {})]
         self._index = {self._key(cell): i for i, cell in enumerate(self.cells)}
@@ -193,6 +196,9 @@ class Model:
             else:
                 for option in spec.values:
                     out[f"{spec.code}.{option}"] = NONE if given is None else ("yes" if option in given else "no")
+                if len(spec.values) == 2:
+                    both = given is not None and len(given) == 2
+                    out[spec.code] = NONE if given is None else (BOTH if both else str(given[0]))
         return out
 
     def _key(self, cell: Mapping[str, str]) -> tuple[str, ...]:

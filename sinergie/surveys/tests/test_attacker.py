@@ -80,6 +80,8 @@ SHAPES = [
     pytest.param(SMALL, {"production": 6, "logistics": 3}, 2, id="9"),
     pytest.param(SMALL, {"production": 4, "logistics": 4, "office": 3}, 2, id="11"),
     pytest.param(SMALL, {"production": 25, "logistics": 6, "office": 4}, 2, id="35"),
+    pytest.param(WITH_CHILDREN, {"production": 5, "logistics": 4, "office": 2}, 2, id="11-children"),
+    pytest.param(WITH_CHILDREN, {"production": 20, "logistics": 9, "office": 6}, 2, id="35-children"),
     # 21 releases today: one filter at a time and 10 s of integer programming keep it near 25 s
     # (two filters are the other shapes'); a single release after the close takes a few seconds.
     pytest.param(SMALL, {"production": 70, "logistics": 29, "office": 6}, 1, id="105", marks=pytest.mark.slow),
@@ -105,6 +107,19 @@ def test_the_attacker_learns_nothing_whatever_the_shape(client, world, login, si
     departments = dict(zip(DEPARTMENTS, sizes, strict=True))
     people = workforce(Model(SMALL), random.Random(seed), departments)
     attacker = _watch(client, world, login, SMALL, people, seed=seed)
+    leaks = attacker.leaks()
+    assert not leaks, _verdict(attacker, leaks)
+
+
+@settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    sizes=st.tuples(st.integers(0, 9), st.integers(0, 9), st.integers(1, 6)).filter(lambda t: 6 <= sum(t) <= 20),
+    seed=st.integers(0, 10_000),
+)
+def test_skip_logic_and_choices_give_nothing_away_whatever_the_shape(client, world, login, sizes, seed):
+    departments = dict(zip(DEPARTMENTS, sizes, strict=True))
+    people = workforce(Model(WITH_CHILDREN), random.Random(seed), departments)
+    attacker = _watch(client, world, login, WITH_CHILDREN, people, seed=seed)
     leaks = attacker.leaks()
     assert not leaks, _verdict(attacker, leaks)
 
