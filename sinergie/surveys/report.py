@@ -436,7 +436,8 @@ def structural_zeros(variables: dict[str, Variable]) -> dict[tuple[str, str], se
     signatures = {key: absent(variable) for key, variable in variables.items()}
     for a_index, a in enumerate(keys):
         for b in keys[a_index + 1 :]:
-            if signatures[a] is not None and signatures[a] == signatures[b]:
+            # Two required questions always shown are never unanswered: nothing to link.
+            if signatures[a] is not None and signatures[a] == signatures[b] and signatures[a][-1] != "always":
                 na, nb = none_of(a), none_of(b)
                 add(a, b, {(na, j) for j in answered(b)} | {(i, nb) for i in answered(a)})
     by_code = {}
