@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from sinergie.accounts.models import User
 from sinergie.conftest import PASSWORD, UserFactory, World
+from sinergie.surveys.tests.helpers import answer, close, make_campaign
 
 
 def _login(client, email: str, password: str = PASSWORD):
@@ -75,6 +76,20 @@ def test_it_sends_staff_without_a_second_factor_to_enrol(login, world: World):
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:mfa-required")
     assert client.get(reverse("accounts:mfa-required")).status_code == 200
+
+
+def test_the_api_refuses_staff_without_a_second_factor(login, world: World):
+    """Issue 12, point 1: the API was exempt, so a password alone read survey reports there."""
+    campaign = make_campaign(world.company, mode="open")
+    for index in range(6):
+        answer(campaign, {"kids": "no", "stress": 1 + index % 5})
+    close(campaign)
+    Authenticator.objects.filter(user=world.referent).delete()
+    client = login(world.referent)
+    for path in (f"/api/v1/surveys/campaigns/{campaign.pk}/report", "/api/v1/territory/provinces"):
+        response = client.get(path)
+        assert response.status_code == 403, path
+        assert "secondo fattore" in response.json()["detail"]  # Italian by default
     # Enrolment asks for the password again first; neither page may bounce back here.
     response = client.get(reverse("mfa_activate_totp"))
     assert response.status_code == 302
