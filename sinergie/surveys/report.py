@@ -257,9 +257,7 @@ class Engine:
             for first, second in pairs:
                 cells = self._cells(first, second)
                 zeros = {cell for cell in self._known[(first, second)] if cells[cell[0]][cell[1]] == 0}
-                leak = self._pair_leak(cells, first, second, zeros)
-                if leak:
-                    self._force(cells, first, second, zeros)
+                if self._pair_leak(cells, first, second, zeros) and self._force(cells, first, second, zeros):
                     changed = True
 
     def _order_ok(self, pair: tuple[str, str]) -> bool:
@@ -269,9 +267,10 @@ class Engine:
         row_hidden, col_hidden = self._oneway[first][1], self._oneway[second][1]
         return bool(suppression.known_determined(cells, row_hidden, col_hidden, zeros, k=self.k))
 
-    def _force(self, cells: list[list[int]], first: str, second: str, zeros: set[tuple[int, int]]) -> None:
+    def _force(self, cells: list[list[int]], first: str, second: str, zeros: set[tuple[int, int]]) -> bool:
         """Hide one more category of either variable: the first that ends the leak — a "no
-        answer" before an answer, the least people first — else the first of all."""
+        answer" before an answer, the least people first — else the first of all. False when
+        everything is hidden already (what is left is the questionnaire's own structure)."""
         candidates = []
         for key in (first, second):
             values, hidden = self._oneway[key]
@@ -283,6 +282,8 @@ class Engine:
                 for i in range(len(self._oneway[key][0]))
                 if i not in self._oneway[key][1]
             ]
+        if not candidates:
+            return False
 
         def is_answer(key: str, index: int) -> bool:
             return index != len(self.variables[key].categories) - 1
@@ -293,11 +294,12 @@ class Engine:
             self._forced.setdefault(key, set()).add(index)
             self._oneway[key] = self._line(key)
             if not self._pair_leak(cells, first, second, zeros):
-                return
+                return True
             self._oneway[key], self._forced[key] = saved[key][0], set(saved[key][1])
         _value, key, index = candidates[0]
         self._forced.setdefault(key, set()).add(index)
         self._oneway[key] = self._line(key)
+        return True
 
     def _cells(self, row_key: str, col_key: str) -> list[list[int]]:
         width = len(self.variables[col_key].categories)
