@@ -1,6 +1,6 @@
 """Who may see and change a company's profile and its requests to join alliances: the one place
 the views ask. A company's referents edit it; the staff of an alliance the company belongs to, or
-has asked to join, read it and decide the request; platform administrators may do both. Anyone
+is waiting to join, read it and decide the request; platform administrators may do both. Anyone
 else gets 404 (a company's private data does not reveal itself)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from sinergie.companies.models import Agreement, JoinRequest, LabelAward, Pairing
+from sinergie.companies.models import Agreement, JoinRequest, JoinState, LabelAward, Pairing
 from sinergie.organizations.models import Alliance, Membership, Organization, OrganizationKind, Role
 
 
@@ -46,10 +46,15 @@ def staff_alliances(user: Any) -> QuerySet[Alliance]:
 
 
 def is_overseeing_staff(user: Any, company: Organization) -> bool:
-    """Staff of an alliance the company is a partner of, or has asked to join."""
+    """Staff of an alliance the company is a partner of, or has asked to join and is waiting for:
+    a refused or withdrawn request gives no access (issue 12, point 2), an accepted one made the
+    company a partner."""
     return (
         staff_alliances(user)
-        .filter(Q(alliancepartner__organization=company) | Q(join_requests__company=company))
+        .filter(
+            Q(alliancepartner__organization=company)
+            | Q(join_requests__company=company, join_requests__state=JoinState.PENDING)
+        )
         .exists()
     )
 

@@ -232,6 +232,30 @@ def test_refusing_needs_a_reason_that_the_company_reads(world: World, login):
     assert not AlliancePartner.objects.filter(alliance=world.alliance, organization=world.other_company).exists()
 
 
+@pytest.mark.parametrize("end", ["refused", "withdrawn"])
+def test_the_staff_lose_the_company_when_its_request_ends_without_a_partnership(world: World, login, end):
+    """Issue 12, point 2: a refused or withdrawn request kept the profile, the self-assessment and
+    the plan open to the alliance's staff."""
+    join = services.join_request_create(
+        company=world.other_company, alliance=world.alliance, message="", by=world.other_referent
+    )
+    staff = login(world.alliance_staff)
+    slug = world.other_company.slug
+    pages = [
+        reverse("companies:profile", args=[slug]),
+        reverse("companies:assessment", args=[slug]),
+        reverse("companies:plan", args=[slug]),
+    ]
+    assert [staff.get(url).status_code for url in pages] == [200, 200, 200]  # while it waits
+    if end == "refused":
+        services.join_request_decide(join=join, accept=False, note="Fuori territorio.", by=world.alliance_staff)
+    else:
+        services.join_request_withdraw(join=join, by=world.other_referent)
+    assert [staff.get(url).status_code for url in pages] == [404, 404, 404]
+    decide_page = staff.get(reverse("companies:join-decide", args=[join.pk])).content.decode()
+    assert reverse("companies:profile", args=[slug]) not in decide_page  # no link to a closed door
+
+
 def test_already_a_partner_cannot_ask_again(world: World):
     with pytest.raises(ValidationError):
         services.join_request_create(company=world.company, alliance=world.alliance, message="", by=world.referent)
