@@ -48,6 +48,9 @@ class CalendarSettingsForm(forms.ModelForm):
         required=False,
         choices=[("", _("As the province")), *RiteChoice.choices],
     )
+    # Bounded here so that a huge number is a message on its field, not an overflow further on.
+    patron_month = forms.IntegerField(label=_("patron day: month"), required=False, min_value=1, max_value=12)
+    patron_day = forms.IntegerField(label=_("patron day: day"), required=False, min_value=1, max_value=31)
 
     class Meta:
         model = MunicipalityCalendar

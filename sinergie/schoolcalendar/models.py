@@ -74,7 +74,7 @@ class MunicipalityCalendar(models.Model):
         if self.patron_month is not None:
             try:
                 datetime.date(2000, self.patron_month, self.patron_day)  # 2000 is a leap year
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise ValidationError({"patron_day": _("This is not a day of the year.")}) from None
 
     @property

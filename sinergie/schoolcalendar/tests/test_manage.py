@@ -141,6 +141,24 @@ def test_it_refuses_closures_across_school_years_or_on_days_without_lessons(worl
     assert "levels" in error.value.message_dict
 
 
+@pytest.mark.parametrize(
+    ("month", "day", "field"),
+    [
+        ("99999999999999999999", "3", "patron_month"),
+        ("2", "-99999999999999999999", "patron_day"),
+        ("13", "1", "patron_month"),
+    ],
+)
+def test_a_huge_patron_day_is_a_message_not_a_server_error(login, world: World, towns, month, day, field):
+    """Issue 12, point 3: `settings-patron_month=99999999999999999999` was an OverflowError (500)."""
+    world.alliance.municipalities.add(towns["melzo"])
+    client = login(world.alliance_staff)
+    data = {"save_settings": "1", "settings-rite": "", "settings-patron_month": month, "settings-patron_day": day}
+    response = client.post(_manage("015142"), data)
+    assert response.status_code == 200 and field in response.context["settings_form"].errors
+    assert not MunicipalityCalendar.objects.filter(municipality=towns["melzo"], patron_month__isnull=False).exists()
+
+
 def test_it_overrides_rite_and_patron_day_with_an_audit_record(login, world: World, towns):
     world.alliance.municipalities.add(towns["melzo"])
     client = login(world.alliance_staff)
