@@ -36,7 +36,7 @@ def campaign_report_export(request: HttpRequest, campaign_id: int, fmt: str) -> 
         context = {
             "campaign": campaign,
             "report": exports.with_benchmark(report, benchmark),
-            "columns": report["breakdown"]["categories"] if report["breakdown"] else [],
+            "columns": exports.table_columns(report),
             "benchmark": benchmark,
             "generated_at": timezone.localtime().strftime("%d/%m/%Y %H:%M"),
         }

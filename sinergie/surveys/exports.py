@@ -47,6 +47,14 @@ def export_filename(campaign: Campaign, extension: str) -> str:
     return f"risultati-{campaign.pk}-{title}.{extension}"
 
 
+def table_columns(report: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The breakdown's groups a table shows: all but those nobody is in (a required question's
+    "no answer"); a group whose size is hidden stays, marked hidden."""
+    if not report or not report.get("breakdown"):
+        return []
+    return [column for column in report["breakdown"]["categories"] if column["count"] != 0]
+
+
 def report_rows(campaign: Campaign, report: dict[str, Any], benchmark: dict[str, Any] | None = None) -> list[list[Any]]:
     """The report as rows of cells, the same for CSV and XLSX (texts already made safe)."""
     rows: list[list[Any]] = [

@@ -268,7 +268,7 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "export_formats": [("csv", "CSV"), ("xlsx", "Excel (XLSX)"), ("pdf", "PDF")],
             "export_query": request.GET.urlencode(),
             "problem": problem,
-            "columns": data["breakdown"]["categories"] if data and data["breakdown"] else [],
+            "columns": exports.table_columns(data),
             "choices": [(key, variable.label) for key, variable in engine.variables.items()],
             "breakdown": breakdown,
             "can_manage": can_manage_campaign(request.user, campaign),

@@ -423,3 +423,11 @@ def test_while_collecting_the_page_says_when_results_come(client, world, login):
     day = timezone.localtime(campaign.closes_at).strftime("%-d %B %Y")
     assert f"closes on {day}" in html or "closes at the end of" in html
     assert "report-chart-svg" not in html and "<table" not in html and "Key needs" not in html
+
+
+@pytest.mark.django_db
+def test_a_breakdown_by_a_required_question_shows_no_empty_no_answer_group(client, world, login):
+    campaign = released_campaign(world.company)
+    login(world.referent)
+    html = client.get("/en" + _page(campaign), {"breakdown": "kids"}).content.decode()
+    assert "No answer (0)" not in html and "<table" in html
