@@ -18,6 +18,7 @@ Rules (docs/architecture.md, "Needs surveys"):
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -61,15 +62,26 @@ def _rome_year(moment: Any) -> int:
     return timezone.localtime(moment).year
 
 
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The first instant of `year` and of the next, in Rome."""
+    zone = timezone.get_current_timezone()
+    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+
+
 def _year_campaigns(key: str, year: int) -> list[Campaign]:
     """The companies' campaigns from the template that closed in `year` (Rome), each released."""
+    start, end = _year_bounds(year)
     campaigns = (
-        Campaign.objects.filter(_from_template(key), organization__kind=OrganizationKind.COMPANY)
+        Campaign.objects.filter(
+            _from_template(key),
+            organization__kind=OrganizationKind.COMPANY,
+            closes_at__gte=start,
+            closes_at__lt=min(end, timezone.now()),
+        )
         .select_related("survey", "organization")
         .order_by("pk")
     )
-    found = [c for c in campaigns if _rome_year(c.closes_at) == year and c.closes_at <= timezone.now()]
-    return [services.campaign_release(c) for c in found]
+    return [services.campaign_release(c) for c in campaigns]
 
 
 def _round(percent: float) -> int:
@@ -162,11 +174,9 @@ def peer_benchmark(campaign: Campaign) -> dict[str, Any] | None:
     if not key or profile is None:
         return None
     last_year = _rome_year(timezone.now()) - 1
-    years = sorted(
-        {_rome_year(c.closes_at) for c in Campaign.objects.filter(_from_template(key)).only("closes_at")},
-        reverse=True,
-    )
-    for year in [y for y in years if y <= last_year]:
+    closings = Campaign.objects.filter(_from_template(key), closes_at__lt=_year_bounds(last_year)[1])
+    years = [moment.year for moment in closings.datetimes("closes_at", "year", order="DESC")]
+    for year in years:
         for basis in BASES:
             group = getattr(profile, basis)
             if group:

@@ -231,11 +231,15 @@ class Engine:
         values = self.counts(key)
         return values, suppression.suppress_line(values, k=self.k, forced=self._forced.get(key))
 
-    def known(self, row_key: str, col_key: str) -> set[tuple[int, int]]:
-        """Cells of the pair's table anyone can tell from the questionnaire (structural zeros)."""
+    def _structure(self) -> dict[tuple[str, str], set[tuple[int, int]]]:
         if self._known is None:
             self._known = structural_zeros(self.variables)
-        return self._known.get((row_key, col_key), set())
+        return self._known
+
+    def known(self, row_key: str, col_key: str, cells: list[list[int]]) -> set[tuple[int, int]]:
+        """Cells of the pair's table (survey order) anyone can tell from the questionnaire: its
+        structural zeros, as far as the data hold them as zeros."""
+        return {cell for cell in self._structure().get((row_key, col_key), set()) if cells[cell[0]][cell[1]] == 0}
 
     def settle(self) -> None:
         """The one-way tables, with more categories hidden where the questionnaire's structure
@@ -248,15 +252,13 @@ class Engine:
         self._settled = True
         for key in self.variables:
             self._oneway[key] = self._line(key)
-        if self._known is None:
-            self._known = structural_zeros(self.variables)
-        pairs = [pair for pair, zeros in self._known.items() if zeros and self._order_ok(pair)]
+        pairs = [pair for pair, zeros in self._structure().items() if zeros and self._order_ok(pair)]
         changed = True
         while changed:
             changed = False
             for first, second in pairs:
                 cells = self._cells(first, second)
-                zeros = {cell for cell in self._known[(first, second)] if cells[cell[0]][cell[1]] == 0}
+                zeros = self.known(first, second, cells)
                 if self._pair_leak(cells, first, second, zeros) and self._force(cells, first, second, zeros):
                     changed = True
 
@@ -328,7 +330,7 @@ class Engine:
             # The margins are the one-way tables, so every report shows the same margins.
             _values, row_hidden = self.oneway(row_key)
             _values, col_hidden = self.oneway(col_key)
-            known = {cell for cell in self.known(row_key, col_key) if cells[cell[0]][cell[1]] == 0}
+            known = self.known(row_key, col_key, cells)
             hidden = suppression.suppress_table(cells, row_hidden, col_hidden, k=self.k, known=known)
             self._tables[cache_key] = (cells, hidden)
         return self._tables[cache_key]

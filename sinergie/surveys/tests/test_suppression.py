@@ -199,7 +199,7 @@ def _check_catalogue(engine: Engine) -> None:
         assert determined_unknowns(cells, rows, cols, hidden, row_hidden, col_hidden) == [], (
             "a hidden figure is recoverable from the published ones"
         )
-        known = {c for c in engine.known(first, second) if cells[c[0]][c[1]] == 0}
+        known = engine.known(first, second, cells)
         assert not known & hidden  # what the questionnaire tells is never "hidden"
         assert leaked_margins(cells, hidden, row_hidden, col_hidden, known=known) == [], (first, second)
         transposed, transposed_hidden = engine.table(second, first)
