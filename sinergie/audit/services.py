@@ -12,6 +12,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from sinergie.audit.models import AuditEvent
+from sinergie.lib.http import client_ip
 
 
 def _plain(value: Any) -> Any:
@@ -38,7 +39,7 @@ def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dic
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def audit_record(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from sinergie.lib.http import client_ip
 from sinergie.surveys import charts, exports, selectors, services, summary
 from sinergie.surveys.access import can_manage_campaign, get_campaign_for_user
 from sinergie.surveys.forms import CampaignForm
@@ -41,7 +42,7 @@ def _problem(request: HttpRequest, reason: str, campaign: Campaign | None = None
 
 def _rate_limited(request: HttpRequest) -> bool:
     """A simple per-address limit on new open-link respondents, kept only in the cache (hashed)."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request) or ""
     key = "surveys:rate:" + hashlib.sha256(address.encode()).hexdigest()[:32]
     cache.add(key, 0, timeout=3600)
     try:

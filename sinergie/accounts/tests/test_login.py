@@ -5,6 +5,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core import mail
 from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 
 from sinergie.accounts.models import User
@@ -132,3 +133,53 @@ def test_it_sends_a_password_reset_email(client, world: World):
 def test_it_stores_emails_in_lower_case(db):
     user = UserFactory(email="Mixed.Case@Example.ORG")
     assert User.objects.get_by_natural_key("mixed.case@example.org") == user
+
+
+def _login_from(client, address: str, email: str, password: str = PASSWORD):
+    """A login as it reaches the app behind one trusted proxy (nginx's $proxy_add_x_forwarded_for)."""
+    return client.post(
+        reverse("account_login"),
+        {"login": email, "password": password},
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR=f"{address}",
+    )
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_one_clients_failures_do_not_lock_out_everyone(client, world: World):
+    cache.clear()
+    # Ten failed logins a minute from one client, over several accounts (under each one's limit)...
+    for i in range(10):
+        _login_from(client, "203.0.113.5", f"nobody{i}@example.org", "wrong-password")
+    # ...throttle that client, whatever address it claims before the proxy's entry,
+    response = _login_from(client, "198.51.100.1, 203.0.113.5", "citizen@example.org")
+    assert "_auth_user_id" not in client.session
+    assert response.context["form"].errors
+    # and nobody else: another client, behind the same proxy, signs in.
+    response = _login_from(client, "198.51.100.7", "citizen@example.org")
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+    cache.clear()
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_failed_logins_are_also_throttled_per_account_from_any_address(client, world: World):
+    cache.clear()
+    for i in range(5):
+        _login_from(client, f"203.0.113.{10 + i}", "citizen@example.org", "wrong-password")
+    # A sixth address with the right password is refused: the account itself is throttled.
+    response = _login_from(client, "198.51.100.9", "citizen@example.org")
+    assert "_auth_user_id" not in client.session
+    assert response.status_code in (200, 429)
+    # Another account is untouched.
+    assert _login_from(client, "198.51.100.9", "referent@example.org").status_code == 302
+    cache.clear()
+
+
+@override_settings(ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_the_audit_trail_records_the_client_address_not_the_proxys(rf):
+    from sinergie.lib.http import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5")
+    assert client_ip(request) == "203.0.113.5"
+    assert client_ip(rf.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"

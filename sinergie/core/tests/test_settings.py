@@ -57,3 +57,20 @@ def test_it_refuses_a_database_url_of_another_engine(tmp_path):
     result = _run("check", DATABASE_URL="mysql://u:p@localhost/db", SINERGIE_VAR_DIR=str(tmp_path))
     assert result.returncode == 2
     assert "DATABASE_URL" in result.stderr
+
+
+def test_behind_a_proxy_the_client_address_comes_from_the_proxys_header(tmp_path):
+    code = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    production = {
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "sinergie.example.org",
+        "SINERGIE_VAR_DIR": str(tmp_path),
+    }
+    behind = _run("shell", "-c", code, BEHIND_HTTPS_PROXY="true", **production)
+    assert behind.returncode == 0, behind.stderr
+    assert behind.stdout.strip().splitlines()[-1] == "1"
+    two = _run("shell", "-c", code, BEHIND_HTTPS_PROXY="true", TRUSTED_PROXY_COUNT="2", **production)
+    assert two.stdout.strip().splitlines()[-1] == "2"
+    direct = _run("shell", "-c", code, **production)
+    assert direct.stdout.strip().splitlines()[-1] == "0"
