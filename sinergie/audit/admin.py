@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from sinergie.audit.models import AuditEvent
+from sinergie.lib.admin import ModelAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ModelAdmin):
     list_display = ["created_at", "actor_label", "action", "object_type", "object_label"]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_label", "object_id"]

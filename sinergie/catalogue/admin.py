@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from sinergie.catalogue.models import ImportBatch
+from sinergie.lib.admin import ModelAdmin
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ModelAdmin):
     list_display = ["created_at", "organization", "filename", "status", "processed_rows", "total_rows", "created_by"]
     list_filter = ["status"]
     search_fields = ["filename", "organization__name", "sha256"]

@@ -7,9 +7,10 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from sinergie.companies.models import CompanyProfile, JoinRequest
+from sinergie.lib.admin import ModelAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

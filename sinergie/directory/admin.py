@@ -13,45 +13,46 @@ from sinergie.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from sinergie.lib.admin import ModelAdmin, TabularInline
 
 
 @admin.register(Taxonomy)
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(ModelAdmin):
     list_display = ["name", "version"]
 
 
 @admin.register(TaxonomyTerm)
-class TaxonomyTermAdmin(admin.ModelAdmin):
+class TaxonomyTermAdmin(ModelAdmin):
     list_display = ["code", "name_it", "name_en", "parent"]
     list_filter = ["taxonomy"]
     search_fields = ["code", "name_it", "name_en"]
 
 
-class ServiceAtLocationInline(admin.TabularInline):
+class ServiceAtLocationInline(TabularInline):
     model = ServiceAtLocation
     extra = 0
     autocomplete_fields = ["location"]
 
 
-class ScheduleInline(admin.TabularInline):
+class ScheduleInline(TabularInline):
     model = Schedule
     fk_name = "service"
     extra = 0
     exclude = ["service_at_location"]
 
 
-class CostOptionInline(admin.TabularInline):
+class CostOptionInline(TabularInline):
     model = CostOption
     extra = 0
 
 
-class ClosureAvailabilityInline(admin.TabularInline):
+class ClosureAvailabilityInline(TabularInline):
     model = ClosureAvailability
     extra = 0
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ModelAdmin):
     list_display = ["name_it", "organization", "kind", "state", "status", "updated_at"]
     list_filter = ["kind", "state", "status", "categories", "is_demo"]
     search_fields = ["name_it", "name_en", "organization__name", "external_id"]
@@ -61,19 +62,19 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(ModelAdmin):
     list_display = ["name", "organization", "municipality"]
     search_fields = ["name", "address_1", "municipality__name"]
     autocomplete_fields = ["organization", "municipality"]
 
 
-class ScheduleExceptionInline(admin.TabularInline):
+class ScheduleExceptionInline(TabularInline):
     model = ScheduleException
     extra = 0
 
 
 @admin.register(Schedule)
-class ScheduleAdmin(admin.ModelAdmin):
+class ScheduleAdmin(ModelAdmin):
     list_display = ["__str__", "service", "service_at_location", "valid_from", "valid_to"]
     raw_id_fields = ["service", "service_at_location"]
     inlines = [ScheduleExceptionInline]

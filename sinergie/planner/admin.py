@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from sinergie.lib.admin import ModelAdmin
 from sinergie.planner.models import Plan
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ModelAdmin):
     """Read-only: plans belong to their owners, who change them from "My plans" (with audit records)."""
 
     list_display = ["name", "owner", "updated_at"]

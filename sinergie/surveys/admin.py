@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from sinergie.lib.admin import ModelAdmin, TabularInline
 from sinergie.surveys.models import Campaign, Question, Section, Survey
 
 
@@ -13,7 +14,7 @@ def _frozen(survey: Survey | None) -> bool:
     return survey is not None and survey.has_answers()
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(TabularInline):
     model = Section
     extra = 0
 
@@ -22,7 +23,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(ModelAdmin):
     list_display = ["title_it", "version", "owner", "is_template"]
     list_filter = ["is_template"]
     search_fields = ["title_it", "title_en"]
@@ -34,7 +35,7 @@ class SurveyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ModelAdmin):
     list_display = ["code", "text_it", "kind", "section", "order", "required"]
     list_filter = ["kind"]
     search_fields = ["code", "text_it"]
@@ -46,7 +47,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ModelAdmin):
     list_display = ["title", "organization", "survey", "mode", "opens_at", "closes_at"]
     list_filter = ["mode"]
     raw_id_fields = ["survey", "organization"]

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from sinergie.lib.admin import ModelAdmin
 from sinergie.territory.models import District, Municipality, Province, Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ModelAdmin):
     list_display = ["istat_code", "name"]
     search_fields = ["name", "istat_code"]
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(ModelAdmin):
     list_display = ["name", "abbreviation", "istat_code", "region"]
     list_filter = ["region"]
     list_select_related = ["region"]
@@ -23,7 +24,7 @@ class ProvinceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(ModelAdmin):
     list_display = ["name", "istat_code", "province", "region", "population", "is_provincial_capital"]
     list_filter = ["region", "is_provincial_capital"]
     list_select_related = ["province", "region"]
@@ -37,7 +38,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(ModelAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}

@@ -1,0 +1,73 @@
+"""The base classes of every ModelAdmin and inline of the project.
+
+Django's autocomplete widgets (`autocomplete_fields`) look up the submitted ids to show what was
+chosen when a form comes back with errors, and they pass those ids to the database unchecked:
+`municipalities=abc` on the district form was a ValueError, a NUL an error of PostgreSQL, both a
+server error instead of the form's own "not a valid choice". The widgets here show only the ids
+that could name a row; the form field still reports the others.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.db.models import Field
+from django.forms import Field as FormField
+
+
+def _could_be_a_key(field: Field, value: Any) -> bool:
+    """Whether `value` is something `field` can be compared with in a query (not whether a row has it)."""
+    if "\x00" in str(value):
+        return False  # PostgreSQL refuses NUL in a string
+    try:
+        field.get_prep_value(field.to_python(value))
+    except (ValueError, TypeError, ValidationError):
+        return False
+    return True
+
+
+class _SafeAutocompleteMixin:
+    field: Any  # the model field, as Django's AutocompleteMixin keeps it
+
+    def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> list[Any]:
+        remote_opts = self.field.remote_field.model._meta
+        to_field = remote_opts.get_field(getattr(self.field.remote_field, "field_name", remote_opts.pk.attname))
+        value = [item for item in value if _could_be_a_key(to_field, item)]
+        return super().optgroups(name, value, attr)  # type: ignore[misc]
+
+
+class SafeAutocompleteSelect(_SafeAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_SafeAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeRelationsMixin:
+    """Django's autocomplete widgets replaced by the ones above, for foreign keys and many-to-many."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> FormField | None:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs["widget"] = SafeAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))  # type: ignore[attr-defined]
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+    def formfield_for_manytomany(self, db_field: Any, request: Any, **kwargs: Any) -> FormField | None:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))  # type: ignore[attr-defined]
+        return super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class ModelAdmin(SafeRelationsMixin, admin.ModelAdmin):
+    pass
+
+
+class TabularInline(SafeRelationsMixin, admin.TabularInline):
+    pass
+
+
+class StackedInline(SafeRelationsMixin, admin.StackedInline):
+    pass
