@@ -5,6 +5,23 @@ administrators); anyone may read a published or closed call, nobody else sees a 
 
 A provider's staff redeem and cancel for their own organization and see only its
 redemptions; anyone else gets 404 for a redemption (its existence is not revealed).
+
+Access follows the current relationship, read at every request (issue 12, point 2): when it
+ends, the door closes with 404.
+
+Relationship → what it grants → when the door closes:
+
+- `alliance_staff` membership of the call's alliance → design, evaluation, ranking, report, the
+  applications and the company incentives → the membership is removed.
+- applicant of an application → see and change it → never (it is theirs).
+- `assisted_by` an information-point operator → see and change the application they filled in →
+  the operator holds no `info_point_operator` role any more.
+- live `EvaluatorAssignment`, declared free of conflicts → the application's answers and documents
+  → a conflict is declared, the evaluator role is removed, the application is withdrawn, or the
+  call's ranking is published (the evaluation is over; staff make any later correction).
+- `provider_staff` membership → the provider's desk, redemptions and statements → the
+  membership is removed.
+- beneficiary of a voucher → the voucher → never.
 """
 
 from __future__ import annotations
@@ -12,7 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from sinergie.calls.models import (
@@ -23,6 +40,7 @@ from sinergie.calls.models import (
     CallKind,
     CallState,
     EvaluatorAssignment,
+    Ranking,
     Redemption,
     Voucher,
 )
@@ -79,7 +97,10 @@ def _is_call_alliance_staff(user: Any, call: Call) -> bool:
 def application_can_change(user: Any, application: Application) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.pk in (application.applicant_id, application.assisted_by_id)
+    if user.pk == application.applicant_id:
+        return True
+    # The operator who filled it in keeps it only while still an information-point operator.
+    return user.pk == application.assisted_by_id and may_assist_applicants(user)
 
 
 def application_can_view(user: Any, application: Application) -> bool:
@@ -291,15 +312,22 @@ def is_call_evaluator(user: Any, call: Call) -> bool:
 
 
 def assignments_for_evaluator(user: Any) -> QuerySet[EvaluatorAssignment]:
-    """The assignments `user` holds while still an evaluator of the call's alliance."""
+    """The assignments `user` holds while still an evaluator of the call's alliance and while the
+    evaluation lasts: once the call's ranking is published the applicants' data is closed to
+    evaluators (staff make any later correction)."""
     if not _active(user):
         return EvaluatorAssignment.objects.none()
-    return EvaluatorAssignment.objects.filter(
-        evaluator=user,
-        application__state=ApplicationState.SUBMITTED,
-        application__call__alliance__organization__memberships__user=user,
-        application__call__alliance__organization__memberships__role=Role.EVALUATOR,
-    ).distinct()
+    published = Ranking.objects.filter(call_id=OuterRef("application__call_id"), published_at__isnull=False)
+    return (
+        EvaluatorAssignment.objects.filter(
+            evaluator=user,
+            application__state=ApplicationState.SUBMITTED,
+            application__call__alliance__organization__memberships__user=user,
+            application__call__alliance__organization__memberships__role=Role.EVALUATOR,
+        )
+        .filter(~Exists(published))
+        .distinct()
+    )
 
 
 def get_assignment_for_evaluator(user: Any, application_id: Any, *, cleared: bool = False) -> EvaluatorAssignment:

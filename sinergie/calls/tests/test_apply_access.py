@@ -16,6 +16,7 @@ from sinergie.calls.applications import application_save, application_start, doc
 from sinergie.calls.models import Application, ApplicationDocument
 from sinergie.conftest import UserFactory, add_member, enrol_totp
 from sinergie.organizations.models import Role
+from sinergie.organizations.services import membership_remove
 
 from .apply_world import CODICE_FISCALE, PDF, Applying, applying_fixture  # noqa: F401
 
@@ -120,6 +121,20 @@ def test_the_helping_operator_and_the_applicant_both_may_change_it(applying, set
         response = login(person).post(setting["gets"]["edit"], applying.post(continua=None, bozza="1", isee="9000"))
         assert response.status_code == 302
     assert Application.objects.get().answers["isee_cents"] == 900_000
+
+
+def test_the_door_closes_when_the_helping_operator_is_no_longer_an_operator(applying, setting, login):
+    # Issue 12, point 2: access follows the operator's current role, not who once filled it in.
+    helper = setting["people"]["helping_operator"]
+    browser = login(helper)
+    for view in ("edit", "receipt", "document"):
+        assert browser.get(setting["gets"][view]).status_code == 200
+    owner = UserFactory(email="manager@example.org")
+    add_member(owner, applying.world.alliance_org, Role.ALLIANCE_STAFF, manager=True)
+    membership_remove(actor=owner, membership=helper.memberships.get(role=Role.INFO_POINT_OPERATOR))
+    for view in ("edit", "receipt", "document"):
+        assert browser.get(setting["gets"][view]).status_code == 404
+    assert login(applying.world.citizen).get(setting["gets"]["edit"]).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["citizen", "alliance_staff"])

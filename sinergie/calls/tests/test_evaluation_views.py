@@ -279,18 +279,26 @@ def test_bad_points_from_an_evaluator_change_nothing(review: Review, login: Any,
     assert _state() == before
 
 
-def test_evaluators_cannot_change_points_after_publication(review: Review, login: Any) -> None:
+def test_evaluators_lose_the_application_once_the_ranking_is_published(review: Review, login: Any) -> None:
+    # Issue 12, point 2: the evaluation is over, so the applicant's data closes to the evaluator.
     assignment = services.evaluator_assign(application=review.first, evaluator=review.evaluator, by=review.staff)
     services.conflict_declare(assignment=assignment, has_conflict=False, statement="", by=review.evaluator)
+    client = login(review.evaluator)
+    url = reverse("calls:evaluator-application", args=[review.first.pk])
+    document = reverse("calls:evaluator-document", args=[review.document.pk])
+    assert client.get(url).status_code == 200 and client.get(document).status_code == 200
     evaluations_compute(call=review.call, by=review.staff)
     ranking_publish(ranking=ranking_for_design(call=review.call, by=review.staff), by=review.staff)
     before = _state()
-    client = login(review.evaluator)
-    url = reverse("calls:evaluator-application", args=[review.first.pk])
-    assert "can no longer be changed" in client.get(url).content.decode()
+    assert client.get(url).status_code == 404
+    assert client.get(document).status_code == 404
+    assert review.first.protocol not in client.get(reverse("calls:evaluator-list")).content.decode()
     response = client.post(url, {"pts-manual_points": "5", "pts-note": "tardi"})
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert _state() == before
+    # The service refuses it too, whoever calls it.
+    with pytest.raises(ReviewError):
+        services.evaluator_score(assignment=assignment, manual_points=500, note="tardi", by=review.evaluator)
     # Staff still can, for a correction after an appeal.
     services.points_set(application=review.first, manual_points=500, note="Ricorso accolto", by=review.staff)
 
