@@ -175,7 +175,7 @@ def label_demo_load(admin: Any) -> None:
 def witness_demo_load() -> None:
     """A witness company with a practice, a small company paired with it, a shared agreement."""
     from sinergie.companies import contamination
-    from sinergie.companies.models import Agreement, WitnessCompany
+    from sinergie.companies.models import Agreement, GoodPractice, Pairing, WitnessCompany
 
     alliance = Alliance.objects.filter(organization__slug=ASKED_ALLIANCE_SLUG).first()
     witness = Organization.objects.filter(slug="logistica-martesana-spa-demo").first()
@@ -183,7 +183,16 @@ def witness_demo_load() -> None:
     labelled = Organization.objects.filter(slug=PLAN_SLUG).first()
     provider = Organization.objects.filter(slug="centro-estivo-arcobaleno-martesana-demo").first()
     staff = Membership.objects.filter(organization__slug=ASKED_ALLIANCE_SLUG, role=Role.ALLIANCE_STAFF).first()
-    if None in (alliance, witness, small, labelled, staff) or WitnessCompany.objects.filter(company=witness).exists():
+    if None in (alliance, witness, small, labelled, staff):
+        return
+    # Once told, the story is the users': after they unmark the witness or decline the pairing, a
+    # second run must neither fail on what is left nor tell it again.
+    told = (
+        WitnessCompany.objects.filter(company=witness).exists()
+        or GoodPractice.objects.filter(company=witness).exists()
+        or Pairing.objects.filter(company=small).exists()
+    )
+    if told:
         return
     by = staff.user
     contamination.witness_mark(alliance=alliance, company=witness, by=by)

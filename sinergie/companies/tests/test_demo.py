@@ -48,3 +48,26 @@ def test_the_demo_companies_have_profiles_and_one_asks_to_join(settings):
     call_command("demo", "--no-serve", stdout=StringIO())  # twice: nothing more
     assert JoinRequest.objects.count() == 1 and PlanMeasure.objects.count() == 3
     assert SelfAssessment.objects.count() == companies.count()
+
+
+def test_the_demo_runs_again_whatever_its_users_did(settings):
+    """Alliance staff unmark the witness company and the small company declines its pairing; the
+    company withdraws its request to join. Running the demo again still succeeds, and puts back
+    nothing the users took away on purpose (no second witness, pairing or request)."""
+    from sinergie.companies import contamination, services
+
+    settings.DEBUG = True
+    call_command("demo", "--no-serve", stdout=StringIO())
+    witness = WitnessCompany.objects.get()
+    staff = witness.marked_by
+    contamination.witness_unmark(witness=witness, by=staff)
+    pairing = Pairing.objects.get()
+    contamination.pairing_answer(pairing=pairing, accept=False, by=staff)
+    join = JoinRequest.objects.get()
+    services.join_request_withdraw(join=join, by=staff)
+
+    call_command("demo", "--no-serve", stdout=StringIO())
+
+    assert not WitnessCompany.objects.exists()
+    assert Pairing.objects.count() == 1 and GoodPractice.objects.count() == 1
+    assert JoinRequest.objects.count() == 1
