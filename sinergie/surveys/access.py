@@ -2,9 +2,12 @@
 
 - a company's referents see their company's campaigns;
 - alliance staff see the campaigns of their alliance and of the companies that are its partners;
-- analysts see them when they are members of that alliance's organization;
+- analysts (members of an observatory) see the campaigns run by alliances, of every alliance:
+  aggregates at alliance level under the same disclosure rules, without free text. A company's
+  campaign describes one determined employer's workforce and stays with the company and its
+  alliances;
 - platform administrators see everything; everyone else gets 404 (a campaign's existence is private).
-Free text is for the alliance side only (staff, analysts, administrators), never for companies.
+Free text is for the alliance side only (staff, administrators), never for companies or analysts.
 """
 
 from __future__ import annotations
@@ -17,7 +20,11 @@ from sinergie.organizations.access import _is_admin, _memberships
 from sinergie.organizations.models import AlliancePartner, OrganizationKind, Role
 from sinergie.surveys.models import Campaign, Survey
 
-ALLIANCE_ROLES = {Role.ALLIANCE_STAFF, Role.ANALYST}
+ALLIANCE_ROLES = {Role.ALLIANCE_STAFF}
+
+
+def is_analyst(memberships: Any) -> bool:
+    return any(m.role == Role.ANALYST and m.organization.kind == OrganizationKind.OBSERVATORY for m in memberships)
 
 
 def _alliance_orgs_over(campaign: Campaign) -> set[int]:
@@ -31,7 +38,7 @@ def _alliance_orgs_over(campaign: Campaign) -> set[int]:
 
 
 def viewer_side(user: Any, campaign: Campaign) -> str | None:
-    """ "alliance", "company" or None: which view of the campaign's report the user gets."""
+    """ "alliance", "company", "analyst" or None: which view of the campaign's report the user gets."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if _is_admin(user):
@@ -44,6 +51,8 @@ def viewer_side(user: Any, campaign: Campaign) -> str | None:
         m.organization_id == campaign.organization_id and m.role == Role.COMPANY_REFERENT for m in memberships
     ):
         return "company"
+    if campaign.organization.kind == OrganizationKind.ALLIANCE and is_analyst(memberships):
+        return "analyst"
     return None
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from sinergie.organizations.access import _is_admin, _memberships
 from sinergie.organizations.models import AlliancePartner, Organization, OrganizationKind, Role
-from sinergie.surveys.access import ALLIANCE_ROLES
+from sinergie.surveys.access import ALLIANCE_ROLES, is_analyst
 from sinergie.surveys.models import Campaign, Survey
 
 ROME = ZoneInfo("Europe/Rome")
@@ -32,9 +32,11 @@ def campaigns_for_user(user: Any) -> QuerySet[Campaign]:
             "organization_id", flat=True
         )
     )
+    analysts = Q(organization__kind=OrganizationKind.ALLIANCE) if is_analyst(memberships) else Q(pk__in=[])
     return campaigns.filter(
         Q(organization_id__in=companies, organization__kind=OrganizationKind.COMPANY)
         | Q(organization_id__in=alliances | partners)
+        | analysts
     )
 
 

@@ -83,7 +83,7 @@ def test_nobody_opens_a_campaign_for_someone_else(client, world, login):
         ("alliance_staff", {"A", "Alliance"}),
         ("admin", {"A", "B", "Alliance"}),
         ("citizen", set()),
-        ("analyst", set()),
+        ("analyst", {"Alliance"}),
         ("provider_staff", set()),
     ],
 )

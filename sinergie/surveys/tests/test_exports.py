@@ -10,8 +10,6 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from sinergie.conftest import add_member
-from sinergie.organizations.models import Role
 from sinergie.surveys.exports import export_filename, report_rows, safe_text
 from sinergie.surveys.models import Question
 from sinergie.surveys.report import MESSAGE_COLLECTING, MESSAGE_TOO_FEW, build_report, engine_for
@@ -96,11 +94,18 @@ def test_anonymous_visitors_and_unknown_formats_get_404(client, world, login):
     assert client.get("/questionari/campagne/999999/risultati/csv/").status_code == 404
 
 
-def test_an_analyst_of_the_alliance_gets_the_alliance_view(client, world, login):
-    add_member(world.analyst, world.alliance_org, Role.ANALYST)
-    campaign = _filled(world)
+def test_an_analyst_exports_an_alliance_campaign_without_its_free_text(client, world, login):
+    campaign = _filled(world, organization=world.alliance_org)
     login(world.analyst)
+    for fmt in ("csv", "xlsx"):
+        response = client.get(_url(campaign, fmt))
+        assert response.status_code == 200
+        content = response.content.decode("utf-8-sig") if fmt == "csv" else str(_xlsx_rows(response))
+        assert "secret idea" not in content
+    login(world.alliance_staff)
     assert "secret idea" in client.get(_url(campaign, "csv")).content.decode("utf-8-sig")
+    login(world.analyst)
+    assert client.get(_url(_filled(world), "csv")).status_code == 404  # a company's campaign
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from django.contrib import admin
 from django.utils import timezone, translation
 
-from sinergie.conftest import add_member
+from sinergie.conftest import add_member, enrol_totp
 from sinergie.organizations.models import Role
 from sinergie.surveys import models as survey_models
 from sinergie.surveys import services
@@ -85,9 +85,8 @@ def test_anonymous_visitors_get_404(client, world):
     assert client.get("/api/v1/surveys/campaigns/999999/report").status_code == 404
 
 
-def test_an_analyst_of_the_alliance_sees_free_text_once_k_answers_count(client, world, login):
-    add_member(world.analyst, world.alliance_org, Role.ANALYST)
-    login(world.analyst)
+def test_the_alliance_staff_see_free_text_once_k_answers_count(client, world, login):
+    login(world.alliance_staff)
     few = _filled(world, n=K - 1)
     data = client.get(_api(few)).json()
     assert data["state"] == "released" and data["free_text"] == {} and data["respondents"] is None
@@ -318,7 +317,7 @@ def test_the_engine_is_empty_while_open_and_kept_after_the_release(world):
         ("admin", 200),
         ("referent", 404),
         ("evaluator", 404),
-        ("analyst", 404),
+        ("analyst", 200),
         ("citizen", 404),
     ],
 )
@@ -326,6 +325,40 @@ def test_access_to_an_alliance_campaign(client, world, login, persona, status):
     campaign = _filled(world, organization=world.alliance_org)
     login(getattr(world, persona))
     assert client.get(_api(campaign)).status_code == status
+    assert client.get(_page(campaign)).status_code == status
+
+
+def test_analysts_see_every_alliances_campaigns_as_aggregates_only(client, world, login):
+    """Observatory analysts read the alliance-level reports of every alliance, under the same
+    disclosure rules, but no free text (it may name a person), no company's campaign (it
+    describes one employer) and no link to manage anything."""
+    ours = _filled(world, organization=world.alliance_org)
+    theirs = _filled(world, organization=world.other_alliance_org, seed=2)
+    company = _filled(world, seed=3)
+    login(world.analyst)
+    for campaign in (ours, theirs):
+        data = client.get(_api(campaign)).json()
+        assert data["state"] == "released" and data["respondents"] == 12
+        assert data["free_text"] == {}
+        page = client.get(_page(campaign))
+        assert page.status_code == 200 and b"idea 0" not in page.content
+    assert client.get(_api(company)).status_code == 404
+    assert client.get(_page(company)).status_code == 404
+    listed = client.get("/questionari/campagne/")
+    assert {c.pk for c in listed.context["campaigns"]} == {ours.pk, theirs.pk}
+    # The staff of the alliance see the free text of the same report.
+    login(world.alliance_staff)
+    assert client.get(_api(ours)).json()["free_text"]["idea"]["answers"]
+
+
+def test_an_analyst_role_outside_an_observatory_grants_nothing(client, world, login):
+    """The role is an observatory's: an 'analyst' membership of an alliance (which the forms do
+    not offer) opens neither its company partners' campaigns nor its own."""
+    add_member(world.stranger, world.alliance_org, Role.ANALYST)
+    enrol_totp(world.stranger)
+    login(world.stranger)
+    assert client.get(_api(_filled(world))).status_code == 404
+    assert client.get(_api(_filled(world, organization=world.alliance_org, seed=4))).status_code == 404
 
 
 def test_the_admin_refuses_to_edit_a_survey_with_answers(client, world, login):
