@@ -3,30 +3,55 @@
 A NinjaAPI of its own, so that its OpenAPI document (/api/hsds/openapi.json) describes HSDS
 alone. Endpoints parse parameters and call sinergie.directory.hsds, which holds the rules.
 Responses are plain dicts validated against the official schemas in the tests; the OpenAPI
-document points at those schemas and reuses the reference openapi.json's operation ids (except
-for the taxonomy terms, whose two ids the reference file swaps).
+document carries those schemas (standards/hsds-3.0/, unchanged but for their references, which
+point inside the document) as components, so that a client validates offline, and reuses the
+reference openapi.json's operation ids (except for the taxonomy terms, whose two ids the
+reference file swaps). Refusals have the shape of sinergie.lib.api_errors.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
+import json
 import uuid
 from typing import Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, NinjaAPI, Query, Schema
-from ninja.errors import HttpError, ValidationError
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Path, Query, Schema
+from ninja.errors import HttpError
 from pydantic import field_validator
 
 from sinergie.directory import hsds
+from sinergie.lib.api_errors import ErrorOut, ValidationErrorOut, invalid_parameter, not_found
 
-SCHEMA_BASE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
+# The official schemas, vendored unchanged (README there); each file becomes the component
+# "hsds_<name>" ("hsds_service_list" for compiled/service_list.json).
+SCHEMA_DIR = settings.BASE_DIR / "standards" / "hsds-3.0"
+SCHEMA_FILES = [
+    *(path.name for path in sorted(SCHEMA_DIR.glob("*.json")) if path.name != "openapi.json"),
+    "compiled/organization_list.json",
+    "compiled/service_at_location_list.json",
+    "compiled/service_list.json",
+]
 MAX_PER_PAGE = 200
 
 NOT_FOUND = "No {entity} with id {id}."
 BAD_ORGANIZATION_ID = "Not an organization id: give the HSDS UUID or Sinergie's numeric id."
+BAD_MODIFIED_AFTER = (
+    "Not an ISO 8601 date or date-time: give e.g. 2026-01-31 or 2026-01-31T08:00:00+01:00 (numbers are not read as "
+    "timestamps)."
+)
+# What the organization ids accept: our derived UUID, or our numeric key.
+ORGANIZATION_ID_SCHEMA: dict[str, Any] = {
+    "anyOf": [{"type": "string", "format": "uuid"}, {"type": "string", "pattern": "^[0-9]+$"}]
+}
+MODIFIED_AFTER_SCHEMA: dict[str, Any] = {
+    "anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}]
+}
 
 DESCRIPTION = f"""Sinergie's directory of work-life balance services in the format of the
 Open Referral Human Services Data Specification 3.0 (https://openreferral.org/, CC-BY-SA 4.0).
@@ -42,7 +67,49 @@ opening hours (`{hsds.EXCEPTION}:closed|hours`), the time zone of opening hours
 (`{hsds.TIMEZONE_TERM}`, value `{hsds.TIMEZONE_NAME}`: times are local, without UTC offset) and
 fictitious demo data (`{hsds.DEMO}`)."""
 
-hsds_api = NinjaAPI(
+
+def _component_name(schema_file: str) -> str:
+    return "hsds_" + schema_file.removeprefix("compiled/").removesuffix(".json")
+
+
+def _local_refs(node: Any) -> Any:
+    """The schema with its references to other files ("phone.json") pointing at their components."""
+    if isinstance(node, dict):
+        return {
+            key: (
+                "#/components/schemas/" + _component_name(value)
+                if key == "$ref" and isinstance(value, str) and value.endswith(".json")
+                else _local_refs(value)
+            )
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_local_refs(item) for item in node]
+    return node
+
+
+@functools.cache
+def hsds_components() -> dict[str, Any]:
+    """The official schemas as OpenAPI components, plus the shapes of refusals."""
+    components = {
+        _component_name(name): _local_refs(json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8")))
+        for name in SCHEMA_FILES
+    }
+    for model in (ErrorOut, ValidationErrorOut):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(schema.pop("$defs", {}))
+        components[model.__name__] = schema
+    return components
+
+
+class HsdsAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"]["schemas"].update(hsds_components())
+        return schema
+
+
+hsds_api = HsdsAPI(
     title="Sinergie – Open Referral HSDS 3.0",
     version="3.0",
     description=DESCRIPTION,
@@ -50,29 +117,51 @@ hsds_api = NinjaAPI(
     docs_url="/docs",
 )
 
+PAGE_FIELDS = {
+    "total_items": "integer",
+    "total_pages": "integer",
+    "page_number": "integer",
+    "size": "integer",
+    "first_page": "boolean",
+    "last_page": "boolean",
+    "empty": "boolean",
+}
 PAGE_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {
-        "total_items": {"type": "integer"},
-        "total_pages": {"type": "integer"},
-        "page_number": {"type": "integer"},
-        "size": {"type": "integer"},
-        "first_page": {"type": "boolean"},
-        "last_page": {"type": "boolean"},
-        "empty": {"type": "boolean"},
-    },
+    "properties": {name: {"type": kind} for name, kind in PAGE_FIELDS.items()},
+    "required": list(PAGE_FIELDS),
 }
 
 
-def _documented(description: str, schema_path: str, *, page: bool = False) -> dict[str, Any]:
-    """openapi_extra pointing at the official HSDS schema (inside a Page for lists), plus the 404."""
-    schema: dict[str, Any] = {"$ref": SCHEMA_BASE + schema_path}
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _documented(description: str, schema_file: str, *, page: bool = False) -> dict[str, Any]:
+    """openapi_extra: the official schema (inside a Page for lists), the 404 of a detail, the 422."""
+    schema: dict[str, Any] = {"$ref": "#/components/schemas/" + _component_name(schema_file)}
     if page:
-        schema = {"allOf": [PAGE_SCHEMA], "properties": {"contents": {"type": "array", "items": schema}}}
-    responses: dict[int, Any] = {200: {"description": description, "content": {"application/json": {"schema": schema}}}}
+        schema = {
+            "allOf": [PAGE_SCHEMA],
+            "properties": {"contents": {"type": "array", "items": schema}},
+            "required": ["contents"],
+        }
+    responses: dict[int, Any] = {200: _json(schema, description)}
     if not page:
-        responses[404] = {"description": "Unknown, or not public."}
+        responses[404] = _json({"$ref": "#/components/schemas/ErrorOut"}, "Unknown, or not public.")
+    responses[422] = _json({"$ref": "#/components/schemas/ValidationErrorOut"}, "A parameter is not valid: `loc`.")
     return {"responses": responses}
+
+
+def _schema(schema: dict[str, Any]) -> Any:
+    """json_schema_extra documenting a parameter taken as text as what its validator accepts."""
+
+    def replace(generated: dict[str, Any]) -> None:
+        description = generated.get("description")
+        generated.clear()
+        generated.update(schema, description=description)
+
+    return replace
 
 
 class Paging(Schema):
@@ -85,13 +174,25 @@ class Language(Schema):
     lang: Literal["it", "en"] = Field("it", description="Language of the texts (English falls back to Italian).")
 
 
+class OrganizationRef(Schema):
+    id: str = Field(
+        description="The HSDS UUID or Sinergie's numeric id.", json_schema_extra=_schema(ORGANIZATION_ID_SCHEMA)
+    )
+
+
 class ServiceFilters(Paging):
     search: str | None = Field(None, description="Words in the name or description; case and accents do not matter.")
     taxonomy_term_id: uuid.UUID | None = Field(None, description="A taxonomy term; terms below it count too.")
     taxonomy_id: uuid.UUID | None = Field(None, description="Any term of this taxonomy.")
-    organization_id: str | None = Field(None, description="The organization's HSDS UUID or Sinergie numeric id.")
+    organization_id: str | None = Field(
+        None,
+        description="The organization's HSDS UUID or Sinergie numeric id.",
+        json_schema_extra=_schema(ORGANIZATION_ID_SCHEMA),
+    )
     modified_after: datetime.datetime | None = Field(
-        None, description="ISO 8601 date or date-time, on or after (Europe/Rome when no offset is given)."
+        None,
+        description="ISO 8601 date or date-time, on or after (Europe/Rome when no offset is given).",
+        json_schema_extra=_schema(MODIFIED_AFTER_SCHEMA),
     )
     full: bool = Field(False, description="Fully nested services, as /services/{id}.")
 
@@ -105,6 +206,24 @@ class ServiceFilters(Paging):
         except ValueError:
             raise ValueError(BAD_ORGANIZATION_ID) from None
         return value
+
+    @field_validator("modified_after", mode="before")
+    @classmethod
+    def _modified_after_iso_8601(cls, value: Any) -> datetime.datetime | None:
+        """Only ISO 8601: pydantic alone would read `0.5` as a Unix timestamp."""
+        if value is None or isinstance(value, datetime.datetime):
+            return value
+        text = value.strip() if isinstance(value, str) else ""
+        try:
+            moment = datetime.datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(BAD_MODIFIED_AFTER) from None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)  # settings.TIME_ZONE, Europe/Rome
+        try:
+            return moment.astimezone(datetime.UTC)  # years 1 and 9999 overflow here, not in the database
+        except OverflowError:
+            raise ValueError(BAD_MODIFIED_AFTER) from None
 
 
 class ServiceAtLocationFilters(ServiceFilters):
@@ -138,7 +257,7 @@ def _service_filters(filters: ServiceFilters) -> dict[str, Any]:
 
 
 def _not_found(entity: str, id: object) -> HttpError:
-    return HttpError(404, NOT_FOUND.format(entity=entity, id=id))
+    return not_found(NOT_FOUND.format(entity=entity, id=id))
 
 
 @hsds_api.get("/", summary="About this API and its HSDS profile", operation_id="getAPIMetaInformation", tags=["meta"])
@@ -169,7 +288,7 @@ def services(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[str, 
     summary="One service, fully nested",
     operation_id="getFullyNestedServiceById",
     tags=["services"],
-    openapi_extra=_documented("The service.", "compiled/service.json"),
+    openapi_extra=_documented("The service.", "service.json"),
 )
 def service_detail(request: HttpRequest, id: uuid.UUID, params: Query[Language]) -> dict[str, Any]:
     service = hsds.service_public_get(id)
@@ -233,14 +352,15 @@ def organizations(request: HttpRequest, filters: Query[OrganizationFilters]) -> 
     summary="One organization with its services and locations",
     operation_id="getOrganizationById",
     tags=["organizations"],
-    openapi_extra=_documented("The organization.", "compiled/organization.json"),
+    openapi_extra=_documented("The organization.", "organization.json"),
 )
-def organization_detail(request: HttpRequest, id: str, params: Query[Language]) -> dict[str, Any]:
+def organization_detail(request: HttpRequest, path: Path[OrganizationRef], params: Query[Language]) -> dict[str, Any]:
     """`id` is the HSDS UUID or Sinergie's numeric id."""
+    id = path.id
     try:
         organization = hsds.organization_public_get(id)
     except hsds.OrganizationIdError:
-        raise ValidationError([{"type": "value_error", "loc": ["path", "id"], "msg": BAD_ORGANIZATION_ID}]) from None
+        raise invalid_parameter("id", BAD_ORGANIZATION_ID, location="path") from None
     if organization is None:
         raise _not_found("organization", id)
     services, locations = hsds.organization_services_and_locations(organization)

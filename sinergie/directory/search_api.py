@@ -1,26 +1,38 @@
 """Search of the directory as JSON, mounted at /api/v1/services/ (see sinergie/api.py).
 
-Every parameter is declared as text and validated by `selectors.parse_search`, the one place that
+Every parameter is taken as text and validated by `selectors.parse_search`, the one place that
 knows the rules, so a bad value gets the same message here as in the pages: HTTP 422 with
-{"detail": [{"loc": ["query", "<parameter>"], "msg": "..."}]}.
+{"detail": [{"type": "value_error", "loc": ["query", "<parameter>"], "msg": "..."}]}. The OpenAPI
+document describes each parameter as what parse_search accepts (numbers with their bounds, the
+orders as an enum), from the same constants.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils import translation
 from ninja import Field, Query, Router, Schema
-from ninja.errors import ValidationError
 
+from sinergie.directory.models import ServiceKind
 from sinergie.directory.selectors import (
+    ISO_639_1,
+    ITALY_LAT,
+    ITALY_LON,
     MAX_AGE_YEARS,
+    MAX_PAGE,
+    MAX_Q_LENGTH,
     MAX_RADIUS_KM,
     PAGE_SIZE,
+    SORTS,
     SearchError,
     ServiceHit,
     parse_search,
     services_search,
 )
+from sinergie.lib.api_errors import invalid_parameters, responses
+from sinergie.lib.school_calendar import YEAR_MAX, YEAR_MIN
 
 search_router = Router(tags=["directory"])
 
@@ -54,34 +66,69 @@ class SearchPage(Schema):
     results: list[ServiceResult]
 
 
-class ValidationIssue(Schema):
-    loc: list[str]
-    msg: str
+def _documented(schema: dict[str, Any], description: str) -> Any:
+    """A text parameter that the OpenAPI document describes as what parse_search accepts."""
 
+    def replace(generated: dict[str, Any]) -> None:
+        generated.clear()
+        generated.update(schema, description=description)
 
-class ValidationErrorOut(Schema):
-    detail: list[ValidationIssue]
+    return Field(None, json_schema_extra=replace)
 
 
 class SearchParams(Schema):
-    municipality: str | None = Field(None, description="ISTAT code; without lat/lon it is the centre (10 km).")
-    lat: str | None = Field(None, description="Latitude of the centre (WGS84, inside Italy).")
-    lon: str | None = Field(None, description="Longitude of the centre.")
-    radius_km: str | None = Field(None, description=f"Radius around the centre, up to {MAX_RADIUS_KM:g} km.")
-    age: str | None = Field(None, description=f"Age of the child in years, 0–{MAX_AGE_YEARS}.")
-    category: str | None = Field(None, description="Taxonomy code, e.g. holiday_camps (includes subcategories).")
-    date: str | None = Field(None, description="A day (YYYY-MM-DD) on which the service must run.")
-    period: str | None = Field(None, description="A school closure, e.g. natale-2026, estate-2027, easter-2027.")
-    q: str | None = Field(None, description="Words to find; accents, case and plurals do not matter.")
-    free: str | None = Field(None, description="true: only services with a free option.")
-    voucher: str | None = Field(None, description="true: only services accepting the alliance's vouchers.")
-    max_price: str | None = Field(None, description="Maximum price in cents of at least one option.")
-    open_now: str | None = Field(None, description="true: only services open now (Europe/Rome).")
-    kind: str | None = Field(None, description="service or info_point.")
-    sort: str | None = Field(None, description="distance (default with a centre), relevance or name.")
-    page: str | None = Field(None, description=f"1-based page of {PAGE_SIZE} results.")
-    language: str | None = Field(None, description="A language spoken to families, ISO 639-1 code (e.g. ar).")
-    lang: str | None = Field(None, description="it (default) or en: language of names and messages.")
+    """Taken as text and checked by parse_search (the pages' messages); documented as what it accepts."""
+
+    municipality: str | None = _documented(
+        {"type": "string", "pattern": "^[0-9]{6}$"}, "ISTAT code; without lat/lon it is the centre (10 km)."
+    )
+    lat: str | None = _documented(
+        {"type": "number", "minimum": ITALY_LAT[0], "maximum": ITALY_LAT[1]},
+        "Latitude of the centre (WGS84, inside Italy); with lon.",
+    )
+    lon: str | None = _documented(
+        {"type": "number", "minimum": ITALY_LON[0], "maximum": ITALY_LON[1]},
+        "Longitude of the centre (WGS84, inside Italy); with lat.",
+    )
+    radius_km: str | None = _documented(
+        {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_RADIUS_KM},
+        f"Radius around the centre, up to {MAX_RADIUS_KM:g} km; needs a centre.",
+    )
+    age: str | None = _documented(
+        {"type": "integer", "minimum": 0, "maximum": MAX_AGE_YEARS}, f"Age of the child in years, 0–{MAX_AGE_YEARS}."
+    )
+    category: str | None = _documented(
+        {"type": "string"}, "Taxonomy code, e.g. holiday_camps (includes subcategories)."
+    )
+    date: str | None = _documented(
+        {"type": "string", "format": "date"},
+        f"A day (YYYY-MM-DD, years {YEAR_MIN}–{YEAR_MAX}) on which the service must run.",
+    )
+    period: str | None = _documented(
+        {"type": "string", "pattern": "^[a-z]+-[0-9]{4}$"},
+        "A school closure, e.g. natale-2026, estate-2027, easter-2027.",
+    )
+    q: str | None = _documented(
+        {"type": "string", "maxLength": MAX_Q_LENGTH}, "Words to find; accents, case and plurals do not matter."
+    )
+    free: str | None = _documented({"type": "boolean"}, "true: only services with a free option.")
+    voucher: str | None = _documented({"type": "boolean"}, "true: only services accepting the alliance's vouchers.")
+    max_price: str | None = _documented(
+        {"type": "integer", "minimum": 0}, "Maximum price in cents of at least one option."
+    )
+    open_now: str | None = _documented({"type": "boolean"}, "true: only services open now (Europe/Rome).")
+    kind: str | None = _documented({"type": "string", "enum": list(ServiceKind.values)}, "The kind of service.")
+    sort: str | None = _documented(
+        {"type": "string", "enum": list(SORTS)},
+        "distance (default with a centre, and only with one), relevance or name.",
+    )
+    page: str | None = _documented(
+        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, f"1-based page of {PAGE_SIZE} results."
+    )
+    language: str | None = _documented(
+        {"type": "string", "enum": sorted(ISO_639_1)}, "A language spoken to families, ISO 639-1 code (e.g. ar)."
+    )
+    lang: str | None = _documented({"type": "string", "enum": ["it", "en"]}, "Language of names and messages.")
 
 
 def _years(months: int | None) -> float | None:
@@ -110,7 +157,7 @@ def _result(hit: ServiceHit, language: str) -> dict[str, object]:
     }
 
 
-@search_router.get("/search", response={200: SearchPage, 422: ValidationErrorOut}, summary="Search published services")
+@search_router.get("/search", response=responses(SearchPage, 422), summary="Search published services")
 def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, object]:
     """Published services matching every given filter, nearest first when there is a centre.
 
@@ -123,9 +170,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
         try:
             filters = parse_search(raw)
         except SearchError as error:
-            raise ValidationError(
-                [{"type": "value_error", "loc": ["query", name], "msg": msg} for name, msg in error.errors.items()]
-            ) from None
+            raise invalid_parameters(error.errors) from None
         result = services_search(filters=filters)
     return {
         "count": result.count,

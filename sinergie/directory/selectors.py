@@ -16,6 +16,7 @@ import functools
 import json
 import math
 import re
+import typing
 import uuid
 import zoneinfo
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -90,6 +91,7 @@ ISO_639_1 = frozenset(
 )
 
 Sort = Literal["distance", "relevance", "name"]
+SORTS: tuple[Sort, ...] = typing.get_args(Sort)
 
 # Error messages: data, translatable, one per rule.
 BAD_NUMBER = _("Enter a number.")
@@ -329,7 +331,7 @@ def parse_search(params: Mapping[str, str], *, now: datetime.datetime | None = N
 
     sort = text("sort")
     if sort is not None:
-        if sort not in ("distance", "relevance", "name"):
+        if sort not in SORTS:
             errors["sort"] = str(BAD_SORT)
         elif sort == "distance" and not has_centre:
             errors["sort"] = str(SORT_WITHOUT_CENTRE)

@@ -8,6 +8,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from sinergie.lib.api_errors import not_found, responses
 from sinergie.lib.school_calendar import YEAR_MAX, YEAR_MIN, Level
 from sinergie.schoolcalendar.selectors import school_year_for
 from sinergie.territory.models import Municipality
@@ -40,25 +41,21 @@ class SchoolYearOut(Schema):
     closures: list[ClosureOut]
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
 @router.get(
     "/{istat_code}",
-    response={200: SchoolYearOut, 404: ErrorOut},
+    response=responses(SchoolYearOut, 404, 422),
     summary="School year of a municipality",
 )
-def school_year(request: HttpRequest, istat_code: str, query: Query[SchoolYearQuery]) -> tuple[int, object]:
+def school_year(request: HttpRequest, istat_code: str, query: Query[SchoolYearQuery]) -> dict[str, object]:
     """First and last day of lessons and every closure period, from the Lombardy rules
     (DGR IX/3318 of 18/04/2012), the municipality's rite and patron, and local closures.
     """
     municipality = Municipality.objects.select_related("province").filter(istat_code=istat_code).first()
     if municipality is None:
-        return 404, {"detail": f"No municipality with ISTAT code {istat_code}."}
+        raise not_found(f"No municipality with ISTAT code {istat_code}.")
     calendar = school_year_for(municipality, query.year, query.level)
     language = query.lang
-    return 200, {
+    return {
         "istat_code": municipality.istat_code,
         "municipality": municipality.name,
         "year": calendar.year,

@@ -7,6 +7,7 @@ import math
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from sinergie.lib.api_errors import not_found, responses
 from sinergie.territory.models import Municipality, Province
 from sinergie.territory.selectors import municipalities_search, municipality_get, provinces_list
 
@@ -82,11 +83,7 @@ class ProvinceOut(Schema):
         return obj.region.istat_code
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-@router.get("/municipalities", response=MunicipalityPage, summary="Search municipalities")
+@router.get("/municipalities", response=responses(MunicipalityPage, 422), summary="Search municipalities")
 def municipalities(request: HttpRequest, filters: Query[MunicipalityFilters]) -> dict[str, object]:
     """Municipalities matching the filters, ordered by name (names starting with `q` first), 50 per page.
 
@@ -105,14 +102,14 @@ def municipalities(request: HttpRequest, filters: Query[MunicipalityFilters]) ->
 
 @router.get(
     "/municipalities/{istat_code}",
-    response={200: MunicipalityDetailOut, 404: ErrorOut},
+    response=responses(MunicipalityDetailOut, 404),
     summary="One municipality by ISTAT code",
 )
-def municipality_detail(request: HttpRequest, istat_code: str) -> tuple[int, object]:
+def municipality_detail(request: HttpRequest, istat_code: str) -> Municipality:
     municipality = municipality_get(istat_code=istat_code)
     if municipality is None:
-        return 404, {"detail": f"No municipality with ISTAT code {istat_code}."}
-    return 200, municipality
+        raise not_found(f"No municipality with ISTAT code {istat_code}.")
+    return municipality
 
 
 @router.get("/provinces", response=list[ProvinceOut], summary="List provinces")

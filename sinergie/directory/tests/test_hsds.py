@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import uuid
 from functools import cache
 from pathlib import Path
@@ -234,13 +235,36 @@ def test_it_describes_itself_at_the_root(client: Client) -> None:
     assert "/api/v1/territory/provinces" not in openapi["paths"]
 
 
-def test_its_openapi_document_points_at_the_official_schemas(client: Client) -> None:
+def test_its_openapi_document_carries_the_official_schemas(client: Client) -> None:
+    """Issue 12: the document pointed at raw.githubusercontent.com, so clients could not validate offline."""
     openapi = client.get("/api/hsds/openapi.json").json()
 
+    refs = re.findall(r'"\$ref": "([^"]*)"', json.dumps(openapi))
+    assert refs and all(ref.startswith("#/components/schemas/") for ref in refs)
+    schemas = openapi["components"]["schemas"]
+    assert {ref.removeprefix("#/components/schemas/") for ref in refs} <= set(schemas)
     detail = openapi["paths"]["/api/hsds/services/{id}"]["get"]["responses"]["200"]
-    assert detail["content"]["application/json"]["schema"]["$ref"].endswith("compiled/service.json")
+    assert detail["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/hsds_service"
     page = openapi["paths"]["/api/hsds/services"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
     assert "total_items" in page["allOf"][0]["properties"]
+    assert page["properties"]["contents"]["items"]["$ref"] == "#/components/schemas/hsds_service_list"
+    if SCHEMA_DIR is not None:  # the official file, its references to other files made local
+        official = json.loads((SCHEMA_DIR / "service.json").read_text())
+        assert schemas["hsds_service"]["properties"]["id"] == official["properties"]["id"]
+        assert schemas["hsds_service"]["properties"]["phones"]["items"]["$ref"] == "#/components/schemas/hsds_phone"
+
+
+def test_its_openapi_document_describes_the_organization_ids_and_dates_it_accepts(client: Client) -> None:
+    openapi = client.get("/api/hsds/openapi.json").json()
+
+    parameters = {p["name"]: p["schema"] for p in openapi["paths"]["/api/hsds/services"]["get"]["parameters"]}
+    assert parameters["organization_id"]["anyOf"] == [
+        {"format": "uuid", "type": "string"},
+        {"pattern": "^[0-9]+$", "type": "string"},
+    ]
+    assert [option["format"] for option in parameters["modified_after"]["anyOf"]] == ["date-time", "date"]
+    path = openapi["paths"]["/api/hsds/organizations/{id}"]["get"]["parameters"][0]
+    assert (path["in"], path["schema"]["anyOf"]) == ("path", parameters["organization_id"]["anyOf"])
 
 
 # --- Services -----------------------------------------------------------------------------------
@@ -430,6 +454,16 @@ def test_it_filters_by_modification_time(client: Client, directory: Directory) -
     recent = (timezone.now() - datetime.timedelta(days=1)).isoformat()
     assert names(get(client, "/services", modified_after=recent)) == ["Centro estivo Caffè"]
     assert len(get(client, "/services", modified_after="2000-01-01")["contents"]) == 2
+    assert len(get(client, "/services", modified_after="2000-01-01T00:00:00Z")["contents"]) == 2
+
+
+def test_it_refuses_a_number_as_modification_time_saying_what_it_wants(client: Client) -> None:
+    """Issue 12: `modified_after=0.5` was accepted as a Unix timestamp."""
+    response = client.get(f"{URL}/services", {"modified_after": "0.5"})
+
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["query", "modified_after"] and "ISO 8601" in error["msg"]
 
 
 def test_it_combines_filters_with_and(client: Client, directory: Directory) -> None:
@@ -452,6 +486,9 @@ def test_it_combines_filters_with_and(client: Client, directory: Directory) -> N
         ("organization_id", "aurora"),
         ("modified_after", "yesterday"),
         ("modified_after", "2026-13-45"),
+        ("modified_after", "0.5"),  # issue 12: was read as a Unix timestamp
+        ("modified_after", "1767225600"),
+        ("modified_after", "0001-01-01T00:00:00"),  # before the epoch in UTC: no overflow
         ("page", "0"),
         ("page", "one"),
         ("per_page", "0"),
