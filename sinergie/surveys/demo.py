@@ -3,7 +3,9 @@
 - a closed workers' needs campaign of the demo referent's company with a few hundred responses;
 - smaller campaigns of other manufacturing companies of the same size that closed last year, so
   the yearly benchmark of similar companies shows (two more fictitious companies are added);
-- an open campaign with single-use links for the Martesana logistics company.
+- an open campaign with single-use links for the Martesana logistics company;
+- a closed campaign of the Adda Martesana alliance with the families' questionnaire, the
+  alliance-level report that observatory analysts read too.
 
 Answers are drawn with a fixed seed, follow the template's skip logic and are checked by the
 same parser as real answers; closed campaigns are then released as any closed campaign is
@@ -27,6 +29,7 @@ from sinergie.companies.models import CompanyProfile
 from sinergie.companies.services import ProfileData
 from sinergie.organizations.models import Alliance, AlliancePartner, Membership, Organization, OrganizationKind, Role
 from sinergie.surveys import services
+from sinergie.surveys.families_template import TEMPLATE_KEY as FAMILIES_KEY
 from sinergie.surveys.models import Campaign, CampaignMode, Question, QuestionKind, Response, ResponseToken, Survey
 from sinergie.surveys.needs_template import TEMPLATE_KEY
 from sinergie.surveys.report import response_codes, survey_variables
@@ -40,6 +43,9 @@ OPEN_TITLE = "Bisogni di conciliazione dei lavoratori 2026 (demo, in corso)"
 OPEN_SLUG = "logistica-martesana-spa-demo"
 OPEN_LINKS = 60
 OPEN_RESPONSES = 8  # collecting: nothing is shown before the close
+FAMILIES_TITLE = "Famiglie del territorio 2026 (demo, risposte fittizie)"
+FAMILIES_ALLIANCE_SLUG = "adda-martesana"
+FAMILIES_RESPONSES = 184
 PEER_TITLE = "Rilevazione dei bisogni di conciliazione dell'anno scorso (demo, risposte fittizie)"
 # Companies of the same size band (medium) and ATECO section (C) as the demo referent's company.
 PEERS = [
@@ -217,3 +223,26 @@ def surveys_demo_load() -> None:
         # The links themselves are not kept (as for real ones): the company generates its own.
         services.tokens_generate(campaign=campaign, count=OPEN_LINKS - OPEN_RESPONSES, by=admin)
         _fill(campaign, rng, OPEN_RESPONSES, closed_on=timezone.now().date())
+    _families_campaign(rng, admin)
+
+
+def _families_campaign(rng: random.Random, admin: Any) -> None:
+    """The alliance's own campaign among the families of its territory, closed and released."""
+    families = Survey.objects.filter(is_template=True, template_key=FAMILIES_KEY, copied_from__isnull=True).first()
+    alliance = Organization.objects.filter(slug=FAMILIES_ALLIANCE_SLUG).first()
+    if families is None or alliance is None:
+        return
+    if Campaign.objects.filter(organization=alliance, title=FAMILIES_TITLE).exists():
+        return
+    staff = Membership.objects.filter(organization=alliance, role=Role.ALLIANCE_STAFF).first()
+    now = timezone.now()
+    campaign = _campaign(
+        alliance,
+        families,
+        FAMILIES_TITLE,
+        staff.user if staff else admin,
+        days=(-75, -45),
+        target=FAMILIES_RESPONSES * 2,
+        now=now,
+    )
+    _fill(campaign, rng, FAMILIES_RESPONSES, closed_on=(now - timedelta(days=45)).date())

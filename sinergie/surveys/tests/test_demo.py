@@ -7,7 +7,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from sinergie.surveys import demo, services
+from sinergie.organizations.models import Membership
+from sinergie.surveys import demo, selectors, services
 from sinergie.surveys.models import Campaign, Response, ResponseToken
 from sinergie.surveys.peers import peer_benchmark
 from sinergie.surveys.report import build_report
@@ -53,6 +54,13 @@ def test_the_demo_has_the_campaigns_answers_and_a_benchmark():
     collecting = build_report(live)
     assert collecting["state"] == "collecting" and collecting["variables"] == []
     assert collecting["responses_so_far"] == demo.OPEN_RESPONSES - demo.OPEN_RESPONSES % services.K
+    # The alliance's families campaign, which observatory analysts read as aggregates.
+    families = Campaign.objects.get(organization__slug=demo.FAMILIES_ALLIANCE_SLUG, title=demo.FAMILIES_TITLE)
+    assert families.released_at is not None
+    report = build_report(families)
+    assert report["respondents"] == demo.FAMILIES_RESPONSES and report["variables"]
+    analyst = Membership.objects.get(organization__kind="observatory", role="analyst").user
+    assert families in selectors.campaigns_for_user(analyst)
 
 
 def test_running_the_demo_twice_changes_nothing():
