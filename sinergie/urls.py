@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from sinergie.api import api
 from sinergie.core import views as core_views
 from sinergie.directory.hsds_api import hsds_api
+from sinergie.lib.access_rules import PUBLIC, allow
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -36,3 +37,22 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )
+
+# Who may open each API URL that names an object: the personas of sinergie/lib/access_rules.py,
+# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+# ninja builds these patterns, so they are declared here by their namespaced names.
+ACCESS = {
+    "api-v1:municipality_detail": PUBLIC,
+    "api-v1:school_year": PUBLIC,
+    "api-v1:campaign_report": allow("referent", "alliance_staff", "admin"),
+    **{
+        f"hsds:{name}": PUBLIC
+        for name in (
+            "service_detail",
+            "service_at_location_detail",
+            "organization_detail",
+            "taxonomy_detail",
+            "taxonomy_term_detail",
+        )
+    },
+}

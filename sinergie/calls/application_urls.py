@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sinergie.calls import application_views, apply_views
+from sinergie.lib.access_rules import PUBLIC, allow
 
 app_name = "applications"
 urlpatterns = [
@@ -14,3 +15,18 @@ urlpatterns = [
     path("documenti/<uuid:pk>/", application_views.document, name="document"),
     path("graduatoria/<int:call_id>/", application_views.ranking, name="ranking"),
 ]
+
+# Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
+# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+ACCESS = {
+    # The applicant (and the operator who filled it in, while still an operator).
+    "edit": allow("citizen"),
+    "review": allow("citizen"),
+    "withdraw": allow("citizen"),
+    "document-remove": allow("citizen"),
+    # Also read by the staff of the call's alliance.
+    "receipt": allow("citizen", "alliance_staff"),
+    "receipt-pdf": allow("citizen", "alliance_staff"),
+    "document": allow("citizen", "alliance_staff"),
+    "ranking": PUBLIC,  # a published ranking, by protocol number only
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from sinergie.calls import incentive_views as views
+from sinergie.lib.access_rules import allow
 
 app_name = "incentives"
 
@@ -23,3 +24,21 @@ urlpatterns = [
     path("contributi/<int:pk>/revoca/", views.grant_revoke, name="grant-revoke"),
     path("contributi/documenti/<uuid:pk>/", views.grant_document_download, name="grant-document-file"),
 ]
+
+# Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
+# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+BOTH = allow("referent", "alliance_staff")  # the company's referents and the call's alliance staff
+ACCESS = {
+    "apply": allow("referent", "other_referent"),  # any company's referent
+    "plan": BOTH,
+    "withdraw": allow("referent"),
+    "manage": allow("alliance_staff"),
+    "grant-new": allow("alliance_staff"),
+    "grant": BOTH,
+    "grant-report": allow("referent"),
+    "grant-document": allow("referent"),
+    "grant-review": allow("alliance_staff"),
+    "grant-payment": BOTH,
+    "grant-revoke": allow("alliance_staff"),
+    "grant-document-file": BOTH,
+}

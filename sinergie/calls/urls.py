@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sinergie.calls import apply_views, review_views, views
+from sinergie.lib.access_rules import PUBLIC, SIGNED_IN, allow
 
 app_name = "calls"
 urlpatterns = [
@@ -41,3 +42,30 @@ urlpatterns = [
     path("valutazioni/<uuid:pk>/", review_views.evaluator_application, name="evaluator-application"),
     path("valutazioni/documenti/<uuid:pk>/", review_views.evaluator_document, name="evaluator-document"),
 ]
+
+# Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
+# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+DESIGNERS = allow("alliance_staff", "admin")
+EVALUATION = allow("alliance_staff")  # the call's alliance staff, not administrators (personal data)
+ACCESS = {
+    "detail": PUBLIC,
+    "precheck": PUBLIC,
+    "apply": SIGNED_IN,
+    "apply-assisted": allow("operator"),
+    "manage-detail": DESIGNERS,
+    "edit": DESIGNERS,
+    "publish": DESIGNERS,
+    "close": DESIGNERS,
+    "evaluation-applications": EVALUATION,
+    "evaluation-compute": EVALUATION,
+    "evaluation-assign-evenly": EVALUATION,
+    "evaluation-application": EVALUATION,
+    "evaluation-ranking": EVALUATION,
+    "evaluation-ranking-compute": EVALUATION,
+    "evaluation-ranking-publish": EVALUATION,
+    "evaluation-vouchers": EVALUATION,
+    "evaluation-ranking-export": EVALUATION,
+    # The assigned evaluator, until the ranking is published.
+    "evaluator-application": allow("evaluator"),
+    "evaluator-document": allow("evaluator"),
+}

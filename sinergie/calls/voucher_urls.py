@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import path
 
 from sinergie.calls import voucher_views as views
+from sinergie.lib.access_rules import allow
 
 app_name = "vouchers"
 
@@ -21,3 +22,23 @@ urlpatterns = [
     path("sportello/<slug:provider>/rendiconto.xlsx", views.statement_xlsx, name="statement-xlsx"),
     path("sportello/<slug:provider>/rendiconto.pdf", views.statement_pdf, name="statement-pdf"),
 ]
+
+# Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
+# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+ACCESS = {
+    "detail": allow("citizen"),  # the voucher's holder
+    # The provider's own staff.
+    **{
+        name: allow("provider")
+        for name in (
+            "desk",
+            "redemptions",
+            "redemption",
+            "redemption-cancel",
+            "statement",
+            "statement-csv",
+            "statement-xlsx",
+            "statement-pdf",
+        )
+    },
+}

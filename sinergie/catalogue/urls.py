@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sinergie.catalogue import views
+from sinergie.lib.access_rules import allow
 
 app_name = "catalogue"
 urlpatterns = [
@@ -14,3 +15,8 @@ urlpatterns = [
     path("importa/<uuid:batch_id>/conferma/", views.import_confirm, name="import-confirm"),
     path("importa/<uuid:batch_id>/avanzamento/", views.import_progress, name="import-progress"),
 ]
+
+# Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
+# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+# The person who uploaded the batch, while still staff of an alliance of its provider; admins.
+ACCESS = {name: allow("alliance_staff", "admin") for name in ("import-preview", "import-confirm", "import-progress")}

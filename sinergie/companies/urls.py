@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sinergie.companies import assessment_views, contamination_views, label_views, plan_views, views
+from sinergie.lib.access_rules import PUBLIC, allow
 
 app_name = "companies"
 urlpatterns = [
@@ -29,3 +30,28 @@ urlpatterns = [
     path("<slug:slug>/piano.pdf", plan_views.plan_pdf, name="plan-pdf"),
     path("<slug:slug>/piano/<int:pk>/", plan_views.measure, name="measure"),
 ]
+
+# Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
+# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+COMPANY = allow("referent", "admin")
+OVERSEEN = allow("referent", "alliance_staff", "admin")  # also the staff of its alliances
+STAFF = allow("alliance_staff", "admin")
+ACCESS = {
+    "pairing": OVERSEEN,  # the company, the witness, the alliance's staff
+    "agreement-new": STAFF,
+    "agreement": PUBLIC,
+    "staff-label": STAFF,
+    "scheme-edit": STAFF,
+    "manifesto": PUBLIC,
+    "manifesto-edit": STAFF,
+    "join-decide": STAFF,
+    "profile": OVERSEEN,
+    "alliances": COMPANY,
+    "join-withdraw": COMPANY,
+    "assessment": OVERSEEN,
+    "label": COMPANY,
+    "pairing-company": COMPANY,
+    "plan": OVERSEEN,
+    "plan-pdf": OVERSEEN,
+    "measure": OVERSEEN,
+}

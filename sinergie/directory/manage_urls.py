@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sinergie.directory import manage_views as views
+from sinergie.lib.access_rules import allow
 
 app_name = "directory-manage"
 urlpatterns = [
@@ -16,3 +17,18 @@ urlpatterns = [
     path("<uuid:pk>/archivia/", views.service_archive, name="archive"),
     path("<uuid:pk>/storia/", views.service_history, name="history"),
 ]
+
+# Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
+# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+EDITORS = allow("provider", "admin")  # the owner's provider staff
+VIEWERS = allow("provider", "alliance_staff", "admin")  # and the moderating alliances' staff
+ACCESS = {
+    "review": allow("alliance_staff", "admin"),
+    "edit": EDITORS,
+    "preview": VIEWERS,
+    "submit": EDITORS,
+    "withdraw": EDITORS,
+    "discard": EDITORS,
+    "archive": EDITORS,
+    "history": VIEWERS,
+}

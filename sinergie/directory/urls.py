@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sinergie.directory import search_views, views
+from sinergie.lib.access_rules import PUBLIC
 
 app_name = "directory"
 urlpatterns = [
@@ -9,3 +10,7 @@ urlpatterns = [
     path("servizi/<uuid:pk>/calendario.ics", views.service_calendar, name="service-ics"),
     path("punti-informativi/", search_views.info_points, name="info-points"),
 ]
+
+# Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
+# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+ACCESS = {"service-detail": PUBLIC, "service-ics": PUBLIC}

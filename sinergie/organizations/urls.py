@@ -1,5 +1,6 @@
 from django.urls import path
 
+from sinergie.lib.access_rules import PUBLIC, allow
 from sinergie.organizations import views
 
 app_name = "organizations"
@@ -14,3 +15,14 @@ urlpatterns = [
     path("alleanze/<slug:slug>/", views.alliance_detail, name="alliance-detail"),
     path("alleanze/<slug:slug>/comuni/", views.alliance_municipalities_edit, name="alliance-municipalities"),
 ]
+
+# Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
+# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+ACCESS = {
+    "detail": PUBLIC,
+    "edit": allow("referent", "admin"),  # the organization's managers
+    "members": allow("referent", "admin"),
+    "membership-remove": allow("referent", "admin"),
+    "alliance-detail": PUBLIC,
+    "alliance-municipalities": allow("alliance_staff", "admin"),
+}

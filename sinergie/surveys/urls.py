@@ -1,5 +1,6 @@
 from django.urls import path
 
+from sinergie.lib.access_rules import PUBLIC, allow
 from sinergie.surveys import builder_views, export_views, privacy_views, views
 
 app_name = "surveys"
@@ -49,3 +50,30 @@ urlpatterns = [
     path("come-proteggiamo-le-risposte/", privacy_views.privacy, name="privacy"),
     path("<str:code>/", views.respond, name="respond"),
 ]
+
+# Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
+# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+REPORT = allow("referent", "alliance_staff", "admin")  # the company's, and its alliances' staff
+EDITORS = allow("referent", "admin")  # the survey's owner (here a company)
+ACCESS = {
+    "campaign-report": REPORT,
+    "campaign-report-export": REPORT,
+    "campaign-links": EDITORS,
+    **dict.fromkeys(
+        (
+            "builder-survey",
+            "builder-copy",
+            "builder-preview",
+            "builder-section-add",
+            "builder-section",
+            "builder-section-move",
+            "builder-section-delete",
+            "builder-question-add",
+            "builder-question",
+            "builder-question-move",
+            "builder-question-delete",
+        ),
+        EDITORS,
+    ),
+    "respond": PUBLIC,  # whoever holds the link or token
+}
