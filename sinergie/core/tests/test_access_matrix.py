@@ -429,8 +429,8 @@ ARGUMENTS: dict[str, Callable[[Matrix], dict[str, Any]]] = {
 QUERIES = {"api-v1:school_year": "?year=2026"}
 
 
-@pytest.fixture(scope="module")
-def matrix(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Matrix]:
+@pytest.fixture(scope="module", name="matrix")
+def matrix_fixture(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Matrix]:
     """The world, built once for the module inside a transaction rolled back at the end."""
     with django_db_blocker.unblock(), transaction.atomic():
         built = Matrix()
@@ -438,8 +438,8 @@ def matrix(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Matrix]:
         transaction.set_rollback(True)
 
 
-@pytest.fixture(scope="module")
-def clients(matrix: Matrix, django_db_blocker: Any) -> dict[str, Client]:
+@pytest.fixture(scope="module", name="clients")
+def clients_fixture(matrix: Matrix, django_db_blocker: Any) -> dict[str, Client]:
     signed_in: dict[str, Client] = {}
     with django_db_blocker.unblock():
         for name, user in matrix.people.items():
