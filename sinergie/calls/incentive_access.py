@@ -4,6 +4,9 @@ A company's referents (any of them, not only the one who started it) see and cha
 company's applications to company calls and act on its grants as the company; the staff of the
 call's alliance see the applications and act on the grants as staff. Anyone else gets 404: the
 existence of another company's application or grant is not revealed.
+
+Both relationships are memberships read at every request (`company_referent` of the company,
+`alliance_staff` of the call's alliance): removing one closes the door (404).
 """
 
 from __future__ import annotations

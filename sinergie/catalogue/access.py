@@ -4,6 +4,10 @@ Exporting the published catalogue is public. Importing is for platform administr
 for the alliance staff of an alliance that has the provider among its partners: the
 importer publishes what it loads, so it must be someone who moderates that provider.
 Provider staff keep their services one by one (issue 3, point 6), not in bulk.
+
+Relationship → what it grants → when the door closes: `alliance_staff` of an alliance with the
+provider as a partner → importing for it, and the batches one uploaded → the membership is
+removed or the provider stops being a partner (the uploader then gets 403 on their own batch).
 """
 
 from __future__ import annotations

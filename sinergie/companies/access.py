@@ -1,7 +1,23 @@
 """Who may see and change a company's profile and its requests to join alliances: the one place
 the views ask. A company's referents edit it; the staff of an alliance the company belongs to, or
 is waiting to join, read it and decide the request; platform administrators may do both. Anyone
-else gets 404 (a company's private data does not reveal itself)."""
+else gets 404 (a company's private data does not reveal itself).
+
+Relationship → what it grants → when the door closes (read at every request; each has its test
+in core/tests/test_access_doors.py or companies/tests/test_companies.py):
+
+- `company_referent` membership → the profile, plan, self-assessment, label, pairings, join
+  requests → the membership is removed.
+- the company is an `AlliancePartner` of the alliance → its staff read the profile, plan and
+  self-assessment → the partner row is removed.
+- a pending `JoinRequest` to the alliance → its staff read the profile while deciding → the
+  request is refused or withdrawn (accepted, the company is a partner).
+- the company is the proposed or active witness of a `Pairing` → its referents see the pairing →
+  the company declines the proposal (the witness is cleared); a completed pairing stays visible
+  to the witness that took part in it.
+- `alliance_staff` membership → the alliance's label rules, Manifesto, requests and pairings → the
+  membership is removed.
+"""
 
 from __future__ import annotations
 

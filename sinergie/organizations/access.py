@@ -3,6 +3,12 @@
 Every view and API endpoint that touches an organization or alliance asks here, either
 with `can()` or through a `get_<object>_for_user()` helper that raises 404 or
 PermissionDenied. Later capabilities add their own actions to this module.
+
+Relationships: a `Membership` (role, manager flag) and, for alliance staff, the `AlliancePartner`
+rows of their alliance. Neither has an end date: a role ends when `membership_remove` deletes the
+row, a partnership when its row is deleted, so every check reads the current rows. The
+memberships are cached on the request's user object only, and `forget_cached_memberships` drops
+them when a service changes them.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 Reading the calendar is public. Changing it (local closures, rite, patron day) is for the
 platform admin and for the staff of an alliance that has the municipality as a member.
+The door closes (403) when the membership is removed or the municipality leaves the alliance.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@
   alliances;
 - platform administrators see everything; everyone else gets 404 (a campaign's existence is private).
 Free text is for the alliance side only (staff, administrators), never for companies or analysts.
+
+Every relationship is read at every request (memberships, `AlliancePartner` rows): the report
+and its API twin close (404) when the membership is removed or the company stops being a
+partner (core/tests/test_access_doors.py).
 """
 
 from __future__ import annotations
