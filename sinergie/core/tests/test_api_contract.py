@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
@@ -66,7 +69,19 @@ class Seeded:
 
 
 @pytest.fixture
-def seeded(db: None, settings: Any) -> Seeded:
+def in_test_transaction() -> Iterator[None]:
+    """Let the WSGI application see the test's transaction, as Django's test client does: at the start
+    and end of a request Django closes a connection that is not in autocommit mode, and the test's
+    transaction is one (PostgreSQL then loses it)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded(db: None, settings: Any, in_test_transaction: None) -> Seeded:
     # schemathesis's WSGI client talks to "localhost" and keeps its cookies for that host only.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
     world = World()
