@@ -260,7 +260,20 @@ def _not_found(entity: str, id: object) -> HttpError:
     return not_found(NOT_FOUND.format(entity=entity, id=id))
 
 
-@hsds_api.get("/", summary="About this API and its HSDS profile", operation_id="getAPIMetaInformation", tags=["meta"])
+ROOT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {name: {"type": "string"} for name in ("version", "profile", "openapi_url")},
+    "required": ["version", "profile", "openapi_url"],
+}
+
+
+@hsds_api.get(
+    "/",
+    summary="About this API and its HSDS profile",
+    operation_id="getAPIMetaInformation",
+    tags=["meta"],
+    openapi_extra={"responses": {200: _json(ROOT_SCHEMA, "The HSDS version, profile and this document's URL.")}},
+)
 def root(request: HttpRequest) -> dict[str, str]:
     return hsds.api_root(settings.SITE_URL + reverse("hsds:openapi-json"))
 
