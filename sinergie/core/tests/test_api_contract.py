@@ -193,12 +193,19 @@ def test_the_search_documents_its_parameters_as_it_validates_them(client: Client
 
 
 @pytest.mark.parametrize(
-    ("parameter", "value"), [("lat", 30), ("age", 18), ("sort", "price"), ("page", 0), ("lang", "fr")]
+    ("parameter", "query"),
+    [
+        ("lat", {"lat": 30, "lon": 9.4}),
+        ("age", {"age": 18}),
+        ("sort", {"sort": "price"}),
+        ("page", {"page": 0}),
+        ("lang", {"lang": "fr"}),
+    ],
 )
-def test_the_search_refuses_what_its_document_excludes(client: Client, db: None, parameter: str, value: Any) -> None:
-    response = client.get("/api/v1/services/search", {parameter: value, "lon": 9.4} if parameter == "lat" else {})
-    if parameter != "lat":
-        response = client.get("/api/v1/services/search", {parameter: value})
+def test_the_search_refuses_what_its_document_excludes(
+    client: Client, db: None, parameter: str, query: dict[str, Any]
+) -> None:
+    response = client.get("/api/v1/services/search", query)
 
     assert response.status_code == 422
     assert ["query", parameter] in [error["loc"] for error in response.json()["detail"]]
