@@ -1,0 +1,372 @@
+"""Issue 12, point 3: no input, anywhere, produces a server error or comes back unescaped.
+
+On the demo dataset, each persona (and a visitor) walks the site: every URL of the URLconf
+without parameters, then every page linked from there whose URL name was not visited yet (so
+URLs with parameters get the persona's own objects), and for the platform admin every admin
+page, add form and change form. Every form found (POST and GET) is submitted a few times, each
+time with one kind of hostile value in all its fields:
+
+- `marker`: the page's own values with a script tag, emoji and right-to-left text added to
+  every text field, redirects followed, so that what gets saved is rendered too;
+- `nul`: the page's own values with a NUL added to every text field (PostgreSQL refuses NUL);
+- `huge`: 10,000 characters, 20-digit numbers and ids, a year 99999, a wrong upload;
+- `garbage`: SQL, negative and non-finite numbers, impossible dates, ids that are not ids, an
+  empty upload;
+- `empty`: every field empty.
+
+Fails on any 5xx and on the script tag coming back unescaped in an HTML page. Every request
+runs in a transaction that is rolled back, so that what one submission does (delete, withdraw,
+publish...) never changes what the next one sees: the walk is the same every time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client
+from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+
+from sinergie.accounts.models import User
+from sinergie.core.demo import DEMO_ACCOUNTS, demo_load
+from sinergie.territory.services import territory_load
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+SCRIPT = "<script>alert(1)</script>"
+MARKER = f"\"'>{SCRIPT} 😀 שלום \u202eRTL"
+HUGE_NUMBER = "99999999999999999999"
+ROUNDS = ("marker", "nul", "huge", "garbage", "empty")
+# A few pages per URL name (three calls, not every call): the first one linked may be the one
+# object without the links to the rest (a draft call has no evaluation pages).
+PAGES_PER_URL_NAME = 3
+
+# Never walked: logging out or switching language changes the session, not data; the APIs
+# have their own contract test; 2FA pages would disable the factor the personas need.
+SKIPPED_URL_NAMES = {"account_logout", "set_language", "healthz"}
+SKIPPED_PREFIXES = ("/api/", "/static/", "/media/", "/account/2fa/")
+# Downloads take no input but their URL, cost up to seconds each and have their own tests.
+SKIPPED_SUFFIXES = (".pdf", ".xlsx", ".zip", ".csv", ".ics")
+
+
+class _Stop(Exception):
+    """Raised to roll back the transaction around one request."""
+
+
+@dataclass
+class Form:
+    method: str
+    action: str
+    enctype: str
+    # (kind, name, value): kind is text, number, date, hidden, select, multiple, check, file, management
+    fields: list[tuple[str, str, str]] = field(default_factory=list)
+    options: dict[str, list[str]] = field(default_factory=dict)
+    buttons: list[tuple[str, str]] = field(default_factory=list)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[Form] = []
+        self.links: list[str] = []
+        self._form: Form | None = None
+        self._textarea: tuple[str, list[str]] | None = None
+        self._select: tuple[str, bool, list[str], list[str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
+        attrs = {key: value or "" for key, value in attrs_list}
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag == "form":
+            self._form = Form(
+                method=attrs.get("method", "get").lower(),
+                action=attrs.get("action", ""),
+                enctype=attrs.get("enctype", ""),
+            )
+            self.forms.append(self._form)
+        if self._form is None or ("name" not in attrs and tag != "option"):
+            return
+        name = attrs.get("name", "")
+        if tag == "input":
+            kind = attrs.get("type", "text").lower()
+            if kind in {"submit", "image", "button"}:
+                self._form.buttons.append((name, attrs.get("value", "")))
+            elif kind in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self._form.fields.append(("check", name, attrs.get("value", "on")))
+                self._form.options.setdefault(name, []).append(attrs.get("value", "on"))
+            elif kind == "file":
+                self._form.fields.append(("file", name, ""))
+            elif name.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")):
+                self._form.fields.append(("management", name, attrs.get("value", "")))
+            elif kind == "hidden":
+                if name != "csrfmiddlewaretoken":
+                    self._form.fields.append(("hidden", name, attrs.get("value", "")))
+            elif kind in {"number", "range"}:
+                self._form.fields.append(("number", name, attrs.get("value", "")))
+            elif kind in {"date", "datetime-local", "time", "month", "week"}:
+                self._form.fields.append(("date", name, attrs.get("value", "")))
+            else:
+                self._form.fields.append(("text", name, attrs.get("value", "")))
+        elif tag == "button" and attrs.get("type", "submit") == "submit":
+            self._form.buttons.append((name, attrs.get("value", "")))
+        elif tag == "textarea":
+            self._textarea = (name, [])
+        elif tag == "select":
+            self._select = (name, "multiple" in attrs, [], [])
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            self._select[2].append(value)
+            if "selected" in attrs:
+                self._select[3].append(value)
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self._textarea[1].append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "textarea" and self._textarea is not None and self._form is not None:
+            self._form.fields.append(("text", self._textarea[0], "".join(self._textarea[1])))
+            self._textarea = None
+        elif tag == "select" and self._select is not None and self._form is not None:
+            name, multiple, options, selected = self._select
+            self._form.options[name] = options
+            if not multiple and not selected and options:
+                selected = options[:1]
+            for value in selected:
+                self._form.fields.append(("multiple" if multiple else "select", name, value))
+            if not selected:
+                self._form.fields.append(("multiple" if multiple else "select", name, ""))
+            self._select = None
+
+
+def _hostile(round_name: str, kind: str, value: str, index: int) -> Any:
+    """The value of one field in one round; `index` spreads the variants over a form's fields."""
+    if round_name == "empty":
+        return "" if kind != "file" else None
+    if round_name == "marker":
+        return f"{value}{MARKER}" if kind == "text" else _keep(kind, value)
+    if round_name == "nul":
+        return f"{value}\x00" if kind == "text" else _keep(kind, value)
+    if round_name == "huge":
+        return {
+            "text": "A" * 10_000,
+            "number": HUGE_NUMBER,
+            # Django caps a formset at 1,000 forms more than its maximum and still builds them
+            # all to show the error: a huge count costs seconds per request and proves nothing new.
+            "management": value,
+            "date": "99999-12-31",
+            "file": SimpleUploadedFile("document.pdf", b"MZ\x90\x00 not a document at all" * 10),
+        }.get(kind, HUGE_NUMBER)
+    # garbage
+    variants = {
+        "text": ["' OR 1=1; DROP TABLE auth_user; --", "\u202e\u0000\ufeff", "%s%n{0}"],
+        "number": ["-" + HUGE_NUMBER, "NaN", "1e309", "-1"],
+        "management": ["-1", "abc"],
+        "date": ["2026-02-30", "0000-00-00", "31/02/2026", "abc"],
+        "file": [SimpleUploadedFile("empty.pdf", b"")],
+    }.get(kind, ["abc", "-1", "not-a-uuid", "\x00"])
+    return variants[index % len(variants)]
+
+
+def _keep(kind: str, value: str) -> Any:
+    return None if kind == "file" else value
+
+
+def _payload(form: Form, round_name: str, round_index: int) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for index, (kind, name, value) in enumerate(form.fields):
+        new = _hostile(round_name, kind, value, index)
+        if new is None:
+            continue
+        if kind == "check" and round_name == "empty":
+            continue  # an unchecked box sends nothing
+        data.setdefault(name, []).append(new)
+    if form.buttons:
+        name, value = form.buttons[round_index % len(form.buttons)]
+        if name:
+            data.setdefault(name, []).append(value)
+    return {name: values[0] if len(values) == 1 else values for name, values in data.items()}
+
+
+def _url_name(path: str) -> str | None:
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    return match.view_name
+
+
+def _parameterless_urls(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[str]:
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if pattern.namespace and namespace else pattern.namespace
+            yield from _parameterless_urls(pattern, inner or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            try:
+                yield reverse(name)
+            except NoReverseMatch:
+                continue  # needs parameters: reached through links
+
+
+@dataclass
+class Walk:
+    client: Client
+    persona: str
+    failures: list[str] = field(default_factory=list)
+    visited_names: Counter[str] = field(default_factory=Counter)
+    forms_seen: set[tuple[str, str, tuple[str, ...]]] = field(default_factory=set)
+    forms: int = 0
+    requests: int = 0
+
+    def request(self, method: str, path: str, data: Any = None, *, follow: bool = False, **extra: Any) -> Any:
+        """One request in a transaction that is rolled back, with the session cookie kept as it was."""
+        cookies = self.client.cookies
+        self.client.cookies = cookies.__class__(cookies)
+        response = None
+        try:
+            with transaction.atomic():
+                response = getattr(self.client, method)(path, data, follow=follow, **extra)
+                raise _Stop
+        except _Stop:
+            pass
+        finally:
+            self.client.cookies = cookies
+        self.requests += 1
+        return response
+
+    def check(self, response: Any, what: str) -> None:
+        if response.status_code >= 500:
+            exc = getattr(response, "exc_info", None)
+            reason = f"{exc[0].__name__}: {str(exc[1])[:200]}" if exc else ""
+            self.failures.append(f"{self.persona}: {what} -> {response.status_code} {reason}")
+        elif SCRIPT in _html(response):
+            self.failures.append(f"{self.persona}: {what} -> the script tag came back unescaped")
+
+    def visit(self, path: str) -> list[str]:
+        response = self.request("get", path)
+        self.check(response, f"GET {path}")
+        page = _html(response)
+        if not page:
+            return []
+        parser = _FormParser()
+        parser.feed(page)
+        for form in parser.forms:
+            self.fuzz(path, form)
+        return parser.links
+
+    def fuzz(self, page: str, form: Form) -> None:
+        action = urljoin(page, form.action or page)
+        if urlsplit(action).netloc or action.startswith(SKIPPED_PREFIXES):
+            return
+        name = _url_name(action)
+        if name is None or name in SKIPPED_URL_NAMES:
+            return
+        key = (form.method, name, tuple(sorted({field_name for _, field_name, _ in form.fields})))
+        if key in self.forms_seen:
+            return  # the same form on another page, or seen by another persona: the same code
+        self.forms_seen.add(key)
+        self.forms += 1
+        method = "post" if form.method == "post" else "get"
+        has_text = any(kind == "text" for kind, _, _ in form.fields)
+        for index, round_name in enumerate(ROUNDS):
+            if (round_name == "nul" and not has_text) or (round_name == "empty" and method == "get"):
+                continue
+            data = _payload(form, round_name, index)
+            response = self.request(method, action, data, follow=round_name == "marker")
+            self.check(response, f"{method.upper()} {action} ({round_name}, form on {page})")
+
+
+def _html(response: Any) -> str:
+    if "text/html" not in response.get("Content-Type", "") or getattr(response, "streaming", False):
+        return ""
+    return response.content.decode(response.charset or "utf-8", errors="replace")
+
+
+def _walk(client: Client, persona: str, seeds: list[str], forms_seen: set[Any]) -> Walk:
+    walk = Walk(client=client, persona=persona, forms_seen=forms_seen)
+    walk.visited_names.update(name for name in map(_url_name, seeds) if name)
+    queue = list(seeds)
+    queued = set(queue)
+    while queue:
+        path = queue.pop(0)
+        for link in walk.visit(path):
+            target = urljoin(path, link).split("#")[0]
+            parts = urlsplit(target)
+            if (
+                parts.netloc
+                or parts.path.startswith(SKIPPED_PREFIXES)
+                or parts.path.endswith(SKIPPED_SUFFIXES)
+                or parts.path in queued
+            ):
+                continue
+            name = _url_name(parts.path)
+            if name is None or name in SKIPPED_URL_NAMES or walk.visited_names[name] >= PAGES_PER_URL_NAME:
+                continue
+            walk.visited_names[name] += 1
+            queued.add(parts.path)
+            queue.append(parts.path)
+    return walk
+
+
+def _admin_urls() -> list[str]:
+    urls = []
+    for model in admin.site._registry:
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        urls.append(reverse("admin:{}_{}_add".format(*info)))
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+    return urls
+
+
+@pytest.fixture
+def demo(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    territory_load(regions_with_boundaries=[])  # the boundaries take seconds and no form needs them
+    demo_load()
+
+
+def test_no_hostile_input_anywhere_gives_a_server_error_or_unescaped_output(demo, client: Client) -> None:
+    started = time.monotonic()
+    seeds = [
+        url
+        for url in _parameterless_urls()
+        if not url.startswith(SKIPPED_PREFIXES)
+        and not url.endswith(SKIPPED_SUFFIXES)
+        and _url_name(url) not in SKIPPED_URL_NAMES
+    ]
+    personas: list[tuple[str, User | None]] = [("visitor", None)]
+    personas += [(account.role_label, User.objects.get(email=account.email)) for account in DEMO_ACCOUNTS]
+    failures: list[str] = []
+    forms_seen: set[Any] = set()
+    reached: set[str] = set()
+    summary = []
+    for persona, user in personas:
+        client.logout()
+        client.raise_request_exception = False
+        if user is not None:
+            client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        extra = _admin_urls() if user is not None and user.is_superuser else []
+        walk = _walk(client, persona, seeds + extra, forms_seen)
+        failures += walk.failures
+        reached |= set(walk.visited_names)
+        summary.append(f"{persona}: {walk.requests} requests, {walk.forms} new forms")
+    print("\n".join([*summary, f"{time.monotonic() - started:.0f} s"]))
+    assert not failures, "\n".join(failures)
+    # The walk itself must not silently shrink (a login that stopped working, a broken parser).
+    assert {"calls:manage-detail", "companies:plan", "directory-manage:edit"} <= reached
+    assert any(name.startswith("admin:") and name.endswith("_add") for _, name, _ in forms_seen)
