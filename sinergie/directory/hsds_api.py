@@ -275,7 +275,9 @@ ROOT_SCHEMA: dict[str, Any] = {
     openapi_extra={"responses": {200: _json(ROOT_SCHEMA, "The HSDS version, profile and this document's URL.")}},
 )
 def root(request: HttpRequest) -> dict[str, str]:
-    return hsds.api_root(settings.SITE_URL + reverse("hsds:openapi-json"))
+    # The host the client asked (one of ALLOWED_HOSTS), not SITE_URL: a client that reached the API
+    # through another of the site's names, or a development server on another port, can follow it.
+    return hsds.api_root(request.build_absolute_uri(reverse("hsds:openapi-json")))
 
 
 @hsds_api.get(

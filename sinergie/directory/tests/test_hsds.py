@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
@@ -226,13 +225,20 @@ def test_it_describes_itself_at_the_root(client: Client) -> None:
     assert body == {
         "version": "3.0",
         "profile": hsds.PROFILE,
-        "openapi_url": f"{settings.SITE_URL}/api/hsds/openapi.json",
+        "openapi_url": "http://testserver/api/hsds/openapi.json",
     }
     openapi = client.get("/api/hsds/openapi.json").json()
     assert openapi["info"]["title"] == "Sinergie – Open Referral HSDS 3.0"
     assert openapi["info"]["version"] == "3.0"
     assert {"/api/hsds/services", "/api/hsds/services/{id}", "/api/hsds/taxonomy_terms/{id}"} <= set(openapi["paths"])
     assert "/api/v1/territory/provinces" not in openapi["paths"]
+
+
+@override_settings(ALLOWED_HOSTS=["sinergie.example.org"], SITE_URL="http://127.0.0.1:8000")
+def test_its_root_links_the_document_on_the_host_the_client_asked(client: Client) -> None:
+    body = client.get("/api/hsds/", HTTP_HOST="sinergie.example.org", secure=True).json()
+
+    assert body["openapi_url"] == "https://sinergie.example.org/api/hsds/openapi.json"
 
 
 def test_its_openapi_document_carries_the_official_schemas(client: Client) -> None:
