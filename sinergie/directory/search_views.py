@@ -161,7 +161,7 @@ def _search(request: HttpRequest, *, info_points: bool) -> HttpResponse:
         "near_me": filters is not None and filters.lat is not None,
         "default_radius": int(DEFAULT_RADIUS_KM),
         "radius": radius,
-        "search_url": request.path,
+        "form_action": request.path,
     }
     if _is_htmx(request):
         context["is_htmx"] = True

@@ -130,3 +130,41 @@ def test_the_search_works_without_javascript(
     assert page.locator("#near-me").is_hidden()
     assert page.locator(".leaflet-marker-icon").count() == 0
     _open_first_and_download_its_calendar(page, tmp_path)
+
+
+# --- Information points: "use my position" and "open now" stay on their own page ----------------
+
+
+@pytest.fixture
+def desks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.utils import timezone
+
+    from sinergie.directory.tests.test_search import Directory
+    from sinergie.directory.tests.test_search_page import NOW
+
+    taxonomy_sync(Taxonomy, TaxonomyTerm)
+    Directory()
+    # The live server runs in this process: its "now" is the test's, Tuesday 11:30 in Rome.
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+
+
+def test_near_me_and_open_now_on_the_information_points_page_search_information_points(
+    desks: None, chromium: Browser, live_server: LiveServer
+) -> None:
+    context = new_context(chromium, geolocation={"latitude": 45.5, "longitude": 9.42}, permissions=["geolocation"])
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/punti-informativi/")
+        page.locator("label[for=id_open_now]").click()
+        page.wait_for_url(re.compile(r"open_now=on"))
+        page.locator("#near-me").click()
+        page.wait_for_url(re.compile(r"lat=45\.5"))
+        assert "/punti-informativi/?" in page.url
+        assert _results(page) == ["Family Pit Stop Melzo"]
+        assert page.locator("#search-results .badge").all_inner_texts() == ["Aperto ora, fino alle 12:00"]
+        # The address bar is the state: a reload shows the same page, heading and list.
+        page.reload()
+        assert page.locator("h1").inner_text() == "Punti informativi"
+        assert _results(page) == ["Family Pit Stop Melzo"]
+    finally:
+        context.close()

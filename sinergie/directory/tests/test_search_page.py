@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sinergie.directory.models import Location, ServiceAtLocation
+from sinergie.directory.models import Location, Schedule, ServiceAtLocation
 from sinergie.directory.search_page import (
     MunicipalityNameError,
     municipality_code,
@@ -332,6 +332,56 @@ def test_the_information_points_page_lists_only_information_points_with_hours(di
 
 def test_the_information_points_page_ignores_a_kind_in_the_url(directory, client):
     assert names(client.get(INFO_URL, {"kind": "service"})) == ["Family Pit Stop Melzo"]
+
+
+def test_the_information_points_form_searches_information_points(directory, client):
+    # The menu's {% url ... as search_url %} once overwrote the page's own form address, so
+    # "use my position" or "open now" on this page searched every kind of service on /servizi/.
+    html = client.get(INFO_URL).content.decode()
+    assert 'action="/punti-informativi/"' in html and 'hx-get="/punti-informativi/"' in html
+    assert '<a class="btn btn-link" href="/punti-informativi/">' in html  # clear the filters
+    english = client.get(f"/en{INFO_URL}").content.decode()
+    assert 'action="/en/punti-informativi/"' in english
+    near_me = {"lat": "45.5", "lon": "9.42", "open_now": "on"}
+    for response in (client.get(INFO_URL, near_me), client.get(INFO_URL, near_me, **HTMX)):
+        assert names(response) == ["Family Pit Stop Melzo"]  # Tuesday 11:30 in Rome
+    assert "<h1>Punti informativi</h1>" in client.get(INFO_URL, near_me).content.decode()
+
+
+def _night_desk(directory) -> None:
+    desk = directory.service("Sportello di guardia", "family_pit_stop", directory.melzo, kind="info_point")
+    Schedule.objects.create(service=desk, byday="TU", opens_at=datetime.time(0), closes_at=datetime.time(1))
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        # 23:30 UTC on Monday is Tuesday 0:30 in Rome: the night desk is open, the Pit Stop not yet.
+        (datetime.datetime(2026, 11, 2, 23, 30, tzinfo=datetime.UTC), ["Sportello di guardia"]),
+        # Tuesday 0:59 in Rome is open, 1:00 closed (the closing time is excluded).
+        (
+            datetime.datetime(2026, 11, 3, 0, 59, tzinfo=datetime.UTC) - datetime.timedelta(hours=1),
+            ["Sportello di guardia"],
+        ),
+        (datetime.datetime(2026, 11, 3, 0, 0, tzinfo=datetime.UTC), []),
+        # Tuesday after the clocks went forward (28 March 2027): 7:30 UTC is 9:30 in Rome.
+        (datetime.datetime(2027, 3, 30, 7, 30, tzinfo=datetime.UTC), ["Family Pit Stop Melzo"]),
+        (datetime.datetime(2027, 3, 30, 10, 30, tzinfo=datetime.UTC), []),  # 12:30 CEST
+        # Tuesday after the clocks went back (25 October 2026): 7:30 UTC is 8:30 in Rome, 8:30 is 9:30.
+        (datetime.datetime(2026, 10, 27, 7, 30, tzinfo=datetime.UTC), []),
+        (datetime.datetime(2026, 10, 27, 8, 30, tzinfo=datetime.UTC), ["Family Pit Stop Melzo"]),
+        # Christmas week: the Pit Stop is closed by a dated exception.
+        (datetime.datetime(2026, 12, 29, 9, 30, tzinfo=datetime.UTC), []),
+    ],
+)
+def test_open_now_on_the_information_points_page_is_read_in_rome(directory, client, monkeypatch, moment, expected):
+    _night_desk(directory)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    response = client.get(INFO_URL, {"municipality": "Melzo", "open_now": "on"})
+    assert names(response) == expected
+    html = response.content.decode()
+    assert html.count('<span class="badge bg-success">Aperto ora') == len(expected)
+    assert "Chiuso ora" not in html
 
 
 def test_open_now_is_shown_on_the_service_page(directory, client):
