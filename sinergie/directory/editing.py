@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -403,6 +404,17 @@ def revision_discard(*, actor: Any, revision: ServiceRevision, request: Any = No
     return revision
 
 
+def _check_comment(comment: str) -> None:
+    """A moderator's comment fits its column: not too long, and no NUL, which PostgreSQL refuses
+    in text (it was a server error; the comment comes straight from the request)."""
+    if len(comment) > MAX_COMMENT_LENGTH:
+        raise ValidationError({"comment": ERROR_COMMENT_TOO_LONG % {"limit": MAX_COMMENT_LENGTH}})
+    try:
+        ProhibitNullCharactersValidator()(comment)
+    except ValidationError as error:
+        raise ValidationError({"comment": error}) from None
+
+
 @transaction.atomic
 def revision_approve(
     *, actor: Any, revision: ServiceRevision, comment: str = "", request: Any = None
@@ -412,8 +424,7 @@ def revision_approve(
     Two moderators approving at once: the second waits for the lock, then finds the
     revision approved and is told so; the payload is applied once.
     """
-    if len(comment) > MAX_COMMENT_LENGTH:
-        raise ValidationError({"comment": ERROR_COMMENT_TOO_LONG % {"limit": MAX_COMMENT_LENGTH}})
+    _check_comment(comment)
     service, revision = _locked(revision)
     _require(access.can_moderate(actor, service))
     if revision.state != RevisionState.SUBMITTED:
@@ -447,8 +458,7 @@ def revision_reject(*, actor: Any, revision: ServiceRevision, comment: str, requ
     """Return a submitted revision to its provider with a comment saying what to change."""
     if not comment.strip():
         raise ValidationError({"comment": ERROR_COMMENT_REQUIRED})
-    if len(comment) > MAX_COMMENT_LENGTH:
-        raise ValidationError({"comment": ERROR_COMMENT_TOO_LONG % {"limit": MAX_COMMENT_LENGTH}})
+    _check_comment(comment)
     service, revision = _locked(revision)
     _require(access.can_moderate(actor, service))
     if revision.state != RevisionState.SUBMITTED:

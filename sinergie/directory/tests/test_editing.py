@@ -181,6 +181,21 @@ def test_rejection_needs_a_comment_and_the_next_edit_starts_from_the_rejected_pr
     assert m.service.name_it == "Centro estivo Girasole corretto"
 
 
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+def test_a_nul_in_the_moderators_comment_is_a_message_on_the_comment(
+    moderation: Moderation, login, decision: str
+) -> None:
+    """Issue 12, point 3: PostgreSQL refuses NUL in text, and the comment reached it (a 500)."""
+    m = moderation
+    revision = _submitted(m, name_it="Centro estivo Girasole 2027")
+    response = login(m.world.alliance_staff).post(
+        reverse("directory-manage:review", [revision.pk]), {"decision": decision, "comment": "Un refuso\x00"}
+    )
+    assert response.status_code == 400
+    assert response.context["comment_error"]
+    assert ServiceRevision.objects.get(pk=revision.pk).state == RevisionState.SUBMITTED
+
+
 def test_the_database_allows_one_open_revision_per_service(moderation: Moderation) -> None:
     m = moderation
     _edit(m, name_it="Uno")
