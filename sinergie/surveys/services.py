@@ -176,6 +176,25 @@ def tokens_generate(*, campaign: Campaign, count: int, by: Any) -> list[str]:
     return plain
 
 
+@transaction.atomic
+def campaign_close(*, campaign: Campaign, by: Any, now: datetime | None = None) -> Campaign:
+    """Close an open campaign now, before its planned end (a link that went too far, enough
+    answers). Its results are then released like any closed campaign's, at the next report."""
+    now = now or timezone.now()
+    locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if locked.released_at is not None or now >= locked.closes_at:
+        raise ValidationError({"closes_at": _("This campaign is already closed.")})
+    if now < locked.opens_at:
+        raise ValidationError({"closes_at": _("This campaign has not opened yet: change its dates instead.")})
+    before = {"closes_at": locked.closes_at.isoformat()}
+    locked.closes_at = now
+    locked.save(update_fields=["closes_at"])
+    audit_record(
+        actor=by, action="surveys.campaign_closed", obj=locked, before=before, after={"closes_at": now.isoformat()}
+    )
+    return locked
+
+
 def campaign_is_open(campaign: Campaign, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     return campaign.opens_at <= now < campaign.closes_at

@@ -13,6 +13,8 @@ urlpatterns = [
         name="campaign-report-export",
     ),
     path("campagne/<int:campaign_id>/link/", views.campaign_links, name="campaign-links"),
+    path("campagne/<int:campaign_id>/chiudi/", views.campaign_close, name="campaign-close"),
+    path("campagne/<int:campaign_id>/locandina/", views.campaign_poster, name="campaign-poster"),
     path("modelli/", builder_views.survey_list, name="builder-list"),
     path("modelli/<int:survey_id>/", builder_views.survey_detail, name="builder-survey"),
     path("modelli/<int:survey_id>/copia/", builder_views.survey_copy, name="builder-copy"),
@@ -59,6 +61,8 @@ ACCESS = {
     "campaign-report": REPORT,
     "campaign-report-export": REPORT,
     "campaign-links": EDITORS,
+    "campaign-close": EDITORS,
+    "campaign-poster": EDITORS,
     **dict.fromkeys(
         (
             "builder-survey",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from sinergie.lib.http import client_ip
+from sinergie.lib.qr import qr_svg
 from sinergie.surveys import charts, exports, selectors, services, summary
 from sinergie.surveys.access import can_manage_campaign, get_campaign_for_user
 from sinergie.surveys.forms import CampaignForm
@@ -254,6 +255,9 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
     report = exports.with_benchmark(data, benchmark)
     questions = list(campaign.survey.questions())
     closes_on, closes_time = summary.closing_day(data["closes_at"] if data else campaign.closes_at)
+    can_manage = can_manage_campaign(request.user, campaign)
+    is_open = campaign.released_at is None and timezone.now() < campaign.closes_at
+    open_link = _open_link(request, campaign) if can_manage and is_open and campaign.mode == CampaignMode.OPEN else ""
     return render(
         request,
         "surveys/report.html",
@@ -272,8 +276,13 @@ def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "columns": exports.table_columns(data),
             "choices": [(key, variable.label) for key, variable in engine.variables.items()],
             "breakdown": breakdown,
-            "can_manage": can_manage_campaign(request.user, campaign),
+            "can_manage": can_manage,
             "token_mode": campaign.mode == CampaignMode.TOKENS,
+            "is_open": is_open,
+            "open_link": open_link,
+            "open_qr": qr_svg(open_link, title=_("QR code of the survey's link"), css_class="survey-qr", fluid=True)
+            if open_link
+            else None,
         },
         status=status,
     )
@@ -302,6 +311,46 @@ def campaign_links(request: HttpRequest, campaign_id: int) -> HttpResponse:
     for token in tokens:
         writer.writerow([request.build_absolute_uri(reverse("surveys:respond", kwargs={"code": token}))])
     return response
+
+
+@require_http_methods(["POST"])
+def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Close an open campaign now (its managers); the results are released at once."""
+    campaign, _side = get_campaign_for_user(request.user, campaign_id)
+    if not can_manage_campaign(request.user, campaign):
+        raise PermissionDenied
+    try:
+        services.campaign_close(campaign=campaign, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The campaign is closed: nobody can answer any more."))
+    return redirect("surveys:campaign-report", campaign_id=campaign.pk)
+
+
+def _open_link(request: HttpRequest, campaign: Campaign) -> str:
+    return request.build_absolute_uri(reverse("surveys:respond", kwargs={"code": campaign.slug}))
+
+
+@require_http_methods(["GET"])
+def campaign_poster(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """A page to print for a notice board: the open link's QR code, its address and the dates."""
+    campaign, _side = get_campaign_for_user(request.user, campaign_id)
+    if not can_manage_campaign(request.user, campaign) or campaign.mode != CampaignMode.OPEN:
+        raise Http404
+    link = _open_link(request, campaign)
+    closes_on, closes_time = summary.closing_day(campaign.closes_at)
+    return render(
+        request,
+        "surveys/poster.html",
+        {
+            "campaign": campaign,
+            "link": link,
+            "qr": qr_svg(link, title=_("QR code of the survey's link"), css_class="survey-qr", fluid=True),
+            "closes_on": closes_on,
+            "closes_time": closes_time,
+        },
+    )
 
 
 @login_required

@@ -285,6 +285,7 @@ class Matrix:
         # Company A's campaign (with a token) and a survey of its own, not in a campaign.
         self.campaign = make_campaign(world.company)
         self.token = tokens_generate(campaign=self.campaign, count=1, by=world.referent)[0]
+        self.open_campaign = make_campaign(world.company, mode="open")  # its poster
         self.survey = make_survey(world.company)
         self.section = self.survey.sections.first()
         self.question = self.section.questions.first()
@@ -401,6 +402,8 @@ ARGUMENTS: dict[str, Callable[[Matrix], dict[str, Any]]] = {
     "surveys:campaign-report": lambda m: {"campaign_id": m.campaign.pk},
     "surveys:campaign-report-export": lambda m: {"campaign_id": m.campaign.pk, "fmt": "csv"},
     "surveys:campaign-links": lambda m: {"campaign_id": m.campaign.pk},
+    "surveys:campaign-close": lambda m: {"campaign_id": m.campaign.pk},
+    "surveys:campaign-poster": lambda m: {"campaign_id": m.open_campaign.pk},
     "surveys:builder-survey": lambda m: {"survey_id": m.survey.pk},
     "surveys:builder-copy": lambda m: {"survey_id": m.survey.pk},
     "surveys:builder-preview": lambda m: {"survey_id": m.survey.pk},
