@@ -74,3 +74,53 @@ def test_behind_a_proxy_the_client_address_comes_from_the_proxys_header(tmp_path
     assert two.stdout.strip().splitlines()[-1] == "2"
     direct = _run("shell", "-c", code, **production)
     assert direct.stdout.strip().splitlines()[-1] == "0"
+
+
+def test_production_cookies_carry_the_host_prefix_and_its_conditions(tmp_path):
+    """Issue 13, point 19: __Host- cookies are Secure, for Path=/ and without Domain, or browsers drop them."""
+    names = [
+        "SESSION_COOKIE_NAME",
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_PATH",
+        "SESSION_COOKIE_DOMAIN",
+        "CSRF_COOKIE_NAME",
+        "CSRF_COOKIE_SECURE",
+        "CSRF_COOKIE_PATH",
+        "CSRF_COOKIE_DOMAIN",
+    ]
+    code = f"from django.conf import settings; print([getattr(settings, n) for n in {names!r}])"
+    production = _run(
+        "shell",
+        "-c",
+        code,
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        ALLOWED_HOSTS="sinergie.example.org",
+        SINERGIE_VAR_DIR=str(tmp_path),
+    )
+    assert production.returncode == 0, production.stderr
+    assert production.stdout.strip().splitlines()[-1] == str(
+        ["__Host-sessionid", True, "/", None, "__Host-csrftoken", True, "/", None]
+    )
+    development = _run("shell", "-c", code, SINERGIE_VAR_DIR=str(tmp_path))
+    assert development.stdout.strip().splitlines()[-1].startswith("['sessionid', False")
+
+
+def test_staff_session_limits_come_from_the_environment(tmp_path):
+    code = (
+        "from django.conf import settings; print(settings.STAFF_SESSION_IDLE_MINUTES, settings.STAFF_SESSION_MAX_HOURS)"
+    )
+    default = _run("shell", "-c", code, SINERGIE_VAR_DIR=str(tmp_path))
+    assert default.stdout.strip().splitlines()[-1] == "30 10"
+    chosen = _run(
+        "shell",
+        "-c",
+        code,
+        STAFF_SESSION_IDLE_MINUTES="15",
+        STAFF_SESSION_MAX_HOURS="8",
+        SINERGIE_VAR_DIR=str(tmp_path),
+    )
+    assert chosen.stdout.strip().splitlines()[-1] == "15 8"
+    wrong = _run("check", STAFF_SESSION_IDLE_MINUTES="0", SINERGIE_VAR_DIR=str(tmp_path))
+    assert wrong.returncode == 2
+    assert "STAFF_SESSION_IDLE_MINUTES" in wrong.stderr
