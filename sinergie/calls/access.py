@@ -250,15 +250,20 @@ def get_public_call(call_id: Any) -> Call:
         raise Http404 from None
 
 
+def may_read_report(user: Any, call: Call) -> bool:
+    """Whether `user` may read the report of `call` (staff of its alliance)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active) and _is_call_alliance_staff(user, call)
+
+
 def get_call_for_report(user: Any, call_id: Any) -> Call:
     """A call whose report `user` may read: staff of the call's alliance; 404 for anyone else."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404
     try:
-        call = Call.objects.select_related("alliance").get(pk=call_id)
+        call = Call.objects.select_related("alliance__organization").get(pk=call_id)
     except (Call.DoesNotExist, ValidationError, ValueError, TypeError):
         raise Http404 from None
-    if not _is_call_alliance_staff(user, call):
+    if not may_read_report(user, call):
         raise Http404
     return call
 

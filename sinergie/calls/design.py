@@ -295,7 +295,8 @@ def call_validate(call: Call, *, now: Any = None) -> ValidationReport:
     )
     for field, messages in design_errors(data).items():
         problems.extend((field, message) for message in messages)
-    if not design.eligibility:
+    # A company call's applicants are companies, through their referents: rules about people are optional.
+    if not design.eligibility and call.kind == CallKind.WORKER_VOUCHERS:
         problems.append(("eligibility", str(NO_RULES)))
     for rule in design.eligibility:
         if rule.get("kind") == "territory" and not rule.get("municipalities"):

@@ -85,16 +85,20 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     return render(request, "calls/incentives/my_list.html", {"companies": companies, "rows": rows})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, call_id: int) -> HttpResponse:
-    """Start (or resume) a company's application to an open company call."""
+    """Start (or resume) a company's application to an open company call.
+
+    Anyone may follow "Apply for your company" from the call's public page: whoever is not a
+    company referent (signed in or not) is told who applies and how, and may not act (403).
+    """
     call = get_public_call(call_id)
     if call.kind not in incentives.COMPANY_KINDS:
         raise Http404
     companies = companies_for_referent(request.user)
     if not companies:
-        raise Http404
+        context = {"call": call, "title": _title(call), "is_open": call.is_open()}
+        return render(request, "calls/incentives/who_applies.html", context, status=403)
     live = {
         a.organization_id: a
         for a in Application.objects.filter(call=call, organization__in=companies).exclude(

@@ -20,7 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sinergie.audit.services import audit_events_for
 from sinergie.calls import design
 from sinergie.calls import rules as R
-from sinergie.calls.access import alliances_for_call_design, get_call_for_designer, get_public_call, may_evaluate
+from sinergie.calls.access import (
+    alliances_for_call_design,
+    get_call_for_designer,
+    get_public_call,
+    may_evaluate,
+    may_read_report,
+)
 from sinergie.calls.apply_views import apply_context
 from sinergie.calls.design import design_of
 from sinergie.calls.forms import (
@@ -168,6 +174,7 @@ def manage_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     context["notes"] = problems_with_labels(context["report"].notes)
     context["events"] = audit_events_for(call).order_by("-created_at")[:20]
     context["may_evaluate"] = may_evaluate(request.user, call)
+    context["may_read_report"] = may_read_report(request.user, call)
     return render(request, "calls/manage_detail.html", context)
 
 

@@ -60,13 +60,16 @@ def _pages(inc, grant, document):
 
 def test_every_role_on_every_page(setup, client, login):
     inc, grant, document, users = setup
+    # "Apply for your company" is linked from the public call page: whoever may not apply is told
+    # who can and how (403), never a bare 404 (issue 13, point 16).
+    explained = reverse("incentives:apply", args=[inc.call.pk])
     for url, allowed in _pages(inc, grant, document):
         client.logout()
-        assert client.get(url).status_code == 302, url  # to the login page
+        assert client.get(url).status_code == (403 if url == explained else 302), url  # 302: to the login page
         for name, user in users.items():
             client.logout()
             login(user)
-            expected = 200 if name in allowed else 404
+            expected = 200 if name in allowed else (403 if url == explained else 404)
             assert client.get(url).status_code == expected, (url, name)
 
 

@@ -346,4 +346,4 @@ def test_a_call_made_without_the_designer_still_has_its_pages(client, login, des
     call_publish(call=call, by=designer.staff)
     client.logout()
     page = client.get(reverse("calls:detail", args=[call.pk])).content.decode()
-    assert "No eligibility rule has been set yet." in page and "No document is required." in page
+    assert "This call sets no eligibility rule: anyone can apply." in page and "No document is required." in page
