@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sinergie.lib.http import client_ip
 from sinergie.lib.qr import qr_svg
@@ -89,7 +89,7 @@ def _unlogged(view: Any) -> Any:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_unlogged
 def respond(request: HttpRequest, code: str) -> HttpResponse:
     if len(code) > 64:
@@ -228,7 +228,7 @@ def _field(question: Question, answers: dict[str, Any], submitted: Any, error: s
 # --- Campaign pages for its organization: the report and the links ------------------------
 
 
-@require_http_methods(["GET"])
+@require_safe
 def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """The report page (the same data as the API): the key needs, then each question's charts
     beside their tables, with an optional breakdown (a GET form, no JavaScript needed)."""
@@ -332,7 +332,7 @@ def _open_link(request: HttpRequest, campaign: Campaign) -> str:
     return request.build_absolute_uri(reverse("surveys:respond", kwargs={"code": campaign.slug}))
 
 
-@require_http_methods(["GET"])
+@require_safe
 def campaign_poster(request: HttpRequest, campaign_id: int) -> HttpResponse:
     """A page to print for a notice board: the open link's QR code, its address and the dates."""
     campaign, _side = get_campaign_for_user(request.user, campaign_id)
@@ -354,7 +354,7 @@ def campaign_poster(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def campaign_list(request: HttpRequest) -> HttpResponse:
     """The campaigns the user may see, and a form to open one where they may."""
     organizations = selectors.organizations_running_campaigns(request.user)
@@ -384,9 +384,12 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
                 return redirect("surveys:campaign-report", campaign_id=campaign.pk)
     elif request.method == "POST":
         raise PermissionDenied
+    campaigns = list(selectors.campaigns_for_user(request.user))
+    for campaign in campaigns:  # the last day one can answer, as people say it
+        campaign.closes_on, campaign.closes_time = summary.closing_day(campaign.closes_at)
     return render(
         request,
         "surveys/campaign_list.html",
-        {"campaigns": selectors.campaigns_for_user(request.user), "form": form},
+        {"campaigns": campaigns, "form": form},
         status=400 if form is not None and form.errors else 200,
     )

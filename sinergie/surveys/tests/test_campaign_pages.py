@@ -100,3 +100,13 @@ def test_the_list_shows_only_the_campaigns_one_may_see(client, world, login, per
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
     assert client.get(URL).status_code == 302
+
+
+def test_the_list_shows_the_last_day_one_can_answer_with_months_in_lower_case(client, world, login):
+    """A campaign that closes at the end of 31 December is listed until 31 December, not
+    1 January, and Italian months are written in lower case (issue 13, point 18)."""
+    login(world.referent)
+    client.post(URL, _data(world, title="Bisogni", opens_on="2026-12-01", closes_on="2026-12-31"))
+    text = client.get(URL).content.decode()
+    assert "1 dicembre 2026 – 31 dicembre 2026" in text
+    assert "2027" not in text and "Dic" not in text
