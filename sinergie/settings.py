@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -119,6 +120,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render through the project's templates, so that core may override one: the empty
+# option of a select reads "Choose…" in the user's language instead of Django's "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database ---------------------------------------------------------------------
 
