@@ -117,6 +117,21 @@ def current_label(scheme: LabelScheme, company: Organization, today: datetime.da
     )
 
 
+def request_opens_on(
+    scheme: LabelScheme, company: Organization, today: datetime.date | None = None
+) -> datetime.date | None:
+    """The first day a new request for `scheme` will be accepted, when it is not today: while a
+    request waits (no day: after the decision), or while a label is valid beyond the renewal
+    window. None when the company may ask now. The page offers the form only then."""
+    today = today or timezone.localdate()
+    if LabelAward.objects.filter(scheme=scheme, company=company, state=LabelState.SUBMITTED).exists():
+        return datetime.date.max
+    valid = current_label(scheme, company, today)
+    if valid is not None and valid.valid_until - today > datetime.timedelta(days=RENEWAL_WINDOW_DAYS):
+        return valid.valid_until - datetime.timedelta(days=RENEWAL_WINDOW_DAYS)
+    return None
+
+
 @transaction.atomic
 def label_request(
     *,

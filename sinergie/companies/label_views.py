@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sinergie.companies import access, label
 from sinergie.companies.forms import (
@@ -31,13 +33,15 @@ def _errors_onto(form, error: ValidationError) -> None:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def company_label(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_referent(request.user, slug)
     schemes = LabelScheme.objects.filter(alliance__alliancepartner__organization=company).select_related(
         "alliance__organization"
     )
-    form = LabelRequestForm(request.POST or None, schemes=schemes)
+    opens_on = {scheme.pk: label.request_opens_on(scheme, company) for scheme in schemes}
+    requestable = schemes.filter(pk__in=[pk for pk, day in opens_on.items() if day is None])
+    form = LabelRequestForm(request.POST or None, schemes=requestable)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -63,16 +67,23 @@ def company_label(request: HttpRequest, slug: str) -> HttpResponse:
             "criteria": (scheme.criteria_en if english and scheme.criteria_en else scheme.criteria_it),
             "checks": label.criteria_check(scheme, company),
             "current": label.current_label(scheme, company),
+            "waiting": opens_on[scheme.pk] == datetime.date.max,
+            "renewal_from": opens_on[scheme.pk] if opens_on[scheme.pk] != datetime.date.max else None,
         }
         for scheme in schemes
     ]
     history = LabelAward.objects.filter(company=company).select_related("scheme")
-    context = {"company": company, "rows": rows, "form": form, "history": history}
+    context = {
+        "company": company,
+        "rows": rows,
+        "form": form if requestable.exists() else None,
+        "history": history,
+    }
     return render(request, "companies/label.html", context, status=status)
 
 
 @login_required
-@require_GET
+@require_safe
 def staff_labels(request: HttpRequest) -> HttpResponse:
     alliances = access.staff_alliances(request.user)
     if not alliances.exists() and not request.user.is_superuser:
@@ -87,7 +98,7 @@ def staff_labels(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_label(request: HttpRequest, pk: int) -> HttpResponse:
     award = access.label_award_for_staff(request.user, pk)
     form = LabelDecisionForm(request.POST if "decision" in request.POST else None)
@@ -122,7 +133,7 @@ def staff_label(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def scheme_edit(request: HttpRequest, alliance: str) -> HttpResponse:
     found = access.alliance_for_staff(request.user, alliance)
     scheme = LabelScheme.objects.filter(alliance=found).first() or LabelScheme(alliance=found)
@@ -143,7 +154,7 @@ def scheme_edit(request: HttpRequest, alliance: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manifesto_edit(request: HttpRequest, alliance: str) -> HttpResponse:
     found = access.alliance_for_staff(request.user, alliance)
     manifesto = Manifesto.objects.filter(alliance=found).first() or Manifesto(alliance=found)
@@ -161,12 +172,12 @@ def manifesto_edit(request: HttpRequest, alliance: str) -> HttpResponse:
     return render(request, "companies/manifesto_edit.html", {"alliance": found, "form": form}, status=status)
 
 
-@require_GET
+@require_safe
 def register(request: HttpRequest) -> HttpResponse:
     return render(request, "companies/register.html", {"awards": label.public_register()})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def manifesto(request: HttpRequest, alliance: str) -> HttpResponse:
     try:
         found = Alliance.objects.select_related("organization").get(organization__slug=str(alliance))

@@ -274,3 +274,23 @@ def test_a_closed_needs_survey_with_answers_meets_the_survey_criterion(world: Wo
     check = label.criteria_check(scheme, world.company)[-1]
     assert check.code == "needs_survey" and check.ok is True
     assert label.needs_survey_date(world.other_company) is None
+
+
+def test_the_page_offers_the_request_form_only_when_a_request_would_be_accepted(world: World, scheme, login):
+    """While a request waits, or while the label is valid beyond the renewal window, the page
+    says when one can ask again instead of offering a form that would refuse (issue 13, point 18)."""
+    _ready(world)
+    client = login(world.referent)
+    url = reverse("companies:label", args=[world.company.slug])
+    assert 'name="declaration"' in client.get(url).content.decode()
+    award = _ask(world, scheme, today=datetime.date.today())
+    page = client.get(url).content.decode()
+    assert 'name="declaration"' not in page and 'class="alert alert-info"' in page
+    label.label_decide(award=award, accept=True, note="", by=world.alliance_staff)
+    award.refresh_from_db()
+    page = client.get(url).content.decode()
+    assert 'name="declaration"' not in page
+    renewal = award.valid_until - datetime.timedelta(days=label.RENEWAL_WINDOW_DAYS)
+    assert renewal.strftime("%Y") in page and str(renewal.day) in page
+    assert label.request_opens_on(scheme, world.company) == renewal
+    assert label.request_opens_on(scheme, world.company, today=renewal) is None
