@@ -51,6 +51,18 @@ def test_the_search_finds_by_words_in_the_title_first_and_by_digits():
     assert all(item.level in ateco_codes.COMPANY_LEVELS for item in ateco_codes.search("istruzione"))
 
 
+def test_the_search_finds_by_the_words_people_use_in_singular_or_plural():
+    """ "asilo" finds day care for children (88.91), whose ISTAT notes name "asili nido"; words
+    match by stem; what a code's notes exclude does not find it (issue 13, point 18)."""
+    assert ateco_codes.search("asilo")[0].code == "88.91.00"
+    assert ateco_codes.search("asili nido")[0].code == "88.91.00"
+    assert ateco_codes.search("parrucchiere")[0].code.startswith("96.21")
+    assert ateco_codes.search("pizzeria")[0].code.startswith("56.11")
+    assert ateco_codes.search("Ristorante")[0].code.startswith("56.11")
+    assert ateco_codes.search("62.1")[0].code.startswith("62.1")
+    assert ateco_codes.search("zzzz qqqq") == [] and ateco_codes.search("la di") == []
+
+
 # --- Profile service --------------------------------------------------------------------------
 
 
