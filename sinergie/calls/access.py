@@ -21,6 +21,9 @@ Relationship → what it grants → when the door closes:
   call's ranking is published (the evaluation is over; staff make any later correction).
 - `provider_staff` membership → the provider's desk, redemptions and statements → the
   membership is removed.
+- `provider_staff` membership with `is_manager`, or `alliance_staff` of the call's alliance →
+  registering, with a reason, a redemption that a service's own data refuses (it does not accept
+  vouchers, or is closed that day) → the membership or the manager flag is removed.
 - beneficiary of a voucher → the voucher → never.
 """
 
@@ -60,6 +63,20 @@ def provider_for_redeeming(user: Any, provider: Organization) -> Organization:
     if not is_provider_staff(user, provider):
         raise PermissionDenied
     return provider
+
+
+def may_override_redemption_checks(user: Any, provider: Organization, call: Call) -> bool:
+    """Whether `user` may register a redemption that the service's own data refuses, with a reason.
+
+    A service's flag "accepts vouchers" and its published hours are the provider's data and can be
+    out of date; the provider's managers (its staff who manage its members) and the staff of the
+    call's alliance may vouch for the redemption all the same. Plain provider staff may not.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if Membership.objects.filter(user=user, organization=provider, role=Role.PROVIDER_STAFF, is_manager=True).exists():
+        return True
+    return _is_call_alliance_staff(user, call)
 
 
 def get_redemption_for_provider_user(user: Any, provider: Organization, redemption_id: Any) -> Redemption:

@@ -30,7 +30,7 @@ from sinergie.calls.design import CallData, call_create
 from sinergie.calls.evaluation import evaluations_compute, ranking_for_design, vouchers_issue_from_ranking
 from sinergie.calls.models import Call, CallKind
 from sinergie.calls.ranking import ranking_publish
-from sinergie.directory.models import Service, TaxonomyTerm
+from sinergie.directory.models import ModerationState, Schedule, Service, ServiceAtLocation, TaxonomyTerm
 from sinergie.organizations.models import Alliance, Membership, Organization, Role
 
 # A one-page blank PDF: what the fictitious applicants attach for each required document.
@@ -174,6 +174,39 @@ def _call(alliance: Alliance, title_it: str, staff: User, **fields: Any) -> tupl
     return call_create(alliance=alliance, data=data, by=staff), True
 
 
+def _desk_service(provider: Organization) -> Service | None:
+    """The demo provider's service that takes the calls' vouchers and runs every day (babysitting at
+    home), so the desk can redeem on any day the demo is shown; its summer camp does not accept
+    vouchers and is there to show the desk's refusal."""
+    term = TaxonomyTerm.objects.filter(code="babysitting").first()
+    if term is None:
+        return None
+    service, created = Service.objects.get_or_create(
+        organization=provider,
+        external_id="demo-buoni-babysitting",
+        defaults={
+            "state": ModerationState.PUBLISHED,
+            "name_it": "Baby sitting a domicilio Il Girotondo",
+            "name_en": "Il Girotondo home babysitting",
+            "description_it": "Servizio dimostrativo (fittizio) che accetta i voucher dell'alleanza.",
+            "description_en": "Demonstration service (fictitious) that accepts the alliance's vouchers.",
+            "minimum_age_months": 3,
+            "maximum_age_months": 144,
+            "accepts_vouchers": True,
+            "is_demo": True,
+        },
+    )
+    if created:
+        service.categories.set([term])
+        Schedule.objects.create(
+            service=service, byday="MO,TU,WE,TH,FR,SA,SU", opens_at=datetime.time(7), closes_at=datetime.time(21)
+        )
+        location = provider.locations.order_by("pk").first()
+        if location is not None:
+            ServiceAtLocation.objects.create(service=service, location=location)
+    return service
+
+
 @transaction.atomic
 def calls_demo_load() -> None:
     alliance = Alliance.objects.filter(organization__slug=ALLIANCE_SLUG).first()
@@ -186,6 +219,7 @@ def calls_demo_load() -> None:
     today = services.rome_today(now)
     categories = list(TaxonomyTerm.objects.filter(code__in=CAMP_CATEGORIES))
     codes = dict(alliance.municipalities.values_list("name", "istat_code"))  # the applicants' towns
+    desk_service = _desk_service(provider)
 
     open_call, created = _call(
         alliance,
@@ -261,7 +295,6 @@ def calls_demo_load() -> None:
         ranking = ranking_publish(ranking=ranking_for_design(call=closed_call, by=staff), by=staff)
         vouchers = vouchers_issue_from_ranking(ranking=ranking, by=staff)
         provider_staff = Membership.objects.filter(organization=provider, role=Role.PROVIDER_STAFF).first()
-        camp = Service.objects.filter(organization=provider, state="published", categories__in=categories).first()
         for number, voucher in enumerate(vouchers):
             if provider_staff is not None and number % 2 == 0:  # half of them already spent a part
                 services.voucher_redeem(
@@ -271,7 +304,7 @@ def calls_demo_load() -> None:
                     service_date=today,
                     idempotency_key=f"demo-{voucher.pk}",
                     by=provider_staff.user,
-                    service=camp,
+                    service=desk_service,
                 )
 
     # A draft ready for staff to check and publish (the first step of the demo's walk-through).

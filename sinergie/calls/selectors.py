@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.calls.codes import code_normalize
@@ -235,6 +236,34 @@ def provider_statement(provider: Organization, year: int, month: int) -> Stateme
 def redemptions_for_provider(provider: Organization) -> QuerySet[Redemption]:
     """A provider's own redemptions, newest first: the only ones its staff ever see."""
     return Redemption.objects.filter(provider=provider).select_related("voucher", "service").order_by("-created_at")
+
+
+# How recent a redemption of the same amount on the same voucher must be for the desk to ask
+# before a second one: long enough to cover a network failure after the commit and a retyped code.
+REPEAT_WINDOW = datetime.timedelta(minutes=10)
+
+
+def redemptions_just_made(
+    provider: Organization, voucher: Voucher, *, now: datetime.datetime | None = None
+) -> QuerySet[Redemption]:
+    """The provider's live redemptions of this voucher within REPEAT_WINDOW, newest first."""
+    since = (now or timezone.now()) - REPEAT_WINDOW
+    return Redemption.objects.filter(
+        provider=provider, voucher=voucher, cancelled_at__isnull=True, created_at__gte=since
+    ).order_by("-created_at")
+
+
+def redemption_repeated(
+    provider: Organization, voucher: Voucher, amount_cents: int, *, key: str, now: datetime.datetime | None = None
+) -> Redemption | None:
+    """A redemption of the same amount the provider just made on this voucher under another key
+    (the same key is the same request sent again, which the service answers without moving money)."""
+    return (
+        redemptions_just_made(provider, voucher, now=now)
+        .filter(amount_cents=amount_cents)
+        .exclude(idempotency_key=key)
+        .first()
+    )
 
 
 def voucher_movements(voucher: Voucher) -> QuerySet[LedgerEntry]:

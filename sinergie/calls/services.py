@@ -19,9 +19,11 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.audit.services import audit_record, snapshot
+from sinergie.calls import access
 from sinergie.calls.codes import code_generate, code_normalize
 from sinergie.calls.models import (
     Account,
@@ -34,6 +36,7 @@ from sinergie.calls.models import (
     VoucherState,
 )
 from sinergie.directory.models import Service, TaxonomyTerm
+from sinergie.directory.opening import operates_on
 from sinergie.lib.errors import FieldError
 from sinergie.organizations.models import Organization
 
@@ -73,6 +76,12 @@ SERVICE_DATE_OUTSIDE = _("The date of the service must fall within the voucher's
 PROVIDER_NOT_ACCREDITED = _("Your organization is not accredited for this voucher's call.")
 SERVICE_NOT_YOURS = _("This service is not one of your organization's services.")
 SERVICE_NOT_ELIGIBLE = _("This service's category is not eligible for this call.")
+SERVICE_REQUIRED = _("Choose the service: this call pays only for some kinds of service.")
+SERVICE_NO_VOUCHERS = _("This service does not accept the alliance's vouchers (so says its public page).")
+SERVICE_CLOSED_ON_DATE = _("This service does not run on %(date)s, by its published opening hours.")
+OVERRIDE_NOT_ALLOWED = _(
+    "Only the provider's managers and the call's alliance staff can register a redemption that these checks refuse."
+)
 KEY_MISSING = _("The request has no key: reload the page and try again.")
 KEY_REUSED = _("This request key was already used for a different redemption.")
 REASON_MISSING = _("Say why the redemption is cancelled.")
@@ -84,6 +93,16 @@ CANCEL_TOO_LATE = _("A redemption can be cancelled only within 48 hours.")
 
 class VoucherError(FieldError):
     """A refused money operation: the message names the field at fault; nothing was written."""
+
+
+class OverridableRefusal(VoucherError):
+    """A refusal that rests on the provider's own data about its service (it does not accept
+    vouchers, it is closed that day): those allowed may register the redemption anyway, with a
+    reason kept in the audit trail (`access.may_override_redemption_checks`)."""
+
+    def __init__(self, field: str, message: Any, params: dict[str, Any] | None = None, *, check: str) -> None:
+        super().__init__(field, message, params)
+        self.check = check
 
 
 def euro(cents: int) -> str:
@@ -434,6 +453,34 @@ def _category_eligible(call_id: int, service: Service) -> bool:
     return False
 
 
+def _service_refusals(service: Service, service_date: datetime.date) -> list[OverridableRefusal]:
+    """What the service's own published data says against spending a voucher on it that day."""
+    service = Service.objects.prefetch_related(
+        "schedules__exceptions", "sites__schedules__exceptions", "closure_availability"
+    ).get(pk=service.pk)
+    refusals = []
+    if not service.accepts_vouchers:
+        refusals.append(OverridableRefusal("service", SERVICE_NO_VOUCHERS, check="accepts_vouchers"))
+    # A service that publishes neither hours nor dates is not refused: nothing says it is closed.
+    if operates_on(service, service_date) is False:
+        refusals.append(
+            OverridableRefusal(
+                "service_date",
+                SERVICE_CLOSED_ON_DATE,
+                {"date": date_format(service_date, "DATE_FORMAT")},
+                check="operating_day",
+            )
+        )
+    return refusals
+
+
+def _check_override_reason(reason: Any) -> str:
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if len(reason) > MAX_REASON_LENGTH:
+        raise VoucherError("override_reason", REASON_TOO_LONG, {"maximum": MAX_REASON_LENGTH})
+    return reason
+
+
 def _replay(
     existing: Redemption,
     code: str,
@@ -463,15 +510,21 @@ def voucher_redeem(
     by: Any,
     service: Service | None = None,
     call: Call | None = None,
+    override_reason: str = "",
     request: HttpRequest | None = None,
 ) -> Redemption:
     """A provider spends `amount_cents` of a voucher: the voucher's balance becomes the provider's due.
 
     Refused unless the voucher is active and valid today in Rome, the service date is within its
-    validity, the provider is accredited for the voucher's call, the service (when given) is the
-    provider's and of an eligible category, and the amount is whole cents, positive, at most the
-    balance and at most MAX_REDEMPTION_CENTS. When `call` is given the code must be of that call.
-    The same `idempotency_key` from the same provider returns the first redemption and moves nothing.
+    validity, the provider is accredited for the voucher's call, and the amount is whole cents,
+    positive, at most the balance and at most MAX_REDEMPTION_CENTS. The service is required when
+    the call names eligible categories; when given it must be the provider's, of an eligible
+    category, accept the alliance's vouchers and run on the service date by its published hours
+    (or dates during school closures). The last two rest on the provider's own data: with an
+    `override_reason`, a user `access.may_override_redemption_checks` allows registers it anyway
+    and the audit event records what was overridden and why. When `call` is given the code must be
+    of that call. The same `idempotency_key` from the same provider returns the first redemption
+    and moves nothing.
     """
     code = code_normalize(voucher_code)
     if code is None:
@@ -480,6 +533,7 @@ def voucher_redeem(
     service_date = _check_date(service_date, "service_date")
     if not isinstance(idempotency_key, str) or not idempotency_key.strip() or len(idempotency_key) > MAX_KEY_LENGTH:
         raise VoucherError("idempotency_key", KEY_MISSING)
+    override_reason = _check_override_reason(override_reason)
     try:
         with transaction.atomic():
             return _redeem(
@@ -491,6 +545,7 @@ def voucher_redeem(
                 key=idempotency_key,
                 by=by,
                 call=call,
+                override_reason=override_reason,
                 request=request,
             )
     except IntegrityError:
@@ -520,9 +575,10 @@ _FOR_NO_KEY_UPDATE = {"postgresql": " FOR NO KEY UPDATE"}
 
 
 def _voucher_lock(code: str, provider_id: int, key: str) -> Voucher | None:
-    """Lock the voucher with this code and say whether the provider is accredited and the key was used.
+    """Lock the voucher with this code and say whether the provider is accredited, whether the call
+    names eligible categories and whether the key was used.
 
-    One statement for the three questions every redemption asks: this is the hot path, and the
+    One statement for the questions every redemption asks: this is the hot path, and the
     ORM's compilation of the same query cost more than the database's work. A request with the
     same key committed while this one waited for the lock is not in this statement's snapshot:
     its insert then hits the unique key, and voucher_redeem replays it.
@@ -531,10 +587,12 @@ def _voucher_lock(code: str, provider_id: int, key: str) -> Voucher | None:
     sql = (  # noqa: S608
         "SELECT v.id, v.call_id, v.code, v.value_cents, v.balance_cents, v.valid_from, v.valid_to, v.state,"
         " EXISTS (SELECT 1 FROM {providers} p WHERE p.call_id = v.call_id AND p.organization_id = %s) AS accredited,"
+        " EXISTS (SELECT 1 FROM {categories} c WHERE c.call_id = v.call_id) AS names_categories,"
         " (SELECT r.id FROM {redemptions} r WHERE r.provider_id = %s AND r.idempotency_key = %s) AS replayed_id"
         " FROM {vouchers} v WHERE v.code = %s{lock}"
     ).format(
         providers=Call.providers.through._meta.db_table,
+        categories=Call.categories.through._meta.db_table,
         redemptions=Redemption._meta.db_table,
         vouchers=Voucher._meta.db_table,
         lock=_FOR_NO_KEY_UPDATE.get(connection.vendor, ""),
@@ -553,6 +611,7 @@ def _redeem(
     key: str,
     by: Any,
     call: Call | None,
+    override_reason: str,
     request: HttpRequest | None,
 ) -> Redemption:
     voucher = _voucher_lock(code, provider.pk, key)
@@ -575,11 +634,24 @@ def _redeem(
         raise VoucherError("voucher_code", VOUCHER_EXPIRED)
     if not voucher.valid_from <= service_date <= voucher.valid_to:
         raise VoucherError("service_date", SERVICE_DATE_OUTSIDE)
-    if service is not None:
+    overridden: list[str] = []
+    if service is None:
+        if voucher.names_categories:
+            raise VoucherError("service", SERVICE_REQUIRED)
+    else:
         if service.organization_id != provider.pk:
             raise VoucherError("service", SERVICE_NOT_YOURS)
+        # The call's rule: never overridden at the desk (the call's rules are frozen once published).
         if not _category_eligible(voucher.call_id, service):
             raise VoucherError("service", SERVICE_NOT_ELIGIBLE)
+        refusals = _service_refusals(service, service_date)
+        if refusals:
+            if not override_reason:
+                raise refusals[0]
+            voucher_call = Call.objects.select_related("alliance").get(pk=voucher.call_id)
+            if not access.may_override_redemption_checks(by, provider, voucher_call):
+                raise VoucherError("override_reason", OVERRIDE_NOT_ALLOWED)
+            overridden = [refusal.check for refusal in refusals]
     if amount > voucher.balance_cents:
         raise VoucherError("amount_cents", AMOUNT_OVER_BALANCE, {"balance": euro(voucher.balance_cents)})
 
@@ -615,7 +687,9 @@ def _redeem(
             "amount_cents": amount,
             "service_date": service_date,
             "voucher_balance_cents": balance,
+            **({"overridden_checks": overridden, "override_reason": override_reason} if overridden else {}),
         },
+        note=override_reason if overridden else "",
         request=request,
     )
     return redemption

@@ -14,15 +14,15 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.calls.codes import code_normalize
-from sinergie.calls.services import CODE_INVALID, MAX_KEY_LENGTH, MAX_REASON_LENGTH
+from sinergie.calls.services import CODE_INVALID, MAX_KEY_LENGTH, MAX_REASON_LENGTH, SERVICE_REQUIRED
 from sinergie.directory.models import ModerationState, Service, ServiceKind
 from sinergie.organizations.models import Organization
 
 AMOUNT_FORMAT = _("Enter the amount in euros, with at most two decimals: for example 12,50.")
-SERVICE_REQUIRED = _("Choose the service: this call pays only for some kinds of service.")
 
 # "12", "12,5", "12.50", "€ 1.234,56" (Italian grouping) — never more than two decimals.
 _GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")
@@ -54,6 +54,12 @@ class ServiceChoiceField(forms.ModelChoiceField):
             return super().to_python(value)
         except ValidationError:
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+    def label_from_instance(self, obj: Service) -> str:
+        name = obj.name(get_language() or "it")
+        if obj.accepts_vouchers:
+            return name
+        return str(_("%(service)s (does not accept vouchers)") % {"service": name})
 
 
 class CodeForm(forms.Form):
@@ -93,6 +99,19 @@ class RedeemForm(forms.Form):
         label=_("Date of the service"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    # Shown only to those who may use it, after a refusal they may override (see the desk's view).
+    override_reason = forms.CharField(
+        label=_("Register it anyway: why"),
+        required=False,
+        max_length=MAX_REASON_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Only when you know the service was given on that day and the directory is out of date: "
+            "the reason is kept in the audit trail."
+        ),
+    )
+    # Set after a warning that the same amount was just redeemed from this voucher.
+    repeat_confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, provider: Organization, service_required: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sinergie.calls import access, selectors, services
 from sinergie.calls.models import Call, EntryKind, Redemption, Voucher
-from sinergie.calls.services import CANCEL_WINDOW, KEY_MISSING, KEY_REUSED, VoucherError
+from sinergie.calls.services import CANCEL_WINDOW, KEY_MISSING, KEY_REUSED, OverridableRefusal, VoucherError
 from sinergie.calls.voucher_forms import CancelForm, CodeForm, RedeemForm, StatementForm
 from sinergie.catalogue.exporting import csv_safe
 from sinergie.core.pdf import pdf_response
@@ -45,6 +45,7 @@ REDEEM_FIELDS = {
     "service": "service",
     "service_date": "service_date",
     "idempotency_key": "idempotency_key",
+    "override_reason": "override_reason",
 }
 CANCEL_FIELDS = {"reason": "reason"}
 
@@ -125,8 +126,20 @@ def _render_code_step(request: HttpRequest, provider: Organization, form: CodeFo
 
 
 def _render_confirm_step(
-    request: HttpRequest, provider: Organization, voucher: Voucher, form: RedeemForm, key: str, status: int = 200
+    request: HttpRequest,
+    provider: Organization,
+    voucher: Voucher,
+    form: RedeemForm,
+    key: str,
+    status: int = 200,
+    *,
+    refused_by_data: bool = False,
+    repeat: Redemption | None = None,
 ) -> HttpResponse:
+    """Step two. `refused_by_data`: the service refused on what the directory says of the service
+    (those allowed then see the override field); `repeat`: the same amount was just redeemed."""
+    may_override = access.may_override_redemption_checks(request.user, provider, voucher.call)
+    overriding = bool(form.is_bound and (form.data.get("override_reason") or form.errors.get("override_reason")))
     return render(
         request,
         "calls/vouchers/desk_confirm.html",
@@ -136,6 +149,10 @@ def _render_confirm_step(
             "call_title": voucher.call.title(translation.get_language()),
             "form": form,
             "key": key,
+            "show_override": (refused_by_data and may_override) or overriding,
+            "ask_a_manager": refused_by_data and not may_override,
+            "repeat": repeat,
+            "just_made": selectors.redemptions_just_made(provider, voucher).select_related("service"),
         },
         status=status,
     )
@@ -184,6 +201,12 @@ def _confirm(request: HttpRequest, provider: Organization) -> HttpResponse:
     if not form.is_valid():
         return _render_confirm_step(request, provider, voucher, form, key, status=400)
     data = form.cleaned_data
+    if not data["repeat_confirmed"]:
+        # A network failure after the commit, then the code typed again, would charge twice:
+        # the same amount on the same voucher a few minutes apart is asked about first.
+        repeat = selectors.redemption_repeated(provider, voucher, data["amount"], key=data["idempotency_key"])
+        if repeat is not None:
+            return _render_confirm_step(request, provider, voucher, form, key, status=409, repeat=repeat)
     try:
         redemption = services.voucher_redeem(
             voucher_code=data["code"],
@@ -192,6 +215,7 @@ def _confirm(request: HttpRequest, provider: Organization) -> HttpResponse:
             service_date=data["service_date"],
             idempotency_key=data["idempotency_key"],
             service=data["service"],
+            override_reason=data["override_reason"],
             by=request.user,
             request=request,
         )
@@ -201,7 +225,15 @@ def _confirm(request: HttpRequest, provider: Organization) -> HttpResponse:
             # A different request under a used key: a fresh key lets the corrected form through.
             key = uuid.uuid4().hex
         voucher.refresh_from_db()
-        return _render_confirm_step(request, provider, voucher, form, key, status=400)
+        return _render_confirm_step(
+            request,
+            provider,
+            voucher,
+            form,
+            key,
+            status=400,
+            refused_by_data=isinstance(error, OverridableRefusal),
+        )
     messages.success(
         request,
         _("Redemption registered: %(amount)s from voucher %(code)s.")

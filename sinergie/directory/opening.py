@@ -88,6 +88,42 @@ def opening_today(service: Service, day: datetime.date) -> list[Interval]:
     return merged
 
 
+def operates_on(service: Service, day: datetime.date) -> bool | None:
+    """Whether `service` runs on `day` by what it publishes; None when it publishes no hours nor dates.
+
+    With weekly hours, a day with opening hours (after exceptions); with only dates of availability
+    during school closures, a day inside one of them. A voucher is spent on a day the service runs.
+    """
+    if _schedules(service):
+        return bool(opening_today(service, day))
+    closures = list(service.closure_availability.all())
+    if closures:
+        return any(c.start <= day <= c.end for c in closures)
+    return None
+
+
+def next_openings(service: Service, since: datetime.date, count: int) -> list[tuple[datetime.date, list[Interval]]]:
+    """The first `count` days from `since` (within LOOKAHEAD_DAYS) on which `service` runs, with
+    their hours: days with opening hours, or, for a service that publishes only its closure
+    cover, every day of it (with no hours). What the page lists and the iCalendar file holds."""
+    schedules = _schedules(service)
+    closures = list(service.closure_availability.all())
+    found: list[tuple[datetime.date, list[Interval]]] = []
+    if not schedules and not closures:
+        return found
+    for offset in range(LOOKAHEAD_DAYS + 1):
+        day = since + datetime.timedelta(days=offset)
+        if schedules:
+            intervals = opening_today(service, day)
+            if intervals:
+                found.append((day, intervals))
+        elif any(c.start <= day <= c.end for c in closures):
+            found.append((day, []))
+        if len(found) >= count:
+            break
+    return found
+
+
 def is_open_at(service: Service, moment: datetime.datetime) -> bool:
     """True when `service` is open at `moment` (aware; a naive moment is taken as Rome's time)."""
     local = _local(moment)

@@ -67,7 +67,7 @@ class Money:
         self.voucher = self.issue()
 
     def _service(self, provider: Any, name: str, category: str) -> Service:
-        service = Service.objects.create(organization=provider, name_it=name, state="published")
+        service = Service.objects.create(organization=provider, name_it=name, state="published", accepts_vouchers=True)
         service.categories.add(TaxonomyTerm.objects.get(code=category))
         return service
 
@@ -82,6 +82,8 @@ class Money:
         kwargs.setdefault("service_date", services.rome_today())
         kwargs.setdefault("idempotency_key", f"key-{next(_keys)}")
         kwargs.setdefault("by", self.world.provider_staff)
+        # The call names eligible categories, so a redemption names its service.
+        kwargs.setdefault("service", self.after_school if kwargs["provider"] == self.provider else None)
         return services.voucher_redeem(**kwargs)
 
 

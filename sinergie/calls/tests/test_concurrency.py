@@ -68,6 +68,7 @@ def test_32_threads_redeeming_the_same_vouchers_never_overspend(money: Money) ->
                     services.voucher_redeem(
                         voucher_code=rng.choice(codes),
                         provider=money.provider,
+                        service=money.after_school,
                         amount_cents=rng.choice([500, 1_000, 2_500, 4_000]),
                         service_date=services.rome_today(),
                         idempotency_key=f"t{index}-{attempt}",
@@ -132,6 +133,7 @@ def test_the_same_key_from_8_threads_redeems_once(money: Money) -> None:
         return services.voucher_redeem(
             voucher_code=money.voucher.code,
             provider=money.provider,
+            service=money.after_school,
             amount_cents=3_000,
             service_date=services.rome_today(),
             idempotency_key="same-request",
@@ -154,6 +156,7 @@ def test_the_same_key_on_different_vouchers_from_8_threads_redeems_once(money: M
         return services.voucher_redeem(
             voucher_code=codes[index % len(codes)],
             provider=money.provider,
+            service=money.after_school,
             amount_cents=3_000,
             service_date=services.rome_today(),
             idempotency_key="same-key",
@@ -194,6 +197,7 @@ def test_32_threads_mixing_every_operation_keep_the_books_exact(money: Money) ->
                         services.voucher_redeem(
                             voucher_code=voucher.code,
                             provider=money.provider,
+                            service=money.after_school,
                             amount_cents=rng.choice([300, 1_000, 2_000]),
                             service_date=services.rome_today(),
                             idempotency_key=f"m{index}-{step}",
