@@ -41,7 +41,7 @@ from sinergie.directory.models import (
     ServiceStatus,
     Weekday,
 )
-from sinergie.directory.opening import open_status, open_status_text
+from sinergie.directory.opening import intervals_text, next_openings, open_status, open_status_text
 from sinergie.organizations.access import Action, can
 
 WEEKDAY_ORDER = list(Weekday.values)  # MO … SU, as iCalendar writes them
@@ -49,6 +49,8 @@ WEEKDAY_ORDER = list(Weekday.values)  # MO … SU, as iCalendar writes them
 CHILD_CARE_CATEGORIES = frozenset(
     {"early_childhood", "nursery", "micro_nursery", "spring_section", "family_nursery", "play_centre"}
 )
+# How many of the days a service runs next its page lists (the .ics file has them all).
+NEXT_DATES = 5
 # UN/CEFACT codes that schema.org's UnitPriceSpecification expects.
 UNIT_CODES = {CostUnit.HOUR: "HUR", CostUnit.DAY: "DAY", CostUnit.WEEK: "WEE", CostUnit.MONTH: "MON"}
 # What json_script escapes, so that the data cannot close the <script> element.
@@ -87,6 +89,8 @@ def _page_queryset(today: datetime.date) -> QuerySet[Service]:
     return Service.objects.select_related("organization").prefetch_related(
         "categories",
         "costs",
+        # All of it for the days it runs (open now, next dates); the table shows the coming ranges.
+        "closure_availability",
         Prefetch("schedules", queryset=schedules),
         Prefetch("sites", queryset=sites.order_by("location__name")),
         Prefetch(
@@ -449,6 +453,13 @@ def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             for dates in service.upcoming_dates
         ],
         "sites": sites,
+        "next_dates": [
+            {"day": long_date(day, language), "hours": intervals_text(intervals)}
+            for day, intervals in next_openings(service, today, NEXT_DATES)
+        ],
+        "has_calendar": bool(service.closure_availability.all())
+        or any(service.schedules.all())
+        or any(site["hours"] for site in sites),
         "json_ld": json_ld(structured_data(service, request, language)),
         "open_status": open_status_text(status, now, language) if status else "",
         "is_open": bool(status and status.is_open),
