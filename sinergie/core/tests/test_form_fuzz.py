@@ -38,6 +38,8 @@ from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, ge
 
 from sinergie.accounts.models import User
 from sinergie.core.demo import DEMO_ACCOUNTS, demo_load
+from sinergie.surveys.models import Campaign, CampaignMode
+from sinergie.surveys.services import tokens_generate
 from sinergie.territory.services import territory_load
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -52,7 +54,10 @@ PAGES_PER_URL_NAME = 3
 
 # Never walked: logging out or switching language changes the session, not data; the APIs
 # have their own contract test; 2FA pages would disable the factor the personas need.
-SKIPPED_URL_NAMES = {"account_logout", "set_language", "healthz"}
+SKIPPED_URL_NAMES = {"account_logout", "admin:logout", "set_language", "healthz"}
+# The admin's delete and history pages are Django's own and the same for every model (a delete
+# page collects every related row: seconds for a municipality).
+SKIPPED_ADMIN_SUFFIXES = ("_delete", "_history")
 SKIPPED_PREFIXES = ("/api/", "/static/", "/media/", "/account/2fa/")
 # Downloads take no input but their URL, cost up to seconds each and have their own tests.
 SKIPPED_SUFFIXES = (".pdf", ".xlsx", ".zip", ".csv", ".ics")
@@ -200,6 +205,13 @@ def _payload(form: Form, round_name: str, round_index: int) -> dict[str, Any]:
     return {name: values[0] if len(values) == 1 else values for name, values in data.items()}
 
 
+def _pages_per(name: str) -> int:
+    if name.startswith("admin:"):
+        # One change page per model: the admin's forms are the same for every row of a model.
+        return 0 if name.endswith(SKIPPED_ADMIN_SUFFIXES) else 1
+    return PAGES_PER_URL_NAME
+
+
 def _url_name(path: str) -> str | None:
     try:
         match = resolve(urlsplit(path).path)
@@ -313,7 +325,7 @@ def _walk(client: Client, persona: str, seeds: list[str], forms_seen: set[Any]) 
             ):
                 continue
             name = _url_name(parts.path)
-            if name is None or name in SKIPPED_URL_NAMES or walk.visited_names[name] >= PAGES_PER_URL_NAME:
+            if name is None or name in SKIPPED_URL_NAMES or walk.visited_names[name] >= _pages_per(name):
                 continue
             walk.visited_names[name] += 1
             queued.add(parts.path)
@@ -333,6 +345,20 @@ def _admin_urls() -> list[str]:
     return urls
 
 
+def _survey_links() -> list[str]:
+    """The answering page of every campaign: its open link, or a single-use link made for the walk
+    (the plain tokens are never stored, so no page links to them)."""
+    admin_user = User.objects.filter(is_superuser=True).first()
+    links = []
+    for campaign in Campaign.objects.order_by("pk"):
+        if campaign.mode == CampaignMode.OPEN:
+            code = campaign.slug
+        else:
+            code = tokens_generate(campaign=campaign, count=1, by=admin_user)[0]
+        links.append(reverse("surveys:respond", args=[code]))
+    return links
+
+
 @pytest.fixture
 def demo(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
@@ -341,7 +367,7 @@ def demo(settings, tmp_path) -> None:
 
 
 def test_no_hostile_input_anywhere_gives_a_server_error_or_unescaped_output(demo, client: Client) -> None:
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     seeds = [
         url
         for url in _parameterless_urls()
@@ -349,6 +375,7 @@ def test_no_hostile_input_anywhere_gives_a_server_error_or_unescaped_output(demo
         and not url.endswith(SKIPPED_SUFFIXES)
         and _url_name(url) not in SKIPPED_URL_NAMES
     ]
+    seeds += _survey_links()
     personas: list[tuple[str, User | None]] = [("visitor", None)]
     personas += [(account.role_label, User.objects.get(email=account.email)) for account in DEMO_ACCOUNTS]
     failures: list[str] = []
@@ -365,8 +392,8 @@ def test_no_hostile_input_anywhere_gives_a_server_error_or_unescaped_output(demo
         failures += walk.failures
         reached |= set(walk.visited_names)
         summary.append(f"{persona}: {walk.requests} requests, {walk.forms} new forms")
-    print("\n".join([*summary, f"{time.monotonic() - started:.0f} s"]))
+    print("\n".join([*summary, f"{time.monotonic() - started:.0f} s, {time.process_time() - cpu:.0f} s of CPU"]))
     assert not failures, "\n".join(failures)
     # The walk itself must not silently shrink (a login that stopped working, a broken parser).
-    assert {"calls:manage-detail", "companies:plan", "directory-manage:edit"} <= reached
+    assert {"calls:manage-detail", "companies:plan", "directory-manage:edit", "surveys:respond"} <= reached
     assert any(name.startswith("admin:") and name.endswith("_add") for _, name, _ in forms_seen)
