@@ -233,6 +233,12 @@ STORAGES = {
 # Leaflet's files come from django-leaflet; the app itself is not installed because its
 # admin module needs GDAL, which the project does not use (boundaries are plain GeoJSON).
 STATICFILES_DIRS = [Path(leaflet.__file__).resolve().parent / "static"]
+STATICFILES_FINDERS = [
+    # Bootstrap Italia's stylesheet with its data: font as a file (the CSP allows fonts only from the site).
+    "sinergie.core.finders.ThemeStylesheetFinder",
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 WHITENOISE_USE_FINDERS = DEBUG
 DJANGO_BOOTSTRAP_ITALIA_USE_CDN = False
 

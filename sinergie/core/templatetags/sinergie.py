@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import html
+import re
+
 from django import forms, template
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -31,3 +36,41 @@ def field_widget(field: forms.BoundField) -> str:
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return field.as_widget(attrs=attrs)
+
+
+CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.DOTALL | re.IGNORECASE)
+
+
+class ScrollRegionNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, classes: template.base.FilterExpression | None) -> None:
+        self.nodelist = nodelist
+        self.classes = classes
+
+    def render(self, context: template.Context) -> str:
+        inner = self.nodelist.render(context)
+        caption = CAPTION.search(inner)
+        label = " ".join(html.unescape(strip_tags(caption.group(1))).split()) if caption else ""
+        if not label:
+            raise template.TemplateSyntaxError("scroll_region: the table inside needs a <caption> to name the region.")
+        extra = f" {self.classes.resolve(context)}" if self.classes else ""
+        return format_html(
+            '<div class="table-responsive{}" tabindex="0" role="region" aria-label="{}">{}</div>',
+            extra,
+            label,
+            mark_safe(inner),  # noqa: S308 (the rendered template, escaped where it had to be)
+        )
+
+
+@register.tag
+def scroll_region(parser: template.base.Parser, token: template.base.Token) -> ScrollRegionNode:
+    """A table that scrolls sideways on a phone, in a region keyboard users can reach and scroll
+    (focusable) and screen readers can name (its table's caption): WCAG 2.1.1, axe's
+    `scrollable-region-focusable`. `{% scroll_region %}<table><caption>…</caption>…</table>{% endscroll_region %}`,
+    optionally `{% scroll_region "mb-4" %}` for more classes on the wrapper."""
+    bits = token.split_contents()
+    if len(bits) > 2:
+        raise template.TemplateSyntaxError("scroll_region takes at most one argument: extra classes.")
+    classes = parser.compile_filter(bits[1]) if len(bits) == 2 else None
+    nodelist = parser.parse(("endscroll_region",))
+    parser.delete_first_token()
+    return ScrollRegionNode(nodelist, classes)
