@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database outage answers 503 with Retry-After, not 500 (with core.outage.server_error).
+    "sinergie.core.outage.DatabaseUnavailableMiddleware",
     # In development Django's own server serves static files.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "csp.middleware.CSPMiddleware",

@@ -6,16 +6,19 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from sinergie.api import api
-from sinergie.core import views as core_views
+from sinergie.core import health
 from sinergie.directory.hsds_api import hsds_api
 from sinergie.lib.access_rules import PUBLIC, allow
 
 urlpatterns = [
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("api/hsds/", hsds_api.urls),
     path("i18n/setlang/", set_language, name="set_language"),
 ]
+
+# A database outage raised in a middleware answers 503 (sinergie/core/outage.py), not 500.
+handler500 = "sinergie.core.outage.server_error"
 
 urlpatterns += i18n_patterns(
     path("", include("sinergie.core.urls")),

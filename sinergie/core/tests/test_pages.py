@@ -21,7 +21,7 @@ def test_it_answers_the_health_check(client, db):
     assert response.status_code == 200
     body = json.loads(response.content)
     assert body["status"] == "ok"
-    assert body["database"] in {"sqlite", "postgresql"}
+    assert body["checks"]["database"]["vendor"] in {"sqlite", "postgresql"}
 
 
 def test_it_serves_the_home_page_in_italian_by_default(client, db):
