@@ -118,3 +118,17 @@ def test_it_works_without_javascript(page_without_js: Page, live_server: LiveSer
     # Plain HTML forms: the login posts and redirects with no script at all.
     _log_in(page, live_server.url, citizen)
     _assert_in_personal_area(page, live_server.url, citizen)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_label_is_drawn_over_another_field_on_the_home_page(chromium: Browser, live_server: LiveServer, width):
+    """The child's age label wrapped onto two lines over the municipality field at 390 px
+    (issue 13, point 6)."""
+    from sinergie.core.tests.browser_support import assert_no_label_over_a_field
+
+    for prefix in ("", "/en"):
+        context = new_context(chromium, viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(f"{live_server.url}{prefix}/")
+        assert_no_label_over_a_field(page)
+        context.close()
