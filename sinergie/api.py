@@ -8,12 +8,13 @@ from django.conf import settings
 from ninja import NinjaAPI
 
 from sinergie.directory.search_api import search_router
+from sinergie.lib.api_head import HeadAsGetMixin
 from sinergie.schoolcalendar.api import router as school_calendar_router
 from sinergie.surveys.api import router as surveys_router
 from sinergie.territory.api import router as territory_router
 
 
-class SinergieAPI(NinjaAPI):
+class SinergieAPI(HeadAsGetMixin, NinjaAPI):
     """The API, with the site's session cookie declared as the scheme that operations reading
     private data require (`openapi_extra={"security": [{"session": []}]}`)."""
 

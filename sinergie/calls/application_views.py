@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sinergie.calls.access import application_can_change, get_application_for_user, get_document_for_user
 from sinergie.calls.apply_forms import answers_for_display
@@ -21,7 +21,7 @@ from sinergie.calls.services import decimal_text, euro
 
 
 @login_required
-@require_GET
+@require_safe
 def receipt(request: HttpRequest, pk: str) -> HttpResponse:
     application = get_application_for_user(request.user, pk)
     language = "en" if get_language() == "en" else "it"
@@ -37,7 +37,7 @@ def receipt(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def document(request: HttpRequest, pk: str) -> HttpResponse:
     """The file as it was uploaded, always as a download of its checked type."""
     attached = get_document_for_user(request.user, pk)
@@ -48,7 +48,7 @@ def document(request: HttpRequest, pk: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def ranking(request: HttpRequest, call_id: int) -> HttpResponse:
     """A call's published ranking, by protocol number only: no name, no answer."""
     call = get_object_or_404(Call, pk=call_id, state__in=[CallState.PUBLISHED, CallState.CLOSED])

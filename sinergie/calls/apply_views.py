@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.calls import applications as A
 from sinergie.calls.access import (
@@ -128,7 +128,7 @@ def _form_page(request: HttpRequest, call: Call, application: Application | None
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def apply(request: HttpRequest, call_id: int) -> HttpResponse:
     """Apply to an open worker-voucher call; one with a live application is sent to it."""
     call = get_call_for_applying(call_id)
@@ -137,21 +137,21 @@ def apply(request: HttpRequest, call_id: int) -> HttpResponse:
         if request.method == "POST":
             messages.error(request, A.ALREADY_APPLIED)
         return redirect("applications:edit", pk=existing.pk)
-    if request.method == "GET" and not call.is_open():
+    if request.method in ("GET", "HEAD") and not call.is_open():
         messages.error(request, _("This call is not taking applications now."))
         return redirect("calls:detail", call_id=call.pk)
     return _form_page(request, call, None)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit(request: HttpRequest, pk: str) -> HttpResponse:
     application = get_application_for_user(request.user, pk, change=True)
     return _form_page(request, application.call, application)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def review(request: HttpRequest, pk: str) -> HttpResponse:
     """What will be sent, answers and documents, and the declaration; POST submits."""
     application = get_application_for_user(request.user, pk, change=True)
@@ -189,7 +189,7 @@ def review(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def withdraw(request: HttpRequest, pk: str) -> HttpResponse:
     application = get_application_for_user(request.user, pk, change=True)
     problem = None
@@ -225,7 +225,7 @@ def document_remove(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def mine(request: HttpRequest) -> HttpResponse:
     """The applications I made, or filled in for someone at an information point."""
     language = _language()
@@ -238,7 +238,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assisted(request: HttpRequest, call_id: int) -> HttpResponse:
     """An information-point operator starts an application for a citizen with an account."""
     call = get_call_for_assisting(request.user, call_id)
@@ -263,7 +263,7 @@ def assisted(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def receipt_pdf(request: HttpRequest, pk: str) -> HttpResponse:
     """The receipt as a PDF, behind the same access check as the page."""
     application = get_application_for_user(request.user, pk)

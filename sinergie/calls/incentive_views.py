@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.calls import incentives
 from sinergie.calls.access import get_public_call
@@ -70,7 +70,7 @@ def _plan_display(plan: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_applications(request: HttpRequest) -> HttpResponse:
     """The applications and grants of the companies the user is a referent of."""
     companies = companies_for_referent(request.user)
@@ -85,7 +85,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     return render(request, "calls/incentives/my_list.html", {"companies": companies, "rows": rows})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def apply(request: HttpRequest, call_id: int) -> HttpResponse:
     """Start (or resume) a company's application to an open company call.
 
@@ -124,7 +124,7 @@ def apply(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan(request: HttpRequest, pk: Any) -> HttpResponse:
     """The company's plan: its referents fill it in, save it and send it; the call's staff read it."""
     application, side = get_company_application_for_user(request.user, pk)
@@ -190,7 +190,7 @@ def withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def manage(request: HttpRequest, call_id: int) -> HttpResponse:
     """A company call's sent applications with their evaluation and grant, for the alliance's staff."""
     call = get_company_call_for_staff(request.user, call_id)
@@ -213,7 +213,7 @@ def manage(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def grant_new(request: HttpRequest, pk: Any) -> HttpResponse:
     """Staff make the grant agreement of an admitted company application."""
     application, side = get_company_application_for_user(request.user, pk)
@@ -309,7 +309,7 @@ def _render_grant(
 
 
 @login_required
-@require_GET
+@require_safe
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     grant, side = get_grant_for_user(request.user, pk)
     return _render_grant(request, grant, side)
@@ -356,7 +356,7 @@ def grant_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def grant_document_download(request: HttpRequest, pk: Any) -> HttpResponse:
     """The file as it was uploaded, always as a download of its checked type."""
     document = get_grant_document_for_user(request.user, pk)

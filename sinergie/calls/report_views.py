@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
 from sinergie.calls.access import get_call_for_report
@@ -25,7 +25,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
-@require_GET
+@require_safe
 def report(request: HttpRequest, call_id: int) -> HttpResponse:
     call = get_call_for_report(request.user, call_id)
     figures = call_report(call)

@@ -20,7 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.calls import review
 from sinergie.calls import review_selectors as S
@@ -67,7 +67,7 @@ def _evaluation_of(application: Application) -> Evaluation | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def applications(request: HttpRequest, call_id: int) -> HttpResponse:
     call = get_call_for_evaluation(request.user, call_id)
     admissibility = request.GET.get("ammissibilita", "")
@@ -150,14 +150,14 @@ def _detail_context(call: Call, application: Application, evaluators: Any, **for
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def application_detail(request: HttpRequest, call_id: int, pk: str) -> HttpResponse:
     """One sent application for staff: answers, documents, automatic notes; forms to decide
     admissibility, set manual points and assign an evaluator (`azione` says which)."""
     call = get_call_for_evaluation(request.user, call_id)
     application = get_application_for_evaluation(request.user, call, pk)
     evaluators = S.evaluators_of(call)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "calls/evaluation/application.html", _detail_context(call, application, evaluators))
     action = request.POST.get("azione")
     bound: dict[str, Form] = {}
@@ -255,7 +255,7 @@ def _ranking_context(call: Call, **forms: Form) -> dict[str, Any]:
 
 
 @login_required
-@require_GET
+@require_safe
 def ranking_manage(request: HttpRequest, call_id: int) -> HttpResponse:
     call = get_call_for_evaluation(request.user, call_id)
     return render(request, "calls/evaluation/ranking.html", _ranking_context(call))
@@ -327,7 +327,7 @@ def vouchers_issue_view(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def ranking_staff_export(request: HttpRequest, call_id: int) -> HttpResponse:
     """The latest version (or `?versione=N`) with names, for internal use: CSV or XLSX."""
     call = get_call_for_evaluation(request.user, call_id)
@@ -352,7 +352,7 @@ def ranking_staff_export(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def evaluator_list(request: HttpRequest) -> HttpResponse:
     assignments = S.assignments_of_evaluator(assignments_for_evaluator(request.user))
     page = Paginator(assignments, PER_PAGE).get_page(request.GET.get("page"))
@@ -388,12 +388,12 @@ def _evaluator_context(assignment: Any, **forms: Form) -> dict[str, Any]:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def evaluator_application(request: HttpRequest, pk: str) -> HttpResponse:
     """An assigned application: first the declaration of (no) conflict of interest, then — if
     none — the answers, the documents and the evaluator's points."""
     assignment = get_assignment_for_evaluator(request.user, pk)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "calls/evaluation/evaluator_application.html", _evaluator_context(assignment))
     if not assignment.cleared:
         form: Form = DeclarationForm(request.POST, prefix="dec")
@@ -437,7 +437,7 @@ def evaluator_application(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def evaluator_document(request: HttpRequest, pk: str) -> HttpResponse:
     attached = get_document_for_evaluator(request.user, pk)
     response = HttpResponse(bytes(attached.content), content_type=attached.content_type)

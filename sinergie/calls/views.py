@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.audit.services import audit_events_for
 from sinergie.calls import design
@@ -56,7 +56,7 @@ def _call_context(call: Call) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def call_list(request: HttpRequest) -> HttpResponse:
     sections = design.calls_public()
     language = _language()
@@ -66,7 +66,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
     return render(request, "calls/list.html", {"sections": sections, "now": timezone.now()})
 
 
-@require_GET
+@require_safe
 def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     call = get_public_call(call_id)
     context = _call_context(call)
@@ -76,7 +76,7 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     return render(request, "calls/detail.html", context)
 
 
-@require_GET
+@require_safe
 def call_precheck(request: HttpRequest, call_id: int) -> HttpResponse:
     """Can I apply? The call's rules as questions; the answer rule by rule; nothing saved."""
     call = get_public_call(call_id)
@@ -100,7 +100,7 @@ def _designer_alliances(request: HttpRequest) -> Any:
 
 
 @login_required
-@require_GET
+@require_safe
 def manage_list(request: HttpRequest) -> HttpResponse:
     alliances = _designer_alliances(request)
     calls = design.calls_for_designer(alliances)
@@ -154,19 +154,19 @@ def _edit(request: HttpRequest, call: Call | None) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def call_create(request: HttpRequest) -> HttpResponse:
     return _edit(request, None)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def call_edit(request: HttpRequest, call_id: int) -> HttpResponse:
     return _edit(request, get_call_for_designer(request.user, call_id))
 
 
 @login_required
-@require_GET
+@require_safe
 def manage_detail(request: HttpRequest, call_id: int) -> HttpResponse:
     call = get_call_for_designer(request.user, call_id)
     context = _call_context(call)

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.calls import access, selectors, services
 from sinergie.calls.models import Call, EntryKind, Redemption, Voucher
@@ -68,7 +68,7 @@ def _qr_svg(text: str, title: str) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def wallet(request: HttpRequest) -> HttpResponse:
     """The signed-in person's vouchers: call, value, balance, validity and state."""
     vouchers = selectors.vouchers_for_beneficiary(request.user)
@@ -76,7 +76,7 @@ def wallet(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def voucher_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One voucher of the beneficiary: the code large and as a QR, its movements, where to spend it."""
     voucher = access.get_voucher_for_beneficiary(request.user, pk)
@@ -99,7 +99,7 @@ def voucher_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def desk_home(request: HttpRequest) -> HttpResponse:
     """The desk of the provider the person works for (a choice when they work for several)."""
     providers = access.providers_for_desk(request.user)
@@ -159,14 +159,14 @@ def _render_confirm_step(
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def desk(request: HttpRequest, provider: str) -> HttpResponse:
     """Redeem a voucher in two steps: the code (and a preview of the voucher), then amount, service and date.
 
     The preview's form carries a fresh idempotency key: sending the same form twice redeems once.
     """
     organization = access.get_provider_for_desk(request.user, provider)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _render_code_step(request, organization, CodeForm())
     if request.POST.get("step") == "confirm":
         return _confirm(request, organization)
@@ -247,7 +247,7 @@ def _cancellable(redemption: Redemption) -> bool:
 
 
 @login_required
-@require_GET
+@require_safe
 def redemption_list(request: HttpRequest, provider: str) -> HttpResponse:
     """The provider's redemptions, newest first, with a way to cancel the recent ones."""
     organization = access.get_provider_for_desk(request.user, provider)
@@ -277,7 +277,7 @@ def _render_redemption(
 
 
 @login_required
-@require_GET
+@require_safe
 def redemption_detail(request: HttpRequest, provider: str, pk: Any) -> HttpResponse:
     """One redemption of the provider (the receipt after redeeming), with the cancel form while allowed."""
     organization = access.get_provider_for_desk(request.user, provider)
@@ -346,7 +346,7 @@ def _statement_for(request: HttpRequest, provider: str) -> tuple[Organization, S
 
 
 @login_required
-@require_GET
+@require_safe
 def statement(request: HttpRequest, provider: str) -> HttpResponse:
     """The provider's monthly statement (what the alliance owes it), with CSV and XLSX downloads."""
     organization, form, result = _statement_for(request, provider)
@@ -399,7 +399,7 @@ def _cents_it(cents: int) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def statement_csv(request: HttpRequest, provider: str) -> HttpResponse:
     """The statement as CSV for an Italian Excel: `;` between cells, UTF-8 with BOM, decimal comma."""
     _organization, form, result = _statement_for(request, provider)
@@ -429,7 +429,7 @@ def statement_csv(request: HttpRequest, provider: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def statement_pdf(request: HttpRequest, provider: str) -> HttpResponse:
     """The statement as a PDF document to file or send (same access and month as the page)."""
     organization, form, result = _statement_for(request, provider)
@@ -446,7 +446,7 @@ def statement_pdf(request: HttpRequest, provider: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def statement_xlsx(request: HttpRequest, provider: str) -> HttpResponse:
     """The statement as an XLSX workbook (dates as dates, amounts as numbers in euros)."""
     from openpyxl import Workbook

@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.catalogue import exporting, services
 from sinergie.catalogue.access import get_batch_for_user, may_import
@@ -32,17 +32,17 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def template_csv(request: HttpRequest) -> HttpResponse:
     return _attachment(HttpResponse(exporting.template_csv(), content_type=CSV_TYPE), "modello-catalogo.csv")
 
 
-@require_GET
+@require_safe
 def template_xlsx(request: HttpRequest) -> HttpResponse:
     return _attachment(HttpResponse(exporting.template_xlsx(), content_type=XLSX_TYPE), "modello-catalogo.xlsx")
 
 
-@require_GET
+@require_safe
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     rows = exporting.catalogue_rows(catalogue_published())
     response = StreamingHttpResponse(exporting.csv_stream(rows), content_type=CSV_TYPE)
@@ -50,7 +50,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def export_xlsx(request: HttpRequest) -> FileResponse:
     # A temporary file rather than memory: the write-only workbook streams rows into it.
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
@@ -59,7 +59,7 @@ def export_xlsx(request: HttpRequest) -> FileResponse:
     return FileResponse(output, as_attachment=True, filename="catalogo-servizi.xlsx", content_type=XLSX_TYPE)
 
 
-@require_GET
+@require_safe
 def export_hsds(request: HttpRequest) -> FileResponse:
     output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     exporting.write_hsds_package(services_public(full=True), output)
@@ -68,7 +68,7 @@ def export_hsds(request: HttpRequest) -> FileResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     if not may_import(request.user):
         raise PermissionDenied
@@ -84,7 +84,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_preview(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = get_batch_for_user(request.user, batch_id)
     if batch.status != BatchStatus.UPLOADED:
@@ -123,7 +123,7 @@ def import_confirm(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def import_progress(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     batch = get_batch_for_user(request.user, batch_id)
     if batch.status == BatchStatus.UPLOADED:

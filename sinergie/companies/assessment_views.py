@@ -34,7 +34,7 @@ def _sections(values: dict, errors: dict) -> list[dict]:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def self_assessment(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_viewing(request.user, slug)
     can_edit = access.is_referent(request.user, company)

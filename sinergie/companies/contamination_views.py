@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sinergie.companies import access, contamination
 from sinergie.companies.forms import (
@@ -35,7 +35,7 @@ def _number(value: object) -> int:
     return int(text) if text.isdigit() and len(text) < 12 else 0
 
 
-@require_GET
+@require_safe
 def practices(request: HttpRequest) -> HttpResponse:
     """Public: the good practices of witness companies."""
     found = GoodPractice.objects.filter(published=True, company__witness__isnull=False).select_related("company")
@@ -44,7 +44,7 @@ def practices(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def staff_home(request: HttpRequest) -> HttpResponse:
     alliances = access.staff_alliances(request.user).select_related("organization")
     if not alliances.exists():
@@ -83,7 +83,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def company_pairing(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_referent(request.user, slug)
     alliances = Alliance.objects.filter(alliancepartner__organization=company).select_related("organization")
@@ -135,7 +135,7 @@ def company_pairing(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     found, roles = access.pairing_roles(request.user, pk)
     action = request.POST.get("action", "")
@@ -197,7 +197,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "companies/pairing.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def agreements(request: HttpRequest) -> HttpResponse:
     """Public: the inter-company agreements, with places left."""
     found = Agreement.objects.select_related("alliance__organization", "provider").order_by("-starts_on")[:200]
@@ -207,7 +207,7 @@ def agreements(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def agreement_new(request: HttpRequest, alliance: str) -> HttpResponse:
     found = access.alliance_for_staff(request.user, alliance)
     providers = Organization.objects.filter(kind=OrganizationKind.PROVIDER, alliancepartner__alliance=found)
@@ -238,7 +238,7 @@ def agreement_new(request: HttpRequest, alliance: str) -> HttpResponse:
     return render(request, "companies/agreement_new.html", {"alliance": found, "form": form}, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     found = access.agreement_get(pk)
     companies = access.companies_of_referent(request.user).filter(alliancepartner__alliance=found.alliance)

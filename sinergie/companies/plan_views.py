@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sinergie.companies import access, plans
 from sinergie.companies.forms import GoalsForm, MeasureForm, ProgressForm
@@ -41,7 +41,7 @@ def _rows(plan: ConciliationPlan | None) -> list[dict]:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_viewing(request.user, slug)
     can_edit = access.is_referent(request.user, company)
@@ -83,7 +83,7 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     company = access.company_for_viewing(request.user, slug)
     can_edit = access.is_referent(request.user, company)
@@ -147,7 +147,7 @@ def measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_viewing(request.user, slug)
     current = _plan(company)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.companies import access, ateco_codes, services
 from sinergie.companies.forms import AtecoSearchForm, DecisionForm, JoinRequestForm, ProfileForm
@@ -26,7 +26,7 @@ def _profile_of(company) -> CompanyProfile | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_companies(request: HttpRequest) -> HttpResponse:
     companies = list(access.companies_of_referent(request.user).order_by("name"))
     if len(companies) == 1:
@@ -35,7 +35,7 @@ def my_companies(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_viewing(request.user, slug)
     can_edit = access.is_referent(request.user, company)
@@ -81,7 +81,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def alliances(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_referent(request.user, slug)
     partners = Alliance.objects.filter(alliancepartner__organization=company).select_related("organization")
@@ -125,7 +125,7 @@ def join_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def join_requests(request: HttpRequest) -> HttpResponse:
     """The requests to join the alliances the user works for: pending first, then the decided ones."""
     alliances = access.staff_alliances(request.user)
@@ -140,7 +140,7 @@ def join_requests(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def join_decide(request: HttpRequest, pk: int) -> HttpResponse:
     join = access.join_request_for_staff(request.user, pk)
     form = DecisionForm(request.POST or None)

@@ -3,23 +3,23 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sinergie.organizations.selectors import alliances_public
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     alliances = alliances_public()
     return render(request, "core/home.html", {"alliances": alliances})
 
 
-@require_GET
+@require_safe
 def credits(request: HttpRequest) -> HttpResponse:
     return render(request, "core/credits.html")
 
 
-@require_GET
+@require_safe
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "core/accessibility.html")
 

@@ -27,6 +27,7 @@ from pydantic import field_validator
 
 from sinergie.directory import hsds
 from sinergie.lib.api_errors import ErrorOut, ValidationErrorOut, invalid_parameter, not_found
+from sinergie.lib.api_head import HeadAsGetMixin
 
 # The official schemas, vendored unchanged (README there); each file becomes the component
 # "hsds_<name>" ("hsds_service_list" for compiled/service_list.json).
@@ -102,7 +103,7 @@ def hsds_components() -> dict[str, Any]:
     return components
 
 
-class HsdsAPI(NinjaAPI):
+class HsdsAPI(HeadAsGetMixin, NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(**kwargs)
         schema["components"]["schemas"].update(hsds_components())

@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.audit.services import audit_events_for
 from sinergie.directory import access, editing
@@ -45,7 +45,7 @@ def _refuse(request: HttpRequest, error: ValidationError, to: str) -> HttpRespon
 
 
 @login_required
-@require_GET
+@require_safe
 def service_list(request: HttpRequest) -> HttpResponse:
     """The provider's services, with their state and the revision in progress."""
     if not access.provider_organization_ids(request.user) and not access.is_admin(request.user):
@@ -86,7 +86,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def service_create(request: HttpRequest) -> HttpResponse:
     organizations = access.provider_organizations(request.user)
     if not organizations.exists():
@@ -111,7 +111,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def service_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     service = access.get_service_for_editor(request.user, pk)
     payload, source = payload_to_edit(service)
@@ -133,7 +133,7 @@ def service_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def service_preview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The public page as it will look once the revision in progress is approved.
 
@@ -256,12 +256,12 @@ def service_discard(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def service_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """GET asks for confirmation (it works without JavaScript); POST archives."""
     service = access.get_service_for_editor(request.user, pk)
     back = reverse("directory-manage:history", args=[service.pk])
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return render(request, "directory/manage/service_archive.html", {"service": service})
     try:
         editing.service_archive(actor=request.user, service=service, request=request)
@@ -272,7 +272,7 @@ def service_archive(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def service_history(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     service = access.get_service_for_viewer(request.user, pk)
     revisions = service.revisions.select_related("author", "moderator").order_by("-created_at")
@@ -289,7 +289,7 @@ def service_history(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     if not access.moderating_alliance_ids(request.user) and not access.is_admin(request.user):
         raise PermissionDenied
@@ -303,7 +303,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def moderation_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The diff between published and proposed values, and the decision."""
     revision = access.get_revision_for_moderator(request.user, pk)

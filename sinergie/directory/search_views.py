@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sinergie.directory.models import ServiceKind
 from sinergie.directory.opening import intervals_text, open_status, open_status_text, opening_today
@@ -174,11 +174,11 @@ def _search(request: HttpRequest, *, info_points: bool) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def service_search(request: HttpRequest) -> HttpResponse:
     return _search(request, info_points=False)
 
 
-@require_GET
+@require_safe
 def info_points(request: HttpRequest) -> HttpResponse:
     return _search(request, info_points=True)

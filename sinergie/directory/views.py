@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language, get_language_info, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from sinergie.directory.ics import service_ics
 from sinergie.directory.models import (
@@ -412,7 +412,7 @@ def json_ld(data: dict[str, Any]) -> SafeString:
 # --- Views ----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     now = timezone.localtime()
     today = now.date()
@@ -467,7 +467,7 @@ def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     return render(request, "directory/service_detail.html", context)
 
 
-@require_GET
+@require_safe
 def service_calendar(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     service = get_service_for_user(request.user, pk, preview=False, queryset=_calendar_queryset())
     language = get_language() or "it"

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.audit.services import audit_events_for
 from sinergie.organizations import services
@@ -35,7 +35,7 @@ def _form_error_message(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-@require_GET
+@require_safe
 def organization_list(request: HttpRequest) -> HttpResponse:
     form = OrganizationFilterForm(request.GET or None)
     kind = q = None
@@ -45,7 +45,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/organization_list.html", {"form": form, "page": page})
 
 
-@require_GET
+@require_safe
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_organization_for_user(request.user, slug)
     private = can(request.user, Action.ORGANIZATION_VIEW_PRIVATE, organization)
@@ -62,7 +62,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_organization_for_user(request.user, slug, Action.ORGANIZATION_EDIT)
     form = OrganizationForm(request.POST or None, instance=organization)
@@ -81,7 +81,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_organization_for_user(request.user, slug, Action.ORGANIZATION_MANAGE_MEMBERS)
     form = MemberAddForm(request.POST or None, organization=organization)
@@ -126,12 +126,12 @@ def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("organizations:members", slug=organization.slug)
 
 
-@require_GET
+@require_safe
 def alliance_list(request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/alliance_list.html", {"alliances": alliances_public()})
 
 
-@require_GET
+@require_safe
 def alliance_detail(request: HttpRequest, slug: str) -> HttpResponse:
     alliance = get_alliance_for_user(request.user, slug)
     context = {
@@ -146,7 +146,7 @@ def alliance_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "organizations/alliance_detail.html", context)
 
 
-@require_GET
+@require_safe
 def alliances_geojson(request: HttpRequest) -> JsonResponse:
     slug = request.GET.get("alliance")
     alliances = alliances_public()
@@ -156,7 +156,7 @@ def alliances_geojson(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def alliance_municipalities_edit(request: HttpRequest, slug: str) -> HttpResponse:
     alliance = get_alliance_for_user(request.user, slug, Action.ALLIANCE_MANAGE)
     initial = "\n".join(f"{m.istat_code} {m.name}" for m in alliance.municipalities.order_by("name"))

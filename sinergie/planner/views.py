@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from sinergie.directory.views import cost_text
 from sinergie.planner import services
@@ -93,7 +93,7 @@ def _query(params: dict[str, Any]) -> str:
     return urlencode(params, doseq=True)
 
 
-@require_GET
+@require_safe
 def plan(request: HttpRequest) -> HttpResponse:
     form = _plan_form(request.GET.copy())
     context: dict[str, Any] = {
@@ -124,7 +124,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     return render(request, "planner/plan.html", context)
 
 
-@require_GET
+@require_safe
 def plan_calendar(request: HttpRequest) -> HttpResponse:
     form = PlanForm(request.GET)
     if not form.is_valid():
@@ -171,7 +171,7 @@ def plan_save(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def my_plans(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.filter(owner=request.user)
     rows = [(saved, PlanNameForm(initial={"name": saved.name}, prefix=f"plan{saved.pk}")) for saved in plans]
@@ -179,7 +179,7 @@ def my_plans(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def plan_open(request: HttpRequest, pk: int) -> HttpResponse:
     saved = get_plan_for_user(request.user, pk)
     return redirect(f"{reverse('planner:plan')}?{_query(saved.parameters)}")

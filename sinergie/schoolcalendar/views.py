@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.audit.services import audit_events_for
 from sinergie.lib.school_calendar import Level, default_rite
@@ -31,7 +31,7 @@ def _year_form(request: HttpRequest) -> SchoolYearForm:
     return SchoolYearForm(data)
 
 
-@require_GET
+@require_safe
 def school_year_detail(request: HttpRequest, istat_code: str) -> HttpResponse:
     municipality = get_municipality_for_user(request.user, istat_code)
     form = _year_form(request)
@@ -57,7 +57,7 @@ def school_year_detail(request: HttpRequest, istat_code: str) -> HttpResponse:
     return render(request, "schoolcalendar/school_year.html", context)
 
 
-@require_GET
+@require_safe
 def school_year_feed(request: HttpRequest, istat_code: str) -> HttpResponse:
     municipality = get_municipality_for_user(request.user, istat_code)
     form = _year_form(request)
@@ -76,7 +76,7 @@ def school_year_feed(request: HttpRequest, istat_code: str) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def calendar_manage(request: HttpRequest, istat_code: str) -> HttpResponse:
     municipality = get_municipality_for_user(request.user, istat_code, manage=True)
     settings = municipality_calendar(municipality)

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from sinergie.organizations.access import _is_admin
 from sinergie.organizations.models import Organization
@@ -97,10 +97,10 @@ def _list(
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def survey_list(request: HttpRequest) -> HttpResponse:
     """The surveys the user edits, the templates to copy, and a form to create a survey."""
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _list(request)
     owners = _owners(request.user)
     templates = _is_admin(request.user)
@@ -120,11 +120,11 @@ def survey_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
     """The survey's outline; POST changes its titles and descriptions."""
     survey = get_survey_for_editor(request.user, survey_id)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return _detail(request, survey)
     form = SurveyTextsForm(request.POST)
     if not form.is_valid():
@@ -155,7 +155,7 @@ def survey_copy(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def survey_preview(request: HttpRequest, survey_id: int) -> HttpResponse:
     """The questions as respondents see them, every section on one page; nothing is saved.
     Whoever may copy a survey (a platform template, for instance) may preview it."""
@@ -187,7 +187,7 @@ def section_add(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def section_edit(request: HttpRequest, survey_id: int, section_id: int) -> HttpResponse:
     survey = get_survey_for_editor(request.user, survey_id)
     section = _section(survey, section_id)
@@ -297,7 +297,7 @@ def _question_page(request: HttpRequest, survey: Survey, section: Section, quest
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def question_add(request: HttpRequest, survey_id: int, section_id: int) -> HttpResponse:
     survey = get_survey_for_editor(request.user, survey_id)
     return _question_page(request, survey, _section(survey, section_id), None)
@@ -308,7 +308,7 @@ def _question(survey: Survey, question_id: int) -> Question:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def question_edit(request: HttpRequest, survey_id: int, question_id: int) -> HttpResponse:
     survey = get_survey_for_editor(request.user, survey_id)
     question = _question(survey, question_id)

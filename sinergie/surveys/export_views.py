@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_safe
 
 from sinergie.core.pdf import pdf_response
 from sinergie.surveys import exports, services, views
@@ -13,7 +13,7 @@ from sinergie.surveys.peers import peer_benchmark
 from sinergie.surveys.report import ReportError, build_report
 
 
-@require_http_methods(["GET"])
+@require_safe
 def campaign_report_export(request: HttpRequest, campaign_id: int, fmt: str) -> HttpResponse:
     """The report as a file; bad parameters get the report page with its message (400)."""
     if fmt not in exports.FORMATS:
