@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from sinergie.organizations.models import Membership, Role
@@ -28,6 +29,8 @@ def can_manage_calendar(user: Any, municipality: Municipality) -> bool:
 
 def get_municipality_for_user(user: Any, istat_code: str, *, manage: bool = False) -> Municipality:
     """The municipality at `istat_code` (404 if unknown); with `manage`, only for its managers."""
+    if "\x00" in istat_code:
+        raise Http404  # no code has one, and PostgreSQL refuses it in a query (it was a server error)
     municipality = get_object_or_404(Municipality.objects.select_related("province"), istat_code=istat_code)
     if manage and not can_manage_calendar(user, municipality):
         raise PermissionDenied

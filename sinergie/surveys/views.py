@@ -92,7 +92,7 @@ def _unlogged(view: Any) -> Any:
 @require_http_methods(["GET", "HEAD", "POST"])
 @_unlogged
 def respond(request: HttpRequest, code: str) -> HttpResponse:
-    if len(code) > 64:
+    if len(code) > 64 or "\x00" in code:  # PostgreSQL refuses NUL in a query: no code has one
         return _problem(request, "invalid")
     try:
         campaign, token_hash = services.campaign_for_code(code)

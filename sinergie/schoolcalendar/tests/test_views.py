@@ -61,6 +61,9 @@ def test_it_names_the_field_of_a_bad_year_or_level_and_keeps_the_form(client, to
 def test_it_answers_404_for_an_unknown_municipality(client, towns):
     assert client.get(_detail("999999")).status_code == 404
     assert client.get(reverse("schoolcalendar:ics", args=["999999"])).status_code == 404
+    # Issue 12, point 3: a NUL in the code was a server error on PostgreSQL, which refuses it.
+    assert client.get(_detail("01\x005142")).status_code == 404
+    assert client.get(reverse("schoolcalendar:ics", args=["\x00"])).status_code == 404
 
 
 def test_it_serves_an_icalendar_feed_with_one_event_per_closure(client, towns):
