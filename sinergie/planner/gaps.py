@@ -147,6 +147,8 @@ class GapPlan:
     span_start: datetime.date
     span_end: datetime.date
     periods: list[GapPeriod]
+    # Periods of the school year already over (see `plan_ahead`): shown, never counted or exported.
+    past: list[GapPeriod] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -269,6 +271,55 @@ def find_gaps(
         day += ONE_DAY
     _close(current, periods)
     return GapPlan(year=year, span_start=span_start, span_end=span_end, periods=periods)
+
+
+def lessons_start(
+    year: int, children: Sequence[Child], calendar_for: Callable[[int, str], SchoolYear]
+) -> datetime.date:
+    """The first day of school year `year` for these children: the earliest first day of lessons of
+    their levels (1 September for the nursery)."""
+    starts = [
+        datetime.date(year, 9, 1) if child.care is Care.NIDO else calendar_for(year, child.care.value).start
+        for child in children
+    ]
+    return min(starts)
+
+
+def _days_from(period: GapPeriod, first: datetime.date) -> GapPeriod | None:
+    days = [day for day in period.days if day >= first]
+    if not days:
+        return None
+    child_days = {number: {d for d in own if d >= first} for number, own in period.child_days.items()}
+    child_days = {number: own for number, own in child_days.items() if own}
+    return GapPeriod(period.kind, period.name_it, period.name_en, days, sorted(child_days), child_days)
+
+
+def plan_ahead(plan: GapPlan, *, school_start: datetime.date, today: datetime.date) -> GapPlan:
+    """The plan of a school year as a family uses it: from its first day of lessons and from today on.
+
+    `find_gaps` spans the summer and the September before the lessons (they belong to the previous
+    school year's plan, which covers them); those days are left out. Days already gone are not to
+    cover: a period over by today moves to `past` (the page shows it collapsed), one under way
+    keeps its days from today on.
+    """
+    first = max(school_start, today)
+    periods = [p for p in (_days_from(period, first) for period in plan.periods) if p is not None]
+    past = []
+    for period in plan.periods:
+        if period.end < first and period.end >= school_start:
+            before = GapPeriod(
+                period.kind,
+                period.name_it,
+                period.name_en,
+                [day for day in period.days if school_start <= day < first],
+                [],
+                {n: {d for d in own if school_start <= d < first} for n, own in period.child_days.items()},
+            )
+            before.child_days = {n: own for n, own in before.child_days.items() if own}
+            before.children = sorted(before.child_days)
+            if before.days:
+                past.append(before)
+    return GapPlan(year=plan.year, span_start=first, span_end=plan.span_end, periods=periods, past=past)
 
 
 def _season_changes(previous: str, kind: str) -> bool:

@@ -50,7 +50,12 @@ def plan_ics(
         for item in cover.services:
             lines.append(
                 "- "
-                + _("%(name)s, %(distance)s km, covers %(covered)d of %(total)d days: %(url)s")
+                + ngettext(
+                    # The noun goes with the days covered: "copre 1 giorno su 60", "covers 1 day of 60".
+                    "%(name)s, %(distance)s km, covers %(covered)d day of %(total)d: %(url)s",
+                    "%(name)s, %(distance)s km, covers %(covered)d days of %(total)d: %(url)s",
+                    item.covered_days,
+                )
                 % {
                     "name": item.service.name(language),
                     "distance": f"{item.distance_km:.1f}",

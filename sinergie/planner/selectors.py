@@ -26,7 +26,7 @@ from sinergie.directory.models import (
 from sinergie.lib.geo import bounding_box, haversine_km
 from sinergie.lib.school_calendar import SchoolYear
 from sinergie.lib.text import fold
-from sinergie.planner.gaps import Carer, Child, GapPeriod, GapPlan, find_gaps
+from sinergie.planner.gaps import Carer, Child, GapPeriod, GapPlan, find_gaps, lessons_start, plan_ahead
 from sinergie.schoolcalendar.selectors import school_year_for
 from sinergie.territory.models import Municipality
 
@@ -82,9 +82,18 @@ def calendar_source(municipality: Municipality) -> Callable[[int, str], SchoolYe
 
 
 def plan_compute(
-    *, municipality: Municipality, year: int, children: Sequence[Child], carers: Sequence[Carer]
+    *,
+    municipality: Municipality,
+    year: int,
+    children: Sequence[Child],
+    carers: Sequence[Carer],
+    today: datetime.date,
 ) -> GapPlan:
-    return find_gaps(year=year, children=children, carers=carers, calendar_for=calendar_source(municipality))
+    """The gap days of school year `year` from its first day of lessons and from `today` on
+    (`gaps.plan_ahead`): what the page counts, lists services for and exports."""
+    calendar_for = calendar_source(municipality)
+    plan = find_gaps(year=year, children=children, carers=carers, calendar_for=calendar_for)
+    return plan_ahead(plan, school_start=lessons_start(year, children, calendar_for), today=today)
 
 
 @dataclass

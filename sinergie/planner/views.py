@@ -54,13 +54,15 @@ def _result(form: PlanForm) -> dict[str, Any]:
     data = form.cleaned_data
     municipality = form.municipality
     assert municipality is not None  # a valid form resolved it
-    plan = plan_compute(municipality=municipality, year=data["anno"], children=data["children"], carers=data["carers"])
+    today = _today()
+    plan = plan_compute(
+        municipality=municipality, year=data["anno"], children=data["children"], carers=data["carers"], today=today
+    )
     covers = covering_services(
         municipality=municipality, plan=plan, children=data["children"], radius_km=data["raggio"]
     )
     labels = {child.number: child_label(child) for child in data["children"]}
     language = get_language() or "it"
-    today = _today()
     cards = []
     for cover in covers:
         for item in cover.services:
@@ -75,13 +77,17 @@ def _result(form: PlanForm) -> dict[str, Any]:
                 "period": cover.period,
                 "name": cover.period.name(language),
                 "children_text": _children_text(cover.period.children, labels),
-                "past": cover.period.end < today,
             }
         )
+    past = [
+        {"period": period, "name": period.name(language), "children_text": _children_text(period.children, labels)}
+        for period in plan.past
+    ]
     return {
         "plan": plan,
         "covers": covers,
         "cards": cards,
+        "past": past,
         "municipality": municipality,
         "children_labels": list(labels.values()),
         "labels": labels,

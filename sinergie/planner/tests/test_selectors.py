@@ -11,7 +11,9 @@ MON_FRI = Carer(frozenset(range(5)))
 
 
 def _covers(territory, children, radius_km=10):
-    plan = plan_compute(municipality=territory.cernusco, year=2026, children=children, carers=[MON_FRI])
+    plan = plan_compute(
+        municipality=territory.cernusco, year=2026, children=children, carers=[MON_FRI], today=D(2026, 9, 1)
+    )
     covers = covering_services(municipality=territory.cernusco, plan=plan, children=children, radius_km=radius_km)
     return {(c.period.kind, c.period.start.year): c for c in covers}
 
@@ -41,7 +43,9 @@ def test_coverage_counts_only_the_days_of_the_children_a_service_fits(territory)
 
 def test_it_lists_a_limited_number_of_services_and_counts_the_rest(territory):
     children = [Child(1, Care.PRIMARIA, 7)]
-    plan = plan_compute(municipality=territory.cernusco, year=2026, children=children, carers=[MON_FRI])
+    plan = plan_compute(
+        municipality=territory.cernusco, year=2026, children=children, carers=[MON_FRI], today=D(2026, 9, 1)
+    )
     covers = covering_services(municipality=territory.cernusco, plan=plan, children=children, radius_km=30, limit=1)
     christmas = next(c for c in covers if c.period.kind == "christmas")
     assert len(christmas.services) == 1 and christmas.more == 2  # Cernusco, Melzo's week, Milan

@@ -33,38 +33,33 @@ def test_it_shows_the_form_with_four_child_rows_and_the_municipalities(client, t
 def test_it_lists_the_closure_periods_of_2026_27_with_the_services_for_each(client, territory):
     response = client.get(URL, FAMILY)
     assert response.status_code == 200
-    cards = response.context["cards"]
+    # Summer and September 2026 come before the lessons of 2026/27: the plan of 2025/26 has them.
+    # (The patron saint's day depends on the municipality's settings: left out of the list here.)
+    cards = [card for card in response.context["cards"] if card["period"].kind != "patron"]
     names = [card["name"] for card in cards]
     assert names == [
-        "Estate 2026", "Settembre prima della scuola", "Sant'Ambrogio", "Vacanze di Natale", "Carnevale",
-        "Vacanze di Pasqua", "Estate 2027", "Settembre prima della scuola",
+        "Vacanze di Natale", "Carnevale", "Vacanze di Pasqua", "Estate 2027", "Settembre prima della scuola",
     ]  # fmt: skip
-    christmas = cards[3]["cover"]
+    christmas = cards[0]["cover"]
     assert [(c.service.name_it, c.covered_days, c.total_days) for c in christmas.services] == [
         ("Natale Cernusco", 8, 8),
         ("Settimana bianca Melzo", 4, 8),  # Milan is too far, the teen camp too old, the draft unpublished
     ]
-    assert [c.service.name_it for c in cards[4]["cover"].services] == ["Campus Carnevale e Pasqua Melzo"]
-    assert [c.service.name_it for c in cards[6]["cover"].services] == ["Centro estivo Cernusco"]
-    september = cards[7]["cover"].services[0]
+    assert [c.service.name_it for c in cards[1]["cover"].services] == ["Campus Carnevale e Pasqua Melzo"]
+    assert [c.service.name_it for c in cards[3]["cover"].services] == ["Centro estivo Cernusco"]
+    september = cards[4]["cover"].services[0]
     assert (september.service.name_it, september.covered_days, september.total_days) == ("Centro estivo Cernusco", 3, 8)
     html = response.content.decode()
     assert f'href="/servizi/{territory.christmas_camp.pk}/"' in html
     assert "90,00" in html  # the lowest price, in Italian
-    assert response.context["plan"].day_count == 150
-
-
-def test_periods_already_over_are_marked_and_list_no_services(client, territory):
-    response = client.get(URL, FAMILY)
-    assert [card["past"] for card in response.context["cards"]][:3] == [True, True, False]  # summer, September 2026
-    html = response.content.decode()
-    assert html.count("già passato</span>") == 2
-    assert html.count("Questo periodo è già passato") == 2
+    plan = response.context["plan"]
+    assert plan.day_count == sum(len(card["period"].days) for card in response.context["cards"])
+    assert 75 <= plan.day_count <= 85  # 150 with the two past summer periods of 2026
 
 
 def test_a_larger_radius_brings_farther_services(client, territory):
     response = client.get(URL, {**FAMILY, "raggio": "20"})
-    christmas = response.context["cards"][3]["cover"]
+    christmas = next(card["cover"] for card in response.context["cards"] if card["period"].kind == "christmas")
     assert "Natale Milano" in [c.service.name_it for c in christmas.services]
     milan = next(c for c in christmas.services if c.service.name_it == "Natale Milano")
     assert 10 < milan.distance_km <= 20
@@ -136,7 +131,7 @@ def test_the_page_runs_a_bounded_number_of_queries(client, territory, django_ass
     with django_assert_max_num_queries(20):
         response = client.get(URL, family)
     assert response.status_code == 200
-    assert len(response.context["cards"]) >= 8
+    assert len(response.context["cards"]) >= 5
 
 
 def test_it_exports_the_periods_as_an_icalendar_file(client, territory):
@@ -145,7 +140,9 @@ def test_it_exports_the_periods_as_an_icalendar_file(client, territory):
     assert response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
     events = list(calendar.walk("VEVENT"))
-    assert len(events) == 8
+    page = client.get(URL, FAMILY).context
+    assert len(events) == len(page["cards"])
+    assert min(e.decoded("DTSTART") for e in events) >= D(2026, 11, 22)  # from today on
     christmas = next(e for e in events if "Natale" in str(e["SUMMARY"]))
     assert christmas.decoded("DTSTART") == D(2026, 12, 23)
     assert christmas.decoded("DTEND") == D(2027, 1, 6)  # exclusive
@@ -207,7 +204,7 @@ def test_a_logged_in_user_saves_a_plan_and_finds_it_in_my_plans(client, login, w
     assert "Natale dei bambini" in page.content.decode()
     opened = client.get(URL + f"miei/{plan.pk}/")
     assert opened.status_code == 302
-    assert client.get(opened["Location"]).context["plan"].day_count == 150
+    assert client.get(opened["Location"]).context["plan"].day_count == client.get(URL, FAMILY).context["plan"].day_count
 
 
 def test_saving_without_a_name_or_with_a_bad_plan_saves_nothing(client, login, world: World, territory):
@@ -286,3 +283,68 @@ def test_the_admin_shows_plans_read_only(client, login, world: World, saved: Pla
     assert page.status_code == 200 and "Famiglia" in page.content.decode()
     assert 'name="_save"' not in page.content.decode()
     assert client.get("/admin/planner/plan/add/").status_code == 403
+
+
+# --- The plan covers its school year from today on (issue 13, point 3) -------------------------
+
+
+@pytest.fixture
+def on(monkeypatch: pytest.MonkeyPatch):
+    def set_today(day: datetime.date) -> None:
+        monkeypatch.setattr("sinergie.planner.views._today", lambda: day)
+
+    return set_today
+
+
+def test_on_7_december_the_2026_27_plan_counts_and_exports_only_days_to_come(client, territory, on):
+    on(D(2026, 12, 7))
+    response = client.get(URL, FAMILY)
+    plan = response.context["plan"]
+    names = [card["name"] for card in response.context["cards"]]
+    assert "Estate 2026" not in names and names[-2:] == ["Estate 2027", "Settembre prima della scuola"]
+    days = [day for card in response.context["cards"] for day in card["period"].days]
+    assert min(days) >= D(2026, 12, 7)
+    assert plan.day_count == len(days)
+    html = response.content.decode()
+    assert "Estate 2026" not in html and "già passato" not in html
+    events = Calendar.from_ical(client.get(URL + "calendario.ics", FAMILY).content).walk("VEVENT")
+    assert [str(e["SUMMARY"]) for e in events] == [f"Chi tiene i bambini? {name}" for name in names]
+    assert min(e.decoded("DTSTART") for e in events) >= D(2026, 12, 7)
+
+
+def test_periods_already_over_are_shown_collapsed_and_not_counted(client, territory, on):
+    on(D(2027, 3, 1))  # after Christmas and carnival
+    response = client.get(URL, FAMILY)
+    past = [entry["name"] for entry in response.context["past"]]
+    assert "Vacanze di Natale" in past and "Carnevale" in past
+    names = [card["name"] for card in response.context["cards"]]
+    assert names[0] == "Vacanze di Pasqua" and "Vacanze di Natale" not in names
+    plan = response.context["plan"]
+    assert plan.day_count == sum(len(card["period"].days) for card in response.context["cards"])
+    html = response.content.decode()
+    assert '<details class="mb-4 planner-past">' in html
+    assert "Natale Cernusco" not in html  # no services for a period over
+    events = Calendar.from_ical(client.get(URL + "calendario.ics", FAMILY).content).walk("VEVENT")
+    assert "Natale" not in " ".join(str(e["SUMMARY"]) for e in events)
+
+
+def test_a_period_under_way_keeps_its_days_from_today_on(client, territory, on):
+    on(D(2026, 12, 29))
+    cards = client.get(URL, FAMILY).context["cards"]
+    christmas = next(card for card in cards if card["period"].kind == "christmas")
+    assert christmas["period"].start == D(2026, 12, 29)
+    camp = next(c for c in christmas["cover"].services if c.service == territory.christmas_camp)
+    assert camp.total_days == len(christmas["period"].days)
+
+
+def test_plurals_follow_the_days_covered(client, territory, on):
+    on(D(2026, 12, 7))
+    territory.service(
+        "Un giorno Cernusco", territory.cernusco, (36, 168), 1000, [("christmas", D(2027, 1, 5), D(2027, 1, 5))]
+    )
+    english = client.get("/en" + URL, FAMILY).content.decode()
+    assert "covers 1 day of 8" in english and "covers 8 days of 8" in english
+    calendar = client.get("/en" + URL + "calendario.ics", FAMILY).content.decode()
+    assert "covers 1 day of 8" in calendar.replace("\r\n ", "")
+    italian = client.get(URL, FAMILY).content.decode() + client.get(URL + "calendario.ics", FAMILY).content.decode()
+    assert "copre 1 giorni" not in italian and "1 giorni" not in italian
