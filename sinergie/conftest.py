@@ -18,12 +18,18 @@ PASSWORD = "a-long-test-password-42"
 
 
 def make_municipality(
-    istat_code: str, name: str, province: Province, point: tuple[float, float] | None = None
+    istat_code: str,
+    name: str,
+    province: Province,
+    point: tuple[float, float] | None = None,
+    *,
+    capital: bool = False,
 ) -> Municipality:
     """A municipality for a test, with the codes derived from its ISTAT code and an optional point."""
     return Municipality.objects.create(
         istat_code=istat_code,
         name=name,
+        is_provincial_capital=capital,
         search_name=name.lower(),
         cadastral_code=istat_code[-4:],
         province=province,

@@ -192,12 +192,16 @@ def school_year(
     province: str | None = None,
     *,
     patron_day: tuple[int, int] | None = None,
+    province_patron: bool = True,
     saturday_school: bool = False,
 ) -> SchoolYear:
     """The regional calendar of school year `year` (2026 = 2026/27) for one level.
 
     `rite` defaults from the province (see AMBROSIAN_PROVINCES); `patron_day` (month, day)
-    replaces the province's patron holiday, e.g. for a municipality with its own saint.
+    is the municipality's own patron holiday. Without it, the province's patron holiday (the
+    `holidays` package's: its capital city's saint) applies only with `province_patron`:
+    pass False for a municipality that is not the provincial capital, whose saint is its own
+    and unknown until someone sets it (Melzo does not close on Milan's 7 December).
     Closures are periods on school days only: a holiday on a Sunday (or on a Saturday
     without Saturday lessons) is not listed, nor one inside a longer holiday period.
     """
@@ -216,7 +220,7 @@ def school_year(
         else:
             patron = (patron_date, "Festa del santo patrono", "Patron saint's day")
     else:
-        patron = patron_day_of(year, province)
+        patron = patron_day_of(year, province) if province_patron else None
     holiday_days = set(national) | ({patron[0]} if patron else set())
 
     start = _shift(datetime.date(year, *START_DAY[level]), 1, lambda d: d.weekday() >= 5 or d in holiday_days)
@@ -266,10 +270,17 @@ def is_school_day(
     province: str | None = None,
     *,
     patron_day: tuple[int, int] | None = None,
+    province_patron: bool = True,
     saturday_school: bool = False,
 ) -> bool:
     """Whether `day` has lessons under the regional calendar (local closures not included)."""
     calendar = school_year(
-        school_year_of(day), level, rite, province, patron_day=patron_day, saturday_school=saturday_school
+        school_year_of(day),
+        level,
+        rite,
+        province,
+        patron_day=patron_day,
+        province_patron=province_patron,
+        saturday_school=saturday_school,
     )
     return calendar.is_school_day(day)

@@ -43,6 +43,25 @@ def local_closures(municipality: Municipality, year: int, level: str | None = No
     return closures
 
 
+def regional_year(municipality: Municipality, year: int, level: Level | str) -> SchoolYear:
+    """The regional rules for `municipality`: its rite, and its patron day when known — its own
+    setting, or for a provincial capital the province's (which is the capital's saint); any
+    other municipality's saint is unknown until alliance staff set it."""
+    settings = municipality_calendar(municipality)
+    return school_year(
+        year,
+        level,
+        effective_rite(municipality, settings),
+        municipality.province.abbreviation,
+        patron_day=settings.patron,
+        province_patron=municipality.is_provincial_capital,
+    )
+
+
+def patron_known(municipality: Municipality) -> bool:
+    return municipality.is_provincial_capital or municipality_calendar(municipality).patron is not None
+
+
 def school_year_for(municipality: Municipality, year: int, level: Level | str) -> SchoolYear:
     """The school year of `municipality`: regional rules, its rite and patron, its local closures.
 
@@ -50,14 +69,7 @@ def school_year_for(municipality: Municipality, year: int, level: Level | str) -
     concern one school only. Raises ValueError for a year outside 2000–2100 or an
     unknown level.
     """
-    settings = municipality_calendar(municipality)
-    calendar = school_year(
-        year,
-        level,
-        effective_rite(municipality, settings),
-        municipality.province.abbreviation,
-        patron_day=settings.patron,
-    )
+    calendar = regional_year(municipality, year, level)
     for closure in local_closures(municipality, year, str(Level(level))):
         start, end = max(closure.start, calendar.start), min(closure.end, calendar.end)
         if start > end:

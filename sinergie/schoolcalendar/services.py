@@ -12,9 +12,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from sinergie.audit.services import audit_record, snapshot
-from sinergie.lib.school_calendar import YEAR_MAX, YEAR_MIN, Level, school_year, school_year_of
+from sinergie.lib.school_calendar import YEAR_MAX, YEAR_MIN, Level, school_year_of
 from sinergie.schoolcalendar.models import LocalClosure, MunicipalityCalendar
-from sinergie.schoolcalendar.selectors import effective_rite, municipality_calendar
+from sinergie.schoolcalendar.selectors import municipality_calendar, regional_year
 from sinergie.territory.models import Municipality
 
 # DGR IX/3318 of 18/04/2012: schools may add up to 3 closure days, agreed locally.
@@ -49,14 +49,8 @@ def municipality_calendar_update(
 
 def _lesson_days(municipality: Municipality, start: datetime.date, end: datetime.date) -> set[datetime.date]:
     """Days in [start, end] that would have lessons under the regional calendar (Mon–Fri)."""
-    settings = municipality_calendar(municipality)
-    calendar = school_year(
-        school_year_of(start),
-        Level.PRIMARIA,  # closures inside the year are the same for every level
-        effective_rite(municipality, settings),
-        municipality.province.abbreviation,
-        patron_day=settings.patron,
-    )
+    # Closures inside the year are the same for every level.
+    calendar = regional_year(municipality, school_year_of(start), Level.PRIMARIA)
     closed = {day for period in calendar.closures for day in period.days()}
     days = (start + datetime.timedelta(days=n) for n in range((end - start).days + 1))
     return {day for day in days if day.weekday() < 5 and day not in closed}

@@ -20,6 +20,7 @@ from sinergie.schoolcalendar.selectors import (
     current_school_year,
     effective_rite,
     municipality_calendar,
+    patron_known,
     school_year_for,
 )
 
@@ -52,6 +53,7 @@ def school_year_detail(request: HttpRequest, istat_code: str) -> HttpResponse:
         "level_label": level_label,
         "closures": closures,
         "rite": effective_rite(municipality),
+        "patron_known": patron_known(municipality),
         "can_manage": can_manage_calendar(request.user, municipality),
     }
     return render(request, "schoolcalendar/school_year.html", context)

@@ -12,7 +12,7 @@ def towns(db: None) -> dict[str, Municipality]:
     milano = Province.objects.create(istat_code="015", name="Milano", abbreviation="MI", region=region)
     bergamo = Province.objects.create(istat_code="016", name="Bergamo", abbreviation="BG", region=region)
     return {
-        "milano": make_municipality("015146", "Milano", milano),
+        "milano": make_municipality("015146", "Milano", milano, capital=True),
         "melzo": make_municipality("015142", "Melzo", milano),
-        "bergamo": make_municipality("016024", "Bergamo", bergamo),
+        "bergamo": make_municipality("016024", "Bergamo", bergamo, capital=True),
     }

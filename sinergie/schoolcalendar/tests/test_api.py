@@ -30,3 +30,22 @@ def test_it_answers_422_for_bad_parameters_and_404_for_unknown_municipalities(cl
     response = client.get("/api/v1/school-calendar/999999", {"year": 2026})
     assert response.status_code == 404
     assert "999999" in response.json()["detail"]
+
+
+def test_a_municipality_does_not_inherit_the_provincial_capitals_patron_saint(client, towns):
+    """Melzo (province of Milan) has lessons on 7 December, Milan's Sant'Ambrogio; its own saint
+    is unknown until alliance staff set it, and the page says so (issue 13, point 4)."""
+    from sinergie.schoolcalendar.models import MunicipalityCalendar
+
+    def patrons(code: str) -> list[str]:
+        data = client.get(f"/api/v1/school-calendar/{code}", {"year": 2026, "level": "primaria"}).json()
+        return [c["start"] for c in data["closures"] if c["kind"] == "patron"]
+
+    assert patrons("015146") == ["2026-12-07"]  # Milano, the capital
+    assert patrons("015142") == []  # Melzo
+    page = client.get("/calendario-scolastico/015142/").content.decode()
+    assert "alert-warning" in page
+    assert "alert-warning" not in client.get("/calendario-scolastico/015146/").content.decode()
+    MunicipalityCalendar.objects.create(municipality=towns["melzo"], patron_month=11, patron_day=11)
+    assert patrons("015142") == ["2026-11-11"]
+    assert "alert-warning" not in client.get("/calendario-scolastico/015142/").content.decode()
