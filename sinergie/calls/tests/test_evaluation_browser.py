@@ -94,3 +94,20 @@ def test_staff_and_an_evaluator_take_a_call_to_its_published_ranking(
         assert name not in text
     assert_accessible(visitor)
     visitor.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_review_page_draws_no_label_over_a_heading_or_field(
+    chromium: Browser, live_server: Any, review: Review, width: int
+) -> None:
+    """'Ammissibili *' and 'Punti manuali' were drawn over their sections' headings (issue 13,
+    point 14); the menu holds on one line at 1280 px."""
+    from sinergie.core.tests.browser_support import assert_no_label_over_a_field
+
+    context = new_context(chromium, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    _log_in(page, live_server.url, review.staff)
+    page.goto(f"{live_server.url}/bandi/gestione/{review.call.pk}/domande/{review.first.pk}/")
+    assert page.locator("#id_adm-admissible, [name$='admissible']").count() >= 1
+    assert_no_label_over_a_field(page)
+    context.close()

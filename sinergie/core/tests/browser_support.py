@@ -62,23 +62,27 @@ def totp_code(secret: str) -> str:
 
 
 # Bootstrap Italia draws a field's label over the top edge of its input: a label that wraps onto
-# a second line then covers the field above it. This finds labels whose box crosses a form field
-# other than their own (the overlap seen on the home page at 390 px).
+# a second line then covers the field above it, and a first field's label can cover the heading
+# above the form. This finds labels whose box crosses a form field other than their own or a
+# heading (seen on the home page at 390 px and on the application review page).
 LABELS_OVER_FIELDS_JS = """
 () => {
-  const fields = [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+  const fields = [...document.querySelectorAll('input:not([type=hidden]), select, textarea, h1, h2, h3, h4')]
     .filter((f) => f.offsetParent !== null);
   const hits = [];
   for (const label of document.querySelectorAll('label[for]')) {
     if (label.offsetParent === null) continue;
-    const a = label.getBoundingClientRect();
-    if (!a.width || !a.height) continue;
+    // The text itself, not the label's box: Bootstrap Italia gives labels a tall line box.
+    const range = document.createRange();
+    range.selectNodeContents(label);
+    const texts = [...range.getClientRects()].filter((r) => r.width && r.height);
     for (const field of fields) {
       if (field.id === label.htmlFor) continue;
       const b = field.getBoundingClientRect();
-      const x = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-      const y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-      if (x > 2 && y > 2) hits.push(`label for=${label.htmlFor} over #${field.id || field.name}`);
+      const crossed = texts.some((a) =>
+        Math.min(a.right, b.right) - Math.max(a.left, b.left) > 2 &&
+        Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 2);
+      if (crossed) hits.push(`label for=${label.htmlFor} over ${field.tagName} #${field.id || field.name}`);
     }
   }
   return hits;

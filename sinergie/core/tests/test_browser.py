@@ -132,3 +132,23 @@ def test_no_label_is_drawn_over_another_field_on_the_home_page(chromium: Browser
         page.goto(f"{live_server.url}{prefix}/")
         assert_no_label_over_a_field(page)
         context.close()
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_main_menu_holds_on_one_line(chromium: Browser, live_server: LiveServer, citizen: User, width):
+    """The signed-in menu wrapped onto two lines at 1280 px (issue 13, point 14)."""
+    for prefix in ("", "/en"):
+        context = new_context(chromium, viewport={"width": width, "height": 900})
+        page = context.new_page()
+        if prefix == "":
+            _log_in(page, live_server.url, citizen)
+        page.goto(f"{live_server.url}{prefix}/")
+        boxes = page.eval_on_selector_all(
+            ".it-header-navbar-wrapper .navbar-nav a.nav-link",
+            "links => links.filter(a => a.offsetParent !== null).map(a => a.getBoundingClientRect())"
+            ".map(r => [Math.round(r.top), Math.round(r.height)])",
+        )
+        assert len(boxes) >= 6
+        assert len({top for top, _height in boxes}) == 1, f"menu on several lines at {width} px: {boxes}"
+        assert max(height for _top, height in boxes) < 2 * min(height for _top, height in boxes)
+        context.close()
