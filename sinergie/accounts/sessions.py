@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from sinergie.organizations.access import user_has_staff_role
 
@@ -33,8 +34,8 @@ LAST_SEEN_AT = "sinergie_last_seen_at"
 # granularity is plenty against a 30-minute idle limit.
 LAST_SEEN_GRANULARITY = 60
 
-IDLE_MESSAGE = "Your session ended after %(minutes)d minutes without activity. Please log in again."
-MAX_AGE_MESSAGE = "Your session ended after %(hours)d hours. Please log in again."
+IDLE_MESSAGE = gettext_noop("Your session ended after %(minutes)d minutes without activity. Please log in again.")
+MAX_AGE_MESSAGE = gettext_noop("Your session ended after %(hours)d hours. Please log in again.")
 EXEMPT_PREFIXES = ("/static/", "/healthz")
 
 
