@@ -433,3 +433,31 @@ def test_no_hostile_input_anywhere_gives_a_server_error_or_unescaped_output(demo
     # The walk itself must not silently shrink (a login that stopped working, a broken parser).
     assert {"calls:manage-detail", "companies:plan", "directory-manage:edit", "surveys:respond"} <= reached
     assert any(name.startswith("admin:") and name.endswith("_add") for _, name, _ in forms_seen)
+
+
+def test_the_walk_reads_every_kind_of_field_and_fills_it_by_round() -> None:
+    parser = _FormParser()
+    parser.feed(
+        '<form method="post" enctype="multipart/form-data"><input type="hidden" name="csrfmiddlewaretoken" value="t">'
+        '<input name="title" value="Camp"><input type="number" name="places" value="3">'
+        '<input type="date" name="starts"><textarea name="notes">Hi</textarea>'
+        '<select name="kind"><option value="a">A</option><option value="b" selected>B</option></select>'
+        '<input type="checkbox" name="free" checked><input type="file" name="document">'
+        '<input type="hidden" name="rows-TOTAL_FORMS" value="1"><button name="save" value="1">Save</button></form>'
+    )
+    [form] = parser.forms
+    assert _payload(form, "marker", 0) == {
+        "title": f"Camp{MARKER}",
+        "places": "3",
+        "starts": "",
+        "notes": f"Hi{MARKER}",
+        "kind": "b",
+        "free": "on",
+        "rows-TOTAL_FORMS": "1",
+        "save": "1",
+    }
+    huge = _payload(form, "huge", 2)
+    assert huge["title"] == "A" * 10_000 and huge["places"] == HUGE_NUMBER and huge["kind"] == HUGE_NUMBER
+    assert huge["document"].name == "document.pdf" and huge["rows-TOTAL_FORMS"] == "1"
+    assert _payload(form, "empty", 4) == {"title": "", "places": "", "starts": "", "notes": "", "kind": "",
+                                           "rows-TOTAL_FORMS": "", "save": "1"}  # fmt: skip
