@@ -187,6 +187,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "sinergie.accounts.adapter.AccountAdapter"
+# The signup form asks the first and last name before the e-mail address and the password.
+ACCOUNT_SIGNUP_FORM_CLASS = "sinergie.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sinergie] "
 # allauth throttles failed logins per client address and per account (its defaults, stated here).
 ACCOUNT_RATE_LIMITS = {

@@ -105,7 +105,13 @@ def test_it_lets_citizens_in_without_a_second_factor(login, world: World):
 def test_it_registers_a_citizen_and_asks_to_verify_the_email(client, db):
     response = client.post(
         reverse("account_signup"),
-        {"email": "new.parent@example.org", "password1": "correct horse battery", "password2": "correct horse battery"},
+        {
+            "first_name": "Nuova",
+            "last_name": "Genitrice",
+            "email": "new.parent@example.org",
+            "password1": "correct horse battery",
+            "password2": "correct horse battery",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="new.parent@example.org")

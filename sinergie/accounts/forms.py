@@ -1,0 +1,32 @@
+"""The account's forms: the names asked at signup and on the "Your name" page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+NAME_MAX = 150
+
+
+class NameForm(forms.Form):
+    """First and last name, as the person writes them (the application form and greetings use them)."""
+
+    first_name = forms.CharField(
+        label=_("First name"), max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=NAME_MAX, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+
+
+class SignupForm(NameForm):
+    """allauth's signup asks the name first (ACCOUNT_SIGNUP_FORM_CLASS); its adapter stores it."""
+
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    def signup(self, request: HttpRequest, user: Any) -> None:
+        # allauth's adapter (save_user) has already copied first_name and last_name onto the user.
+        return None
