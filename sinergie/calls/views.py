@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ from sinergie.calls.forms import (
 )
 from sinergie.calls.models import Call, CallState
 from sinergie.calls.precheck import PrecheckForm
+from sinergie.calls.precheck_help import precheck_help
 
 
 def _language() -> str:
@@ -89,7 +91,30 @@ def call_precheck(request: HttpRequest, call_id: int) -> HttpResponse:
     context = {**_call_context(call), "form": form, "results": results, "rules": rules}
     if results is not None:
         context["eligible"] = all(result.ok for result in results)
+        if not context["eligible"]:
+            context["help"] = _precheck_help(call, form.answers())
     return render(request, "calls/precheck.html", context, status=400 if submitted and form.errors else 200)
+
+
+def _precheck_help(call: Call, answers: dict[str, Any]) -> dict[str, Any]:
+    """Other open calls the answers do not rule out and the nearest information points, for the page."""
+    found = precheck_help(call, answers)
+    language = _language()
+    return {
+        "calls": [{"call": other, "title": other.title(language)} for other in found.calls],
+        "info_points": [
+            {
+                "name": hit.service.name(language),
+                "url": reverse("directory:service-detail", args=[hit.service.pk]),
+                "place": hit.location.municipality.name if hit.location else "",
+                "address": hit.location.address_1 if hit.location else "",
+                "phone": hit.service.phone,
+                "email": hit.service.email,
+            }
+            for hit in found.info_points
+        ],
+        "place": found.place,
+    }
 
 
 def _designer_alliances(request: HttpRequest) -> Any:
