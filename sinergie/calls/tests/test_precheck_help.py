@@ -47,8 +47,8 @@ def _info_point(designer: Designer, name: str, municipality, *, state: str = "pu
     return service
 
 
-@pytest.fixture
-def places(designer: Designer):
+@pytest.fixture(name="places")
+def places_fixture(designer: Designer):
     for municipality, point in (
         (designer.melzo, (45.4998, 9.4226)),
         (designer.gorgonzola, (45.5339, 9.4058)),
