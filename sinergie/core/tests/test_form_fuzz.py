@@ -37,6 +37,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib import admin
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -389,13 +390,18 @@ def _survey_links() -> list[str]:
 
 
 @pytest.fixture
-def demo(settings, tmp_path) -> None:
+def demo(settings, tmp_path) -> Iterator[None]:
     settings.MEDIA_ROOT = tmp_path
+    # Rate limits (logins, open survey links) live in the cache, outside the rolled-back
+    # transactions: the walk starts from none and leaves none to the tests after it.
+    cache.clear()
     territory_load(regions_with_boundaries=[])  # the boundaries take seconds and no form needs them
     demo_load()
     # The demo has no saved plan: the citizen's pages to open, rename and delete one need it.
     citizen = User.objects.get(email=DEMO_ACCOUNTS[0].email)
     Plan.objects.create(owner=citizen, name="Famiglia", parameters={"comune": "015142", "anno": 2026, "eta1": 7})
+    yield
+    cache.clear()
 
 
 def test_no_hostile_input_anywhere_gives_a_server_error_or_unescaped_output(demo, client: Client) -> None:
