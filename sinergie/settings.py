@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A database outage answers 503 with Retry-After, not 500 (with core.outage.server_error).
     "sinergie.core.outage.DatabaseUnavailableMiddleware",
+    # A NUL in a page's address is a bad request, never a database error (core/nul.py).
+    "sinergie.core.nul.RejectNulInAddressMiddleware",
     # In development Django's own server serves static files.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "csp.middleware.CSPMiddleware",

@@ -43,6 +43,8 @@ def municipalities_search(
     Empty or blank parameters are ignored; an unknown province or region matches nothing.
     """
     queryset = Municipality.objects.select_related("province", "region")
+    if "\x00" in f"{province}{region}{q}":  # no name or code has one (and PostgreSQL refuses it)
+        return queryset.none()
     if province and province.strip():
         queryset = queryset.filter(province_filter(province, prefix="province__"))
     if region and region.strip():
@@ -59,6 +61,8 @@ def municipalities_search(
 def municipality_get(*, istat_code: str) -> Municipality | None:
     """The municipality with this ISTAT code (6 digits; "15146" is accepted for "015146"), or None."""
     code = istat_code.strip()
+    if "\x00" in code:
+        return None
     if code.isdigit() and len(code) < 6:
         code = code.zfill(6)
     return Municipality.objects.select_related("province", "region").filter(istat_code=code).first()
@@ -67,6 +71,9 @@ def municipality_get(*, istat_code: str) -> Municipality | None:
 def provinces_list(*, region: str | None = None) -> QuerySet[Province]:
     """Provinces by name, optionally of one region (ISTAT code or name)."""
     queryset = Province.objects.select_related("region").order_by("name")
+    if region and "\x00" in region:
+        return queryset.none()
     if region and region.strip():
         queryset = queryset.filter(region_filter(region, prefix="region__"))
     return queryset
+

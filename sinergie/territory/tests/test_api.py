@@ -103,3 +103,28 @@ def test_it_lists_provinces(client: Client) -> None:
         "region": "Lombardia",
         "region_code": "03",
     } in lombardy
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status"),
+    [
+        ("/api/v1/territory/municipalities/%00", {}, 404),
+        ("/api/v1/territory/municipalities/0151%0046", {}, 404),
+        ("/api/v1/territory/municipalities", {"q": "mil\x00ano"}, 200),
+        ("/api/v1/territory/municipalities", {"province": "M\x00I", "region": "\x00"}, 200),
+        ("/api/v1/territory/provinces", {"region": "Lomb\x00ardia"}, 200),
+    ],
+)
+def test_a_nul_in_a_parameter_matches_nothing_instead_of_failing(client, db, path, params, status):
+    """PostgreSQL refuses NUL in text: found by the fuzz test of issue 12 as a 500."""
+    response = client.get(path, params)
+    assert response.status_code == status
+    if status == 200:
+        body = response.json()
+        assert body == [] or body["count"] == 0
+
+
+def test_a_nul_in_a_page_address_is_a_bad_request(client, db):
+    assert client.get("/servizi/", {"q": "asilo\x00"}).status_code == 400
+    assert client.get("/calendario-scolastico/%00/").status_code in (400, 404)
+    assert client.get("/servizi/", {"q": "asilo"}).status_code == 200
