@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from sinergie.audit.labels import action_label
+
 
 class AuditEvent(models.Model):
     """One state change: who did what to which object, when, and the fields before/after.
@@ -39,3 +41,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_label}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words (audit/labels.py), for the pages that show a history."""
+        return action_label(self.action)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse as django_reverse
 from django.utils import translation
 
+from sinergie.audit.labels import action_label
 from sinergie.audit.models import AuditEvent
 from sinergie.directory import editing
 from sinergie.directory.models import (
@@ -464,8 +465,11 @@ def test_the_history_lists_revisions_and_audit_events(moderation: Moderation, lo
     editing.revision_reject(actor=m.world.alliance_staff, revision=revision, comment="Serve una foto.")
     page = login(m.world.provider_staff).get(reverse("directory-manage:history", [m.service.pk])).content.decode()
     assert "Serve una foto." in page
-    assert "directory.revision.reject" in page
+    with translation.override("it"):
+        assert action_label("directory.revision.reject") in page and action_label("directory.revision.submit") in page
     assert m.world.alliance_staff.email in page
+    # Each event in words (audit/labels.py), never its code or a raw state ("→ submitted").
+    assert "directory.revision" not in page and "→" not in page
 
 
 def test_an_approval_that_cannot_apply_is_refused_with_a_message_and_changes_nothing(
