@@ -15,7 +15,6 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -34,6 +32,7 @@ from sinergie.calls.services import CANCEL_WINDOW, KEY_MISSING, KEY_REUSED, Over
 from sinergie.calls.voucher_forms import CancelForm, CodeForm, RedeemForm, StatementForm
 from sinergie.catalogue.exporting import csv_safe
 from sinergie.core.pdf import pdf_response
+from sinergie.lib.qr import qr_svg
 from sinergie.organizations.models import Organization
 
 PER_PAGE = 25
@@ -52,16 +51,6 @@ CANCEL_FIELDS = {"reason": "reason"}
 
 def _show_error(form: forms.Form, error: VoucherError, fields: dict[str, str]) -> None:
     form.add_error(fields.get(error.field), error.messages)
-
-
-def _qr_svg(text: str, title: str) -> str:
-    """The QR code of `text` as inline SVG (no style attributes: the CSP allows it as it is)."""
-    buffer = io.BytesIO()
-    segno.make(text, error="m").save(
-        buffer, kind="svg", xmldecl=False, svgns=True, scale=8, border=4, title=title, svgclass="voucher-qr", nl=False
-    )
-    # segno escapes the title; the rest is drawn from the code's own symbols.
-    return mark_safe(buffer.getvalue().decode().replace("<svg ", '<svg role="img" ', 1))  # noqa: S308
 
 
 # The wallet ------------------------------------------------------------------------------------
@@ -88,7 +77,11 @@ def voucher_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "voucher": voucher,
             "call_title": voucher.call.title(language),
-            "qr": _qr_svg(voucher.display_code, _("QR code of voucher %(code)s") % {"code": voucher.display_code}),
+            "qr": qr_svg(
+                voucher.display_code,
+                title=_("QR code of voucher %(code)s") % {"code": voucher.display_code},
+                css_class="voucher-qr",
+            ),
             "movements": movements,
             "providers": voucher.call.providers.order_by("name"),
         },
