@@ -8,6 +8,8 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from sinergie.core import privacy
+
 NAME_MAX = 150
 
 
@@ -28,5 +30,7 @@ class SignupForm(NameForm):
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
 
     def signup(self, request: HttpRequest, user: Any) -> None:
-        # allauth's adapter (save_user) has already copied first_name and last_name onto the user.
-        return None
+        # allauth's adapter (save_user) has already copied first_name and last_name onto the user
+        # and saved it; the signup page showed the account's privacy notice (GDPR art. 13).
+        user.privacy_notice_version = privacy.current("account").cited
+        user.save(update_fields=["privacy_notice_version"])

@@ -32,6 +32,7 @@ from sinergie.calls.models import (
     DocumentKind,
     ProtocolCounter,
 )
+from sinergie.core import privacy
 from sinergie.core.tasks import send_email
 from sinergie.lib.errors import FieldError
 from sinergie.organizations.models import Organization
@@ -257,13 +258,28 @@ def application_submit(
     application.protocol_sequence = _next_protocol(application.call, year)
     application.state = ApplicationState.SUBMITTED
     application.submitted_at = now
-    application.save(update_fields=["protocol_year", "protocol_sequence", "state", "submitted_at", "updated_at"])
+    # The review page that sends it links the applications' privacy notice (GDPR art. 13).
+    application.privacy_notice_version = privacy.current("applications").cited
+    application.save(
+        update_fields=[
+            "protocol_year",
+            "protocol_sequence",
+            "state",
+            "submitted_at",
+            "privacy_notice_version",
+            "updated_at",
+        ]
+    )
     audit_record(
         actor=by,
         action="calls.application_submit",
         obj=application,
         before={"state": ApplicationState.DRAFT},
-        after={"state": application.state, "protocol": application.protocol},
+        after={
+            "state": application.state,
+            "protocol": application.protocol,
+            "privacy_notice_version": application.privacy_notice_version,
+        },
         request=request,
     )
     _mail(

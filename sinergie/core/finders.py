@@ -64,7 +64,7 @@ class ThemeStylesheetFinder(BaseFinder):
     def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
         find_all = find_all or kwargs.get("all", False)
         if path not in self.paths:
-            return [] if find_all else ""
+            return []  # as Django's own finders: a "" would count as a match in finders.find()
         self._build()
         found = str(self.root / path)
         return [found] if find_all else found

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from sinergie.core import views
+from sinergie.core import privacy_views, views
+from sinergie.core.privacy import NOTICES
 
 app_name = "core"
 urlpatterns = [
@@ -8,4 +9,12 @@ urlpatterns = [
     path("crediti/", views.credits, name="credits"),
     path("accessibilita/", views.accessibility, name="accessibility"),
     path("area-personale/", views.dashboard, name="dashboard"),
+    path("privacy/", privacy_views.privacy_index, name="privacy"),
+    # One address per notice, without a parameter: the notices are a fixed list.
+    *(
+        path(
+            f"privacy/{notice.slug}/", privacy_views.privacy_notice, {"key": notice.key}, name=f"privacy-{notice.slug}"
+        )
+        for notice in NOTICES.values()
+    ),
 ]
