@@ -15,7 +15,7 @@ YES_NO = [("", _("Choose…")), ("yes", _("Yes")), ("no", _("No"))]
 
 
 class AdmissibilityForm(forms.Form):
-    admissible = forms.ChoiceField(label=_("Admissible"), choices=YES_NO)
+    admissible = forms.ChoiceField(label=_("Admissibility"), choices=YES_NO)
     admissibility_note = forms.CharField(
         label=_("Why"),
         max_length=MAX_NOTE,

@@ -3,15 +3,21 @@ evaluator, the alliance's evaluators, a ranking's rows, and the answers as label
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import F, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from sinergie.accounts.models import User
 from sinergie.calls import rules as R
+from sinergie.calls.incentives import MEASURE_LABELS, PLAN_KEY
 from sinergie.calls.models import Application, ApplicationState, Call, EvaluatorAssignment, Ranking, RankingRow
+from sinergie.calls.precheck import OTHER
 from sinergie.calls.services import euro
 from sinergie.organizations.models import Organization, Role
 from sinergie.territory.models import Municipality
@@ -23,6 +29,7 @@ ADMISSIBILITY_FILTERS = {
     "non-ammissibile": {"evaluation__admissible": False},
 }
 ANSWER_LABELS = {
+    "codice_fiscale": _("Codice fiscale"),
     "lives_in": _("Municipality of residence"),
     "works_in": _("Municipality of work"),
     "employer_id": _("Employer"),
@@ -31,7 +38,20 @@ ANSWER_LABELS = {
     "isee_cents": _("ISEE"),
     "employment_status": _("Employment status"),
     "already_beneficiary": _("Already a beneficiary of this call"),
+    "single_parent": _("Single parent"),
+    "household_disability": _("A person with a disability in the household"),
+    "returning_from_maternity": _("Returning to work after maternity leave"),
+    "shift_work": _("Night or shift work"),
+    "gender": _("Gender"),
+    PLAN_KEY: _("Company plan"),
 }
+# The stored value "other" of a place or an employer: none of the call's list.
+OTHER_ANSWERS = {
+    "lives_in": _("another municipality"),
+    "works_in": _("another municipality"),
+    "employer_id": _("another employer"),
+}
+GENDER_ANSWERS = {"f": _("woman"), "m": _("man"), "x": _("other or not stated")}
 ASSIGNMENT_FILTERS = ("senza-valutatore", "da-dichiarare", "conflitto", "in-valutazione")
 
 
@@ -108,8 +128,62 @@ def ranking_is_correction(ranking: Ranking) -> bool:
     ).exists() or bool(ranking.reason)
 
 
-def answers_for_display(answers: Any) -> list[tuple[str, str]]:
-    """What the applicant declared, as (question, answer) in a stable order; unknown keys as they are."""
+@dataclass(frozen=True)
+class AnswerBlock:
+    """An answer made of several parts (a company's plan): (label, text) rows, then a list of items."""
+
+    rows: list[tuple[str, str]]
+    items_label: str = ""
+    items: list[str] = field(default_factory=list)
+
+
+def _day(value: Any) -> str:
+    try:
+        return date_format(datetime.date.fromisoformat(str(value)), "DATE_FORMAT")
+    except ValueError:
+        return str(value or "—")
+
+
+def _cents(value: Any) -> str:
+    return euro(value) if type(value) is int else "—"
+
+
+def plan_for_display(plan: Any) -> AnswerBlock:
+    """A company's incentive plan (incentives.plan_clean's shape) in words: its VAT number,
+    employees, each measure by name with cost, dates and workers, the amounts and the timeline."""
+    found = plan if isinstance(plan, dict) else {}
+    rows = [
+        (str(_("VAT number")), str(found.get("vat_number") or "—")),
+        (str(_("Employees")), str(found.get("employees") if found.get("employees") is not None else "—")),
+        (str(_("Total expected cost")), _cents(found.get("total_cost_cents"))),
+        (str(_("Amount requested")), _cents(found.get("requested_cents"))),
+        (str(_("Timeline of the plan")), str(found.get("timeline") or "—")),
+    ]
+    items = []
+    for measure in found.get("measures") or []:
+        if not isinstance(measure, dict):
+            continue
+        name = str(MEASURE_LABELS.get(measure.get("code"), _("Other measure")))
+        if measure.get("other"):
+            name = f"{name}: {measure['other']}"
+        workers = measure.get("workers")
+        reached = ngettext("%(n)s worker", "%(n)s workers", workers) % {"n": workers} if type(workers) is int else "—"
+        items.append(
+            _("%(measure)s: %(cost)s, from %(start)s to %(end)s, %(workers)s")
+            % {
+                "measure": name,
+                "cost": _cents(measure.get("cost_cents")),
+                "start": _day(measure.get("start")),
+                "end": _day(measure.get("end")),
+                "workers": reached,
+            }
+        )
+    return AnswerBlock(rows=rows, items_label=str(_("Measures")), items=items)
+
+
+def answers_for_display(answers: Any) -> list[tuple[str, str | AnswerBlock]]:
+    """What the applicant declared, as (question, answer) in a stable order, in words: each known key
+    has its label and each stored choice its name; an unknown key still shows, as it is."""
     found = answers if isinstance(answers, dict) else {}
     places = {
         m.istat_code: m.name
@@ -126,7 +200,12 @@ def answers_for_display(answers: Any) -> list[tuple[str, str]]:
     shown = []
     for key in sorted(found):
         value = found[key]
-        if key in ("lives_in", "works_in") and value in places:
+        text: str | AnswerBlock
+        if key == PLAN_KEY:
+            text = plan_for_display(value)
+        elif key in OTHER_ANSWERS and value == OTHER:
+            text = str(OTHER_ANSWERS[key])
+        elif key in ("lives_in", "works_in") and value in places:
             text = f"{places[value]} ({value})"
         elif key == "employer_id" and value in employers:
             text = employers[value]
@@ -136,9 +215,11 @@ def answers_for_display(answers: Any) -> list[tuple[str, str]]:
             text = str(_("yes") if value else _("no"))
         elif key == "employment_status" and value in R.EMPLOYMENT_STATUSES:
             text = str(R.EMPLOYMENT_STATUSES[value])
+        elif key == "gender" and value in GENDER_ANSWERS:
+            text = str(GENDER_ANSWERS[value])
         elif isinstance(value, list):
             text = ", ".join(str(item) for item in value)
         else:
             text = "" if value is None else str(value)
-        shown.append((str(ANSWER_LABELS.get(key) or R.YES_NO_CRITERIA.get(key) or key), text))
+        shown.append((str(ANSWER_LABELS.get(key) or key), text))
     return shown
