@@ -50,6 +50,8 @@ def test_each_notice_names_the_controller_the_retention_and_the_rights(
     if language == "en":
         assert "controller" in page and "one month" in page
         assert f"Version {notice.version}" in page
+    else:
+        assert "titolare" in page.lower() and "un mese" in page
 
 
 @pytest.mark.parametrize(
