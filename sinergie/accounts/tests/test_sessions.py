@@ -75,7 +75,7 @@ def test_staff_are_signed_out_after_the_idle_period(client: Client, world: World
     assert response["Location"] == f"{reverse('account_login')}?next={reverse('core:dashboard')}"
     assert "_auth_user_id" not in client.session
     page = client.get(response["Location"])
-    assert "30 minutes without activity" in page.content.decode()
+    assert "30 minuti di inattività" in page.content.decode()  # the message, in Italian
 
 
 def test_staff_who_keep_working_stay_signed_in(client: Client, world: World) -> None:
@@ -110,7 +110,7 @@ def test_an_idle_staff_session_gets_401_from_the_api(client: Client, world: Worl
     response = client.get("/api/v1/territory/regions")
 
     assert response.status_code == 401
-    assert "without activity" in response.json()["detail"]
+    assert "inattività" in response.json()["detail"]
     assert "_auth_user_id" not in client.session
 
 
