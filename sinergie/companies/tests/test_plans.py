@@ -181,3 +181,13 @@ def test_a_measure_of_another_company_is_not_found(world: World, login):
     assert client.post(url, {"on": today, "status": "done", "progress": "100"}).status_code == 404
     other.refresh_from_db()
     assert other.status == MeasureStatus.PLANNED
+
+
+def test_the_summary_counts_each_kind_in_the_singular_or_the_plural(world: World, login):
+    measure = plans.measure_add(company=world.company, data=_data(), by=world.referent)
+    today = timezone.localdate()
+    who = world.referent
+    plans.progress_record(measure=measure, on=today, status="done", progress=100, note="", evidence="Ok", by=who)
+    page = login(world.referent).get(reverse("companies:plan", args=[world.company.slug])).content.decode()
+    # One measure done is not "1 realizzate" (a plural from one msgid for every count).
+    assert "1 realizzate" not in page and "0 previste o in corso" not in page
