@@ -21,6 +21,7 @@ from sinergie.directory.selectors import (
     ITALY_LAT,
     ITALY_LON,
     MAX_AGE_YEARS,
+    MAX_AGES,
     MAX_PAGE,
     MAX_Q_LENGTH,
     MAX_RADIUS_KM,
@@ -94,8 +95,14 @@ class SearchParams(Schema):
         {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_RADIUS_KM},
         f"Radius around the centre, up to {MAX_RADIUS_KM:g} km; needs a centre.",
     )
-    age: str | None = _documented(
-        {"type": "integer", "minimum": 0, "maximum": MAX_AGE_YEARS}, f"Age of the child in years, 0–{MAX_AGE_YEARS}."
+    age: list[str] | None = _documented(
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0, "maximum": MAX_AGE_YEARS},
+            "maxItems": MAX_AGES,
+        },
+        f"Age of each child in years, 0–{MAX_AGE_YEARS}: repeat it for several children (age=3&age=7), "
+        f"at most {MAX_AGES}; a service for any of them matches.",
     )
     category: str | None = _documented(
         {"type": "string"}, "Taxonomy code, e.g. holiday_camps (includes subcategories)."
@@ -120,7 +127,9 @@ class SearchParams(Schema):
     kind: str | None = _documented({"type": "string", "enum": list(ServiceKind.values)}, "The kind of service.")
     sort: str | None = _documented(
         {"type": "string", "enum": list(SORTS)},
-        "distance (default with a centre, and only with one), relevance or name.",
+        "distance (default with a centre, and only with one), relevance, name, price (the lowest; free first, "
+        "unknown prices last) or next_available (the first day it runs; when more than 1,000 match, among the "
+        "1,000 first in the default order).",
     )
     page: str | None = _documented(
         {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, f"1-based page of {PAGE_SIZE} results."

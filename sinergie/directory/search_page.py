@@ -13,13 +13,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sinergie.directory.models import ServiceKind, TaxonomyTerm
-from sinergie.directory.selectors import MAX_AGE_YEARS, MAX_RADIUS_KM, PAGE_SIZE, PERIOD_WORDS, period_dates
+from sinergie.directory.selectors import MAX_RADIUS_KM, PAGE_SIZE, PERIOD_WORDS, age_tokens, period_dates
 from sinergie.lib.text import fold
 from sinergie.territory.models import Municipality
 
@@ -63,10 +64,13 @@ class SearchForm(forms.Form):
         help_text=gettext_lazy("10 km if left empty."),
         widget=forms.NumberInput(attrs={"min": "1", "max": str(int(MAX_RADIUS_KM)), "step": "any"}),
     )
+    # Text, not a number: a family with several children types "3, 7" (the planner links with
+    # age=3&age=7, shown here the same way).
     age = forms.CharField(
-        label=gettext_lazy("Age of the child (years)"),
+        label=gettext_lazy("Age of the children (years)"),
         required=False,
-        widget=forms.NumberInput(attrs={"min": "0", "max": str(MAX_AGE_YEARS)}),
+        help_text=gettext_lazy("Several children: separate their ages with a comma, e.g. 3, 7."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     category = forms.CharField(label=gettext_lazy("Type of service"), required=False, widget=forms.Select)
     period = forms.CharField(label=gettext_lazy("School closure"), required=False, widget=forms.Select)
@@ -86,8 +90,11 @@ class SearchForm(forms.Form):
     lat = forms.CharField(required=False, widget=forms.HiddenInput)
     lon = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, language: str, today: datetime.date, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, data: Any = None, *args, language: str, today: datetime.date, **kwargs) -> None:
+        if data is not None and hasattr(data, "getlist") and len(data.getlist("age")) > 1:
+            data = data.copy()
+            data["age"] = ", ".join(age_tokens(data))
+        super().__init__(data, *args, **kwargs)
         self.fields["category"].widget.choices = [("", _("Any")), *category_choices(language)]
         period = (self.data.get("period") or "").strip().lower()
         self.fields["period"].widget.choices = [("", _("Any")), *period_choices(today, keep=period)]
@@ -101,6 +108,8 @@ class SearchForm(forms.Form):
             ("distance", _("Distance")),
             ("relevance", _("Relevance")),
             ("name", _("Name")),
+            ("price", _("Price (free first)")),
+            ("next_available", _("Next available date")),
         ]
 
     def add_search_errors(self, errors: Mapping[str, str]) -> None:
@@ -229,8 +238,11 @@ def municipality_code(text: str) -> str:
 
 def page_params_to_search(params: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """The page's query parameters as parse_search's, and the errors found on the way (by page field)."""
-    # NUL cannot reach PostgreSQL in a string; nobody types it.
+    # NUL cannot reach PostgreSQL in a string; nobody types it. Ages may come once per child.
+    ages = ",".join(age_tokens(params)).replace("\x00", "")
     params = {key: (params.get(key) or "").replace("\x00", "") for key in params}
+    if ages:
+        params["age"] = ages
     search: dict[str, str] = {}
     errors: dict[str, str] = {}
     for name in (
@@ -286,3 +298,32 @@ class PageLinks:
 
 def page_links(count: int, number: int) -> PageLinks:
     return PageLinks(number=number, num_pages=max(1, -(-count // PAGE_SIZE)))
+
+
+# How far outside a box a municipality's point may lie and its boundary still reach into it.
+BOUNDARY_MARGIN_DEGREES = 0.1
+
+
+def municipality_boundaries(*, west: float, south: float, east: float, north: float) -> dict[str, Any]:
+    """A FeatureCollection of the municipalities with a boundary whose point lies in the box (or
+    just outside it, BOUNDARY_MARGIN_DEGREES, so that shapes crossing its edges are there too),
+    each with its name and its point for a label."""
+    margin = BOUNDARY_MARGIN_DEGREES
+    rows = (
+        Municipality.objects.filter(
+            boundary__isnull=False,
+            latitude__range=(south - margin, north + margin),
+            longitude__range=(west - margin, east + margin),
+        )
+        .order_by("istat_code")
+        .values_list("istat_code", "name", "latitude", "longitude", "boundary")
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": boundary,
+            "properties": {"istat_code": code, "name": name, "label": [latitude, longitude]},
+        }
+        for code, name, latitude, longitude, boundary in rows
+    ]
+    return {"type": "FeatureCollection", "features": features}

@@ -7,20 +7,28 @@ have errors it is sent to the full page instead, where each message sits next to
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.formats import number_format
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from sinergie.directory.models import ServiceKind
 from sinergie.directory.opening import intervals_text, open_status, open_status_text, opening_today
-from sinergie.directory.search_page import SearchForm, lombardy_municipalities, page_links, page_params_to_search
+from sinergie.directory.search_page import (
+    SearchForm,
+    lombardy_municipalities,
+    municipality_boundaries,
+    page_links,
+    page_params_to_search,
+)
 from sinergie.directory.selectors import (
     DEFAULT_RADIUS_KM,
     SearchError,
@@ -54,7 +62,9 @@ def _hit_row(request: HttpRequest, hit: ServiceHit, language: str, now: Any) -> 
         "address": location.address_1 if location else "",
         "distance": number_format(hit.distance_km, decimal_pos=1, use_l10n=True) if hit.distance_km is not None else "",
         "ages": age_range_text(service.minimum_age_months, service.maximum_age_months),
-        "price": cost_text(cheapest) if cheapest is not None else "",
+        # Every card says what it costs and whether vouchers pay for it, so that results compare.
+        "price": cost_text(cheapest) if cheapest is not None else _("Price on request"),
+        "accepts_vouchers": service.accepts_vouchers,
         "next_available": long_date(hit.next_available, language) if hit.next_available else "",
         "status": open_status_text(status, now, language) if status else "",
         "is_open": bool(status and status.is_open),
@@ -74,6 +84,14 @@ def _hit_row(request: HttpRequest, hit: ServiceHit, language: str, now: Any) -> 
     }
 
 
+# Query parameters that are not filters: they do not open the filters or count as active.
+_NOT_FILTERS = {"page", "lang", "sort", "lat", "lon"}
+
+
+def _active_filters(request: HttpRequest) -> int:
+    return sum(1 for key, values in request.GET.lists() if key not in _NOT_FILTERS and any(v.strip() for v in values))
+
+
 def _map_data(
     rows: list[dict[str, Any]],
     boundary: dict[str, Any] | None,
@@ -85,13 +103,14 @@ def _map_data(
     return {
         "markers": [
             {
+                "number": number,
                 "name": row["name"],
                 "url": row["url"],
                 "place": row["municipality"],
                 "latitude": row["location"].latitude,
                 "longitude": row["location"].longitude,
             }
-            for row in rows
+            for number, row in enumerate(rows, start=1)
             if row["location"] is not None
         ],
         "boundary": boundary,
@@ -162,6 +181,10 @@ def _search(request: HttpRequest, *, info_points: bool) -> HttpResponse:
         "default_radius": int(DEFAULT_RADIUS_KM),
         "radius": radius,
         "form_action": request.path,
+        # On a phone the filters fold into a disclosure so that the first result shows in the
+        # first screen; open when nothing is searched yet or a field has a message to read.
+        "active_filters": _active_filters(request),
+        "filters_open": bool(errors) or not _active_filters(request),
     }
     if _is_htmx(request):
         context["is_htmx"] = True
@@ -182,3 +205,21 @@ def service_search(request: HttpRequest) -> HttpResponse:
 @require_safe
 def info_points(request: HttpRequest) -> HttpResponse:
     return _search(request, info_points=True)
+
+
+BAD_BOX = gettext_lazy("Give bbox as west,south,east,north in degrees (WGS84), e.g. 9.3,45.4,9.5,45.6.")
+
+
+@require_safe
+def municipal_boundaries(request: HttpRequest) -> JsonResponse:
+    """The municipal boundaries around the search map's view (`bbox`): its base, from the local
+    data, with no tile server. The same for everyone and rarely changing: cached a day."""
+    try:
+        west, south, east, north = (float(part) for part in request.GET.get("bbox", "").split(","))
+    except ValueError:
+        return JsonResponse({"detail": str(BAD_BOX)}, status=400)
+    if not all(math.isfinite(value) for value in (west, south, east, north)) or west > east or south > north:
+        return JsonResponse({"detail": str(BAD_BOX)}, status=400)
+    response = JsonResponse(municipality_boundaries(west=west, south=south, east=east, north=north))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response

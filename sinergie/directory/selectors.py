@@ -90,8 +90,10 @@ ISO_639_1 = frozenset(
     yi yo za zh zu""".split()  # noqa: SIM905 - reads as the standard's table
 )
 
-Sort = Literal["distance", "relevance", "name"]
+Sort = Literal["distance", "relevance", "name", "price", "next_available"]
 SORTS: tuple[Sort, ...] = typing.get_args(Sort)
+# How many children's ages one search takes (a family's children: "3,7" or age=3&age=7).
+MAX_AGES = 6
 
 # Error messages: data, translatable, one per rule.
 BAD_NUMBER = _("Enter a number.")
@@ -114,7 +116,8 @@ UNKNOWN_PERIOD = _(
 Q_TOO_LONG = _("The text to search must be at most %(max)d characters.")
 BAD_PRICE = _("The maximum price must be a whole number of cents, 0 or more.")
 BAD_KIND = _("The kind must be service or info_point.")
-BAD_SORT = _("The order must be distance, relevance or name.")
+BAD_SORT = _("The order must be distance, relevance, name, price or next_available.")
+TOO_MANY_AGES = _("Give at most %(max)d ages.")
 SORT_WITHOUT_CENTRE = _("Sorting by distance needs a municipality or a point.")
 BAD_PAGE = _("The page must be a whole number from 1.")
 PAGE_TOO_FAR = _("Only the first %(max)d pages of results can be shown: add a filter or a word to narrow the search.")
@@ -158,7 +161,8 @@ class ServiceSearch:
     lat: float | None = None
     lon: float | None = None
     radius_km: float | None = None
-    age_years: int | None = None
+    age_years: int | None = None  # the youngest of `ages`
+    ages: tuple[int, ...] = ()  # every child's age, youngest first: a service for any of them matches
     category: str | None = None  # taxonomy term code
     date: datetime.date | None = None
     period: str | None = None  # slug, e.g. natale-2026
@@ -210,6 +214,7 @@ def parse_search(params: Mapping[str, str], *, now: datetime.datetime | None = N
 
     Blank parameters are ignored. `age` is in years, `max_price` in cents, `open_now` a boolean
     (true: open at `now`, by default the current time in Rome). Unknown parameters are ignored.
+    `age` may come several times (a QueryDict, or a list as value) or as "3,7": one per child.
     """
     errors: dict[str, str] = {}
     values: dict[str, object] = {}
@@ -269,14 +274,15 @@ def parse_search(params: Mapping[str, str], *, now: datetime.datetime | None = N
         else:
             values["radius_km"] = float(radius)
 
-    if text("age") is not None:
-        age = number("age", whole=True)
-        if age is not None and not 0 <= age <= MAX_AGE_YEARS:
+    ages = age_tokens(params)
+    if ages:
+        if not all(token.isdigit() and 0 <= int(token) <= MAX_AGE_YEARS for token in ages):
             errors["age"] = str(BAD_AGE % {"max": MAX_AGE_YEARS})
-        elif age is not None:
-            values["age_years"] = int(age)
-        elif errors.get("age") == str(BAD_WHOLE_NUMBER):
-            errors["age"] = str(BAD_AGE % {"max": MAX_AGE_YEARS})
+        elif len(set(ages)) > MAX_AGES:
+            errors["age"] = str(TOO_MANY_AGES % {"max": MAX_AGES})
+        else:
+            values["ages"] = tuple(sorted({int(token) for token in ages}))
+            values["age_years"] = values["ages"][0]
 
     category = text("category")
     if category is not None:
@@ -364,6 +370,24 @@ def parse_search(params: Mapping[str, str], *, now: datetime.datetime | None = N
     if errors:
         raise SearchError(errors)
     return ServiceSearch(**values)  # type: ignore[arg-type]
+
+
+def age_tokens(params: Mapping[str, Any]) -> list[str]:
+    """The ages given as `age`: repeated (a QueryDict, or a list as the value) or separated by
+    commas or spaces ("3, 7"), as text; blanks left out."""
+    getlist = getattr(params, "getlist", None)
+    raw = getlist("age") if callable(getlist) else params.get("age")
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, str) else [str(item) for item in raw if item is not None]
+    return [token for item in items for token in re.split(r"[\s,;]+", item.strip()) if token]
+
+
+def search_ages(filters: ServiceSearch) -> tuple[int, ...]:
+    """Every age a search asks for (a ServiceSearch made in code may give only age_years)."""
+    if filters.ages:
+        return filters.ages
+    return () if filters.age_years is None else (filters.age_years,)
 
 
 def period_parse(slug: str) -> tuple[str, int] | None:
@@ -538,15 +562,26 @@ def _schedule_runs_on(schedule: Schedule, day: datetime.date) -> bool:
 
 
 def _schedule_next(schedule: Schedule, since: datetime.date, until: datetime.date) -> datetime.date | None:
-    """The first day from `since` to `until` on which `schedule` runs (see _schedule_runs_on),
-    jumping to the next weekday it names and past each closing exception instead of trying
-    every day."""
-    weekdays = {_WEEKDAYS.index(day) for day in schedule.byday.split(",") if day in _WEEKDAYS}
+    """The first day from `since` to `until` on which `schedule` runs (see _schedule_runs_on)."""
+    closed = [(e.start, e.end) for e in schedule.exceptions.all() if e.closed]
+    return _weekly_next(schedule.byday, schedule.valid_from, schedule.valid_to, closed, since, until)
+
+
+def _weekly_next(
+    byday: str,
+    valid_from: datetime.date | None,
+    valid_to: datetime.date | None,
+    closed: Sequence[tuple[datetime.date, datetime.date]],
+    since: datetime.date,
+    until: datetime.date,
+) -> datetime.date | None:
+    """The first day from `since` to `until` on which weekly hours on `byday` run, jumping to the
+    next weekday they name and past each closing exception instead of trying every day."""
+    weekdays = {_WEEKDAYS.index(day) for day in byday.split(",") if day in _WEEKDAYS}
     if not weekdays:
         return None
-    last = min(until, schedule.valid_to) if schedule.valid_to else until
-    closed = [(e.start, e.end) for e in schedule.exceptions.all() if e.closed]
-    day = max(since, schedule.valid_from) if schedule.valid_from else since
+    last = min(until, valid_to) if valid_to else until
+    day = max(since, valid_from) if valid_from else since
     while day <= last:
         day += datetime.timedelta(days=min((weekday - day.weekday()) % 7 for weekday in weekdays))
         if day > last:
@@ -574,6 +609,43 @@ def next_available(service: Service, since: datetime.date) -> datetime.date | No
     return min(found, default=None)
 
 
+def next_available_many(pks: Sequence[Any], since: datetime.date) -> dict[Any, datetime.date | None]:
+    """next_available of each of these services, from their rows alone (for ordering up to
+    COUNT_CAP services by date without loading them): closure cover, then weekly hours of the
+    service and of its sites with their closing exceptions. Four queries."""
+    if not pks:
+        return {}
+    closures: dict[Any, list[tuple[datetime.date, datetime.date]]] = {}
+    for pk, start, end in ClosureAvailability.objects.filter(service_id__in=pks).values_list(
+        "service_id", "start", "end"
+    ):
+        closures.setdefault(pk, []).append((start, end))
+    fields = ("id", "byday", "valid_from", "valid_to")
+    schedules = [
+        *Schedule.objects.filter(service_id__in=pks).values_list("service_id", *fields),
+        *Schedule.objects.filter(service_at_location__service_id__in=pks).values_list(
+            "service_at_location__service_id", *fields
+        ),
+    ]
+    closed: dict[Any, list[tuple[datetime.date, datetime.date]]] = {}
+    exceptions = ScheduleException.objects.filter(
+        schedule_id__in=[row[1] for row in schedules], closed=True, end__gte=since
+    ).values_list("schedule_id", "start", "end")
+    for schedule_id, start, end in exceptions:
+        closed.setdefault(schedule_id, []).append((start, end))
+    until = since + datetime.timedelta(days=HORIZON_DAYS - 1)
+    found: dict[Any, datetime.date | None] = dict.fromkeys(pks)
+    for pk, ranges in closures.items():
+        found[pk] = min((max(start, since) for start, end in ranges if end >= since), default=None)
+    for pk, schedule_id, byday, valid_from, valid_to in schedules:
+        if pk in closures:
+            continue
+        day = _weekly_next(byday, valid_from, valid_to, closed.get(schedule_id, []), since, until)
+        if day is not None and (found[pk] is None or day < found[pk]):
+            found[pk] = day
+    return found
+
+
 # --- Search -------------------------------------------------------------------------------------
 
 
@@ -585,8 +657,10 @@ def _age_condition(age_years: int) -> Q:
     )
 
 
-def _level_for(age_years: int | None) -> Level:
-    return Level.INFANZIA if age_years is not None and 3 <= age_years <= 5 else Level.PRIMARIA
+def _level_for(ages: int | Sequence[int] | None) -> Level:
+    """The school calendar of a period: the infanzia one when every child is 3 to 5."""
+    ages = [] if ages is None else [ages] if isinstance(ages, int) else list(ages)
+    return Level.INFANZIA if ages and all(3 <= age <= 5 for age in ages) else Level.PRIMARIA
 
 
 def _attach(instance: Any, name: str, model: type[Any], items: list[Any]) -> None:
@@ -897,12 +971,16 @@ def _filtered(
     rows = model.objects.all()
     if filters.kind:
         rows = rows.filter(kind=filters.kind)
-    if filters.age_years is not None:
-        if connection.vendor == "postgresql":  # the same rule as a stem (see search_index.age_years)
-            stem = words.age(filters.age_years)
-            rows = rows.filter(holds_stems(model, [stem] if stem else []))
+    ages = search_ages(filters)
+    if ages:  # a service for any of the children
+        if connection.vendor == "postgresql":  # the same rule as stems (see search_index.age_years)
+            stems = [stem for age in ages if (stem := words.age(age))]
+            rows = rows.filter(holds_stems(model, stems))
         else:
-            rows = rows.filter(_age_condition(filters.age_years))
+            condition = Q()
+            for age in ages:
+                condition |= _age_condition(age)
+            rows = rows.filter(condition)
     if filters.category:
         stem = words.category(filters.category)
         rows = rows.filter(holds_stems(model, [stem] if stem else []))
@@ -945,23 +1023,26 @@ def _ordered(rows: QuerySet[Any], model: type[Any], filters: ServiceSearch, matc
     name = F("name_en") if filters.language == "en" else F("name_it")
     score: Any = relevance_expression(model, matches) if matches else Value(0)
     if model is SearchSite:
-        rows = rows.values("service_id", sort_name=name, score=score).annotate(distance=Min("d2"))
+        rows = rows.values("service_id", sort_name=name, score=score, price=F("lowest_price_cents"))
+        rows = rows.annotate(distance=Min("d2"))
         by_distance = ["distance"]
     else:
-        rows = rows.alias(sort_name=name, score=score)
+        rows = rows.alias(sort_name=name, score=score, price=F("lowest_price_cents"))
         by_distance = []
     by_score = [F("score").desc()] if matches else []
     if sort == "distance":
         order = [*by_distance, *by_score, "sort_name", "service_id"]
     elif sort == "name":
         order = ["sort_name", *by_distance, "service_id"]
+    elif sort == "price":  # free first (a cost of 0), services without a known price last
+        order = [F("price").asc(nulls_last=True), *by_distance, "sort_name", "service_id"]
     else:
         order = [*by_score, "sort_name", *by_distance, "service_id"]
     return rows.order_by(*order).values_list("service_id", flat=True)
 
 
-def _page(ordered: Any, start: int) -> list[Any]:
-    return list(ordered[start : start + PAGE_SIZE])
+def _page(ordered: Any, start: int, size: int = PAGE_SIZE) -> list[Any]:
+    return list(ordered[start : start + size])
 
 
 def _search_near(
@@ -972,6 +1053,7 @@ def _search_near(
     centre: tuple[float, float],
     sort: str,
     start: int,
+    size: int = PAGE_SIZE,
 ) -> tuple[int, list[Any]]:
     """The capped count and the page's service ids of a search around a point, from SearchSite.
 
@@ -993,11 +1075,11 @@ def _search_near(
         if count <= COUNT_CAP:
             if start >= count:
                 return count, []
-            return count, _page(_ordered(_sites_of(found, centre), SearchSite, filters, matches, sort), start)
+            return count, _page(_ordered(_sites_of(found, centre), SearchSite, filters, matches, sort), start, size)
         if sort == "distance" and connection.vendor == "postgresql":
-            nearest = _nearest_services(_within(matching, centre, radius, plane_box=False), centre, start + PAGE_SIZE)
-            return count, _page(_ordered(_sites_of(nearest, centre), SearchSite, filters, matches, sort), start)
-        return count, _page(_ordered(sites, SearchSite, filters, matches, sort), start)
+            nearest = _nearest_services(_within(matching, centre, radius, plane_box=False), centre, start + size)
+            return count, _page(_ordered(_sites_of(nearest, centre), SearchSite, filters, matches, sort), start, size)
+        return count, _page(_ordered(sites, SearchSite, filters, matches, sort), start, size)
 
 
 def _sites_of(services: list[Any], centre: tuple[float, float]) -> QuerySet[SearchSite]:
@@ -1013,6 +1095,7 @@ def _search_region(
     municipality: Municipality | None,
     sort: str,
     start: int,
+    size: int = PAGE_SIZE,
 ) -> tuple[int, list[Any]]:
     """The capped count and the page's service ids of a search without a centre, from SearchEntry.
 
@@ -1032,12 +1115,12 @@ def _search_region(
             if start >= count:
                 return count, []
             chosen = SearchEntry.objects.filter(_among(SearchEntry, found))
-            return count, _page(_ordered(chosen, SearchEntry, filters, matches, sort), start)
+            return count, _page(_ordered(chosen, SearchEntry, filters, matches, sort), start, size)
         if sort == "relevance" and matches and municipality is None:
             # The best-scored services by name: when they fill the page, the others need no score.
             best = entries.filter(best_score_condition(SearchEntry, matches))
-            page = _by_name(best, filters.language, start, sort_after_walk=False)
-            if len(page) == PAGE_SIZE:
+            page = _by_name(best, filters.language, start, size, sort_after_walk=False)
+            if len(page) == size:
                 return count, page
             # Services with a word in a name score above all others, which all score 0 and so
             # follow by name: the named ones are few (the index on the names' stems finds them)
@@ -1046,18 +1129,20 @@ def _search_region(
                 holds_stems(SearchEntry, sorted({stem for match in matches for stem in match.all}), in_name=True)
             )
             named = entries.filter(in_names)
-            page = _page(_ordered(named, SearchEntry, filters, matches, sort), start)
-            if len(page) == PAGE_SIZE:
+            page = _page(_ordered(named, SearchEntry, filters, matches, sort), start, size)
+            if len(page) == size:
                 return count, page
             before = start + len(page) if page else named.count()  # named services up to this page's end
-            others = _by_name(entries.exclude(in_names), filters.language, max(0, start - before))
-            return count, page + others[: PAGE_SIZE - len(page)]
-        if sort == "name" or not matches:
-            return count, _by_name(entries, filters.language, start)
-        return count, _page(_ordered(entries, SearchEntry, filters, matches, sort), start)
+            others = _by_name(entries.exclude(in_names), filters.language, max(0, start - before), size)
+            return count, page + others[: size - len(page)]
+        if sort == "name" or (sort == "relevance" and not matches):
+            return count, _by_name(entries, filters.language, start, size)
+        return count, _page(_ordered(entries, SearchEntry, filters, matches, sort), start, size)
 
 
-def _by_name(entries: QuerySet[SearchEntry], language: str, start: int, *, sort_after_walk: bool = True) -> list[Any]:
+def _by_name(
+    entries: QuerySet[SearchEntry], language: str, start: int, size: int = PAGE_SIZE, *, sort_after_walk: bool = True
+) -> list[Any]:
     """A page of `entries` in name order without sorting them all when they are dense.
 
     The walk of the name index stops at the page when matches are spread along it; but matches
@@ -1071,12 +1156,12 @@ def _by_name(entries: QuerySet[SearchEntry], language: str, start: int, *, sort_
     by_name = entries.order_by(name, "service_id").values_list("service_id", flat=True)
     bound = list(SearchEntry.objects.order_by(name, "service_id").values_list(name, flat=True)[NAME_WALK:][:1])
     if not bound:  # fewer entries than the walk: walk them all
-        return _page(by_name, start)
-    page = _page(by_name.filter(**{f"{name}__lte": bound[0]}), start)
-    if len(page) == PAGE_SIZE or not sort_after_walk:
+        return _page(by_name, start, size)
+    page = _page(by_name.filter(**{f"{name}__lte": bound[0]}), start, size)
+    if len(page) == size or not sort_after_walk:
         return page
     sorted_ = entries.order_by(Concat(F(name), Value("")), "service_id").values_list("service_id", flat=True)
-    return _page(sorted_, start)
+    return _page(sorted_, start, size)
 
 
 def services_search(*, filters: ServiceSearch, today: datetime.date | None = None) -> SearchResult:
@@ -1086,8 +1171,11 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     default radius of 10 km (on its locations when it has no point); a service is as far as its
     nearest location, and without a location inside the radius it is left out. A category includes
     its descendants. `date` and `open_now` follow runs_on_condition; a period matches a closure
-    availability range overlapping it. `max_price` and `free` look at any cost option. Ordered by
-    distance when there is a centre, else by relevance to `q`, else by name; ties by name, then id.
+    availability range overlapping it. `max_price` and `free` look at any cost option. Several
+    ages match a service for any of them. Ordered by distance when there is a centre, else by
+    relevance to `q`, else by name; ties by name, then id. `sort="price"`: the lowest price, free
+    first and unknown prices last, ties by distance then name. `sort="next_available"`: the
+    first day each runs from today (or the date, or the period's start), none last.
 
     The search reads the flat rows search_index keeps for published services (SearchSite near a
     centre, SearchEntry otherwise: every filter inline), counts up to COUNT_CAP (`count_exact` is
@@ -1100,14 +1188,26 @@ def services_search(*, filters: ServiceSearch, today: datetime.date | None = Non
     since = max(today, filters.date) if filters.date else today
     period = None
     if filters.period:
-        period = period_dates(filters.period, municipality, level=_level_for(filters.age_years))
+        period = period_dates(filters.period, municipality, level=_level_for(search_ages(filters)))
         since = max(since, period.start)
     words = vocabulary()
     matches = text_matches(search_terms(filters.q or ""), words)
     centre = search_centre(filters, municipality)
     sort = filters.sort or ("distance" if centre else "relevance")
     start = (filters.page - 1) * PAGE_SIZE
-    if centre is not None:
+    if sort == "next_available":
+        # No index knows tomorrow's opening days: the candidates (at most COUNT_CAP, in the
+        # default order, so the nearest or the first by name when more match) are ordered by
+        # their next date, those without one last, ties in the default order.
+        default = "distance" if centre else "relevance"
+        if centre is not None:
+            count, candidates = _search_near(filters, period, matches, words, centre, default, 0, COUNT_CAP)
+        else:
+            count, candidates = _search_region(filters, period, matches, words, municipality, default, 0, COUNT_CAP)
+        dates = next_available_many(candidates, since)
+        candidates.sort(key=lambda pk: (dates[pk] is None, dates[pk] or since))
+        page_pks = candidates[start : start + PAGE_SIZE]
+    elif centre is not None:
         count, page_pks = _search_near(filters, period, matches, words, centre, sort, start)
     else:
         count, page_pks = _search_region(filters, period, matches, words, municipality, sort, start)

@@ -463,6 +463,8 @@ def service_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         "json_ld": json_ld(structured_data(service, request, language)),
         "open_status": open_status_text(status, now, language) if status else "",
         "is_open": bool(status and status.is_open),
+        # HSDS `phones`: the service's own number, else its provider's.
+        "contact_phone": service.phone or service.organization.phone,
     }
     return render(request, "directory/service_detail.html", context)
 

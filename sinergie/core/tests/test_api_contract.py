@@ -187,8 +187,11 @@ def test_the_search_documents_its_parameters_as_it_validates_them(client: Client
         6.0,
         19.0,
     )
-    assert (parameters["age"]["type"], parameters["age"]["minimum"], parameters["age"]["maximum"]) == ("integer", 0, 17)
-    assert parameters["sort"]["enum"] == ["distance", "relevance", "name"]
+    # One age per child, repeated: age=3&age=7.
+    assert (parameters["age"]["type"], parameters["age"]["maxItems"]) == ("array", 6)
+    age = parameters["age"]["items"]
+    assert (age["type"], age["minimum"], age["maximum"]) == ("integer", 0, 17)
+    assert parameters["sort"]["enum"] == ["distance", "relevance", "name", "price", "next_available"]
     assert parameters["page"]["type"] == "integer" and parameters["free"]["type"] == "boolean"
 
 
@@ -197,7 +200,9 @@ def test_the_search_documents_its_parameters_as_it_validates_them(client: Client
     [
         ("lat", {"lat": 30, "lon": 9.4}),
         ("age", {"age": 18}),
-        ("sort", {"sort": "price"}),
+        ("age", {"age": ["3", "18"]}),
+        ("age", {"age": [str(n) for n in range(7)]}),
+        ("sort", {"sort": "cheapest"}),
         ("page", {"page": 0}),
         ("lang", {"lang": "fr"}),
     ],

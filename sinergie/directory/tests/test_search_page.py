@@ -34,7 +34,10 @@ CHRISTMAS_IN_MELZO = {
     "radius_km": "10",
 }
 HTMX = {"HTTP_HX_REQUEST": "true"}
-RESULT_NAME = re.compile(r'<h3 class="h5 card-title" id="result-\d+"><a href="[^"]+">([^<]+)</a>')
+RESULT_NAME = re.compile(
+    r'<h3 class="h5 card-title" id="result-\d+"><span class="search-result__number" aria-hidden="true">\d+</span> '
+    r'<a href="[^"]+">([^<]+)</a>'
+)
 
 
 @pytest.fixture

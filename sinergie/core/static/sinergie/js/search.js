@@ -1,26 +1,88 @@
 // The search page's enhancements. Without JavaScript the page is a plain GET form with a
 // list of results; with it: "use my position", a print button, the map of the results
-// (Leaflet, local boundary only, no tiles) and, through htmx, results updated in place.
+// (Leaflet; numbered markers reachable by keyboard on a base of municipal boundaries from the
+// local data, no tiles) and, through htmx, results updated in place.
 (function () {
   "use strict";
 
   var map = null;
+  // Below this zoom the whole region shows: municipal boundaries would be a grey blur.
+  var BOUNDARIES_MIN_ZOOM = 9;
+  // From this zoom the municipalities' names are written on the map.
+  var NAMES_MIN_ZOOM = 11;
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  // The base of the map, without any tile server: the municipal boundaries around the view,
+  // drawn faintly from the local data (fetched by box, each drawn once), and their names
+  // when zoomed in. Hidden from assistive technology: the list says where each result is.
+  function baseLayer(target, url) {
+    var shapes = L.geoJSON(null, {
+      interactive: false,
+      style: function () {
+        return { className: "search-map__boundary", color: "#8c9fb3", weight: 1, fillColor: "#ffffff", fillOpacity: 0.6 };
+      }
+    }).addTo(target);
+    var names = L.layerGroup();
+    var drawn = {};
+    var loaded = [];
+    function showNames() {
+      if (target.getZoom() >= NAMES_MIN_ZOOM) { names.addTo(target); } else { names.remove(); }
+    }
+    function load() {
+      if (!url || target.getZoom() < BOUNDARIES_MIN_ZOOM) { showNames(); return; }
+      var view = target.getBounds();
+      if (loaded.some(function (box) { return box.contains(view); })) { showNames(); return; }
+      var box = view.pad(0.5);
+      loaded.push(box);
+      var bbox = [box.getWest(), box.getSouth(), box.getEast(), box.getNorth()].map(function (value) {
+        return value.toFixed(3);
+      }).join(",");
+      fetch(url + "?bbox=" + bbox, { headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { features: [] }; })
+        .then(function (data) {
+          if (!map || map !== target) { return; }
+          data.features.forEach(function (feature) {
+            var p = feature.properties;
+            if (drawn[p.istat_code]) { return; }
+            drawn[p.istat_code] = true;
+            shapes.addData(feature);
+            var label = element("span", "", p.name);
+            label.setAttribute("aria-hidden", "true");
+            L.marker(p.label, {
+              icon: L.divIcon({ className: "search-map__place", html: label, iconSize: null }),
+              interactive: false, keyboard: false
+            }).addTo(names);
+          });
+          shapes.bringToBack();
+          showNames();
+        })
+        .catch(function () { /* the markers and the list are enough */ });
+    }
+    target.on("moveend zoomend", load);
+    load();
+  }
 
   function drawMap() {
-    var element = document.getElementById("search-map");
+    var container = document.getElementById("search-map");
     var source = document.getElementById("search-map-data");
     if (map) { map.remove(); map = null; }
-    if (!element || !source || typeof L === "undefined") { return; }
+    if (!container || !source || typeof L === "undefined") { return; }
     var data;
     try { data = JSON.parse(source.textContent); } catch (error) { return; }
     if (!data.markers.length && !data.boundary) { return; }
     // Shown only now: Leaflet measures the box when it starts.
-    element.classList.add("search-map--ready");
+    container.classList.add("search-map--ready");
     // A first view before any layer (a circle needs one to be drawn); fitted to the data below.
-    map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25 }).setView(data.centre || [45.47, 9.19], 11);
+    map = L.map(container, { scrollWheelZoom: false, zoomSnap: 0.25 }).setView(data.centre || [45.47, 9.19], 11);
+    map.attributionControl.addAttribution("ISTAT, Openpolis (CC BY 4.0)");
     var bounds = L.latLngBounds([]);
     if (data.boundary) {
-      map.attributionControl.addAttribution("ISTAT, Openpolis (CC BY 4.0)");
       var area = L.geoJSON(data.boundary, {
         interactive: false,
         style: function () { return { color: "#0066cc", weight: 2, fillColor: "#0066cc", fillOpacity: 0.08 }; }
@@ -36,19 +98,39 @@
     }
     data.markers.forEach(function (marker) {
       var point = [marker.latitude, marker.longitude];
-      var box = document.createElement("div");
-      var link = document.createElement("a");
+      var box = element("div");
+      var title = element("strong", "", marker.number + ". ");
+      var link = element("a", "", marker.name);
       link.href = marker.url;
-      link.textContent = marker.name;
-      box.appendChild(link);
+      title.appendChild(link);
+      box.appendChild(title);
       if (marker.place) {
         box.appendChild(document.createElement("br"));
         box.appendChild(document.createTextNode(marker.place));
       }
-      L.marker(point, { alt: marker.name, title: marker.name }).bindPopup(box).addTo(map);
+      // Numbered as the list; a button for the keyboard (Tab, then Enter opens the popup).
+      var pin = L.marker(point, {
+        icon: L.divIcon({ className: "search-map__marker", html: element("span", "", String(marker.number)), iconSize: [30, 30] }),
+        title: marker.name, keyboard: true, riseOnHover: true
+      }).bindPopup(box).addTo(map);
+      pin.getElement().setAttribute("aria-label", marker.number + ". " + marker.name);
+      // The popup's link takes the focus; closing the popup (Escape) gives it back to the marker.
+      pin.on("popupopen", function () { link.focus(); });
+      pin.on("popupclose", function () {
+        if (!document.activeElement || document.activeElement === document.body || box.contains(document.activeElement)) {
+          pin.getElement().focus();
+        }
+      });
       bounds.extend(point);
     });
     if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 }); }
+    baseLayer(map, container.dataset.boundariesUrl);
+  }
+
+  // Filters fold into a disclosure on a phone; from 992 px there is room to show them open.
+  function openFiltersOnWideScreens() {
+    var filters = document.getElementById("search-filters");
+    if (filters && window.matchMedia && window.matchMedia("(min-width: 992px)").matches) { filters.open = true; }
   }
 
   function announce() {
@@ -108,6 +190,7 @@
     }
   });
 
+  openFiltersOnWideScreens();
   nearMe();
   printButton();
   drawMap();
