@@ -181,6 +181,14 @@ class Question(models.Model):
     def rows(self) -> list[dict[str, str]]:
         return self._labelled("rows")
 
+    @property
+    def show_when_labels(self) -> list[str]:
+        """The answers of the skip-logic condition by their labels in the active language (a value
+        the condition question does not list, or a scale's number, shows as it is)."""
+        condition = self.show_when_question
+        labels = {item["value"]: item["label"] for item in condition.choices} if condition else {}
+        return [str(labels.get(value, value)) for value in self.show_when_values or []]
+
     def scale_values(self) -> list[int]:
         return list(range(int(self.options["min"]), int(self.options["max"]) + 1))
 

@@ -520,7 +520,8 @@ def test_the_preview_saves_nothing(client, world, login):
     page = client.get(_url(survey, "anteprima/"))
     body = page.content.decode()
     assert page.status_code == 200 and "Nothing you enter here is saved" in body
-    assert 'name="kids"' in body and "Shown only when kids is yes" in body
+    # The condition in the words the respondent reads (question text, answer label), not its codes.
+    assert 'name="kids"' in body and "Shown only when Kids? is YES" in body
     assert Response.objects.count() == responses
     assert client.post(_url(survey, "anteprima/")).status_code == 405
 
