@@ -8,6 +8,7 @@ its field and in the summary, with HTTP 400 and nothing changed.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -54,10 +55,20 @@ def _refused(form: forms.Form, error: IncentiveError) -> None:
     form.add_error(error.field if error.field in form.fields else None, error.messages)
 
 
+def _day(value: Any) -> Any:
+    """An ISO date stored in a plan or a report as a date, for the template's `date` filter."""
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return value
+
+
 def _plan_display(plan: dict[str, Any] | None) -> list[dict[str, Any]]:
     return [
         {
             **measure,
+            "start": _day(measure.get("start")),
+            "end": _day(measure.get("end")),
             "label": MEASURE_LABELS.get(measure.get("code"), ""),
             "cost": euro(measure["cost_cents"]) if type(measure.get("cost_cents")) is int else "",
         }
@@ -286,7 +297,12 @@ def _render_grant(
         forms_["revoke_form"] = RevokeForm()
     forms_.update(bound)
     report = [
-        {"label": MEASURE_LABELS.get(code, code), **entry}
+        {
+            **entry,
+            "label": MEASURE_LABELS.get(code, code),
+            "start": _day(entry.get("start")),
+            "end": _day(entry.get("end")),
+        }
         for code, entry in grant.report.items()
         if isinstance(entry, dict)
     ]

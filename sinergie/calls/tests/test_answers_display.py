@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from sinergie.calls import services
 from sinergie.calls.incentives import MEASURE_LABELS
 from sinergie.calls.ranking import ranking_compute, ranking_publish
 from sinergie.calls.review_selectors import AnswerBlock, answers_for_display, plan_for_display
@@ -95,3 +96,13 @@ def test_the_voucher_page_does_not_repeat_balance_as_heading_and_label(money: Mo
     headings = re.findall(r"<h2[^>]*>(.*?)</h2>", page, re.S)
     labels = re.findall(r"<dt[^>]*>(.*?)</dt>", page, re.S)
     assert not set(headings) & set(labels)
+
+
+def test_the_plan_and_the_grant_show_dates_as_dates_not_iso_text(inc: Incentives, login: Any) -> None:
+    grant = inc.to_paid(inc.grant())
+    iso = re.compile(r"\b20\d\d-\d\d-\d\d\b")
+    for url in (reverse("incentives:plan", args=[inc.application.pk]), reverse("incentives:grant", args=[grant.pk])):
+        page = login(inc.staff).get(url).content.decode()
+        visible = re.sub(r"<[^>]+>", " ", re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page, flags=re.S))
+        assert not iso.findall(visible), url
+        assert date_format(services.rome_today(), "DATE_FORMAT") in page
