@@ -1022,12 +1022,13 @@ def _ordered(rows: QuerySet[Any], model: type[Any], filters: ServiceSearch, matc
     """`rows` ordered as the search orders services; near a centre grouped by service, nearest site first."""
     name = F("name_en") if filters.language == "en" else F("name_it")
     score: Any = relevance_expression(model, matches) if matches else Value(0)
+    # The price only when it orders: one more column to group by costs every other search.
+    price = {"price": F("lowest_price_cents")} if sort == "price" else {}
     if model is SearchSite:
-        rows = rows.values("service_id", sort_name=name, score=score, price=F("lowest_price_cents"))
-        rows = rows.annotate(distance=Min("d2"))
+        rows = rows.values("service_id", sort_name=name, score=score, **price).annotate(distance=Min("d2"))
         by_distance = ["distance"]
     else:
-        rows = rows.alias(sort_name=name, score=score, price=F("lowest_price_cents"))
+        rows = rows.alias(sort_name=name, score=score, **price)
         by_distance = []
     by_score = [F("score").desc()] if matches else []
     if sort == "distance":

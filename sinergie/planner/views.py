@@ -50,6 +50,18 @@ def _children_text(numbers: list[int], labels: dict[int, str]) -> str:
     return "; ".join(labels[number] for number in numbers)
 
 
+def search_link(municipality: Any, children: list[Child], radius_km: Any) -> str:
+    """The families' search for these children around the municipality: every age the planner
+    knows (a child entered by school level only has none), the planner's distance."""
+    params: list[tuple[str, Any]] = [
+        ("municipality", f"{municipality.name} ({municipality.province.abbreviation})"),
+        *(("age", age) for age in sorted({c.age_years for c in children if c.age_years is not None})),
+    ]
+    if radius_km:
+        params.append(("radius_km", radius_km))
+    return f"{reverse('directory:search')}?{urlencode(params)}"
+
+
 def _result(form: PlanForm) -> dict[str, Any]:
     data = form.cleaned_data
     municipality = form.municipality
@@ -92,6 +104,7 @@ def _result(form: PlanForm) -> dict[str, Any]:
         "children_labels": list(labels.values()),
         "labels": labels,
         "radius": data["raggio"],
+        "search_url": search_link(municipality, data["children"], data["raggio"]),
     }
 
 

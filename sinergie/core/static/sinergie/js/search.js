@@ -8,8 +8,9 @@
   var map = null;
   // Below this zoom the whole region shows: municipal boundaries would be a grey blur.
   var BOUNDARIES_MIN_ZOOM = 9;
-  // From this zoom the municipalities' names are written on the map.
-  var NAMES_MIN_ZOOM = 11;
+  // From this zoom the municipalities' names are written on the map (a search of 10 km fits
+  // the map at about 10.5).
+  var NAMES_MIN_ZOOM = 10.5;
 
   function element(tag, className, text) {
     var node = document.createElement(tag);
@@ -28,6 +29,10 @@
         return { className: "search-map__boundary", color: "#8c9fb3", weight: 1, fillColor: "#ffffff", fillOpacity: 0.6 };
       }
     }).addTo(target);
+    // The names in a pane of their own: above the boundaries, under the results' markers.
+    var pane = target.createPane("placeNames");
+    pane.style.zIndex = 450;  // from script: the CSP allows it
+    pane.style.pointerEvents = "none";
     var names = L.layerGroup();
     var drawn = {};
     var loaded = [];
@@ -56,7 +61,7 @@
             label.setAttribute("aria-hidden", "true");
             L.marker(p.label, {
               icon: L.divIcon({ className: "search-map__place", html: label, iconSize: null }),
-              interactive: false, keyboard: false
+              interactive: false, keyboard: false, pane: "placeNames"
             }).addTo(names);
           });
           shapes.bringToBack();
@@ -96,8 +101,22 @@
       }).addTo(map);
       bounds.extend(L.latLng(data.centre).toBounds(data.radius_m * 2));
     }
+    // Services at the same address: their markers side by side around it, not one over another.
+    var sharing = {};
+    data.markers.forEach(function (marker) {
+      var key = marker.latitude + "," + marker.longitude;
+      sharing[key] = (sharing[key] || 0) + 1;
+    });
+    var placed = {};
     data.markers.forEach(function (marker) {
       var point = [marker.latitude, marker.longitude];
+      var key = marker.latitude + "," + marker.longitude;
+      var index = placed[key] = (placed[key] || 0) + 1;
+      var anchor = [15, 15];
+      if (sharing[key] > 1) {
+        var angle = 2 * Math.PI * (index - 1) / sharing[key];
+        anchor = [15 - Math.round(18 * Math.cos(angle)), 15 - Math.round(18 * Math.sin(angle))];
+      }
       var box = element("div");
       var title = element("strong", "", marker.number + ". ");
       var link = element("a", "", marker.name);
@@ -110,11 +129,16 @@
       }
       // Numbered as the list; a button for the keyboard (Tab, then Enter opens the popup).
       var pin = L.marker(point, {
-        icon: L.divIcon({ className: "search-map__marker", html: element("span", "", String(marker.number)), iconSize: [30, 30] }),
+        icon: L.divIcon({
+          className: "search-map__marker", html: element("span", "", String(marker.number)), iconSize: [30, 30], iconAnchor: anchor
+        }),
         title: marker.name, keyboard: true, riseOnHover: true
       }).bindPopup(box).addTo(map);
       pin.getElement().setAttribute("aria-label", marker.number + ". " + marker.name);
       // The popup's link takes the focus; closing the popup (Escape) gives it back to the marker.
+      box.addEventListener("keydown", function (event) {
+        if (event.key === "Escape") { pin.closePopup(); }
+      });
       pin.on("popupopen", function () { link.focus(); });
       pin.on("popupclose", function () {
         if (!document.activeElement || document.activeElement === document.body || box.contains(document.activeElement)) {
