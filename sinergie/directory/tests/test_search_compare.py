@@ -241,3 +241,9 @@ def test_the_price_order_is_the_same_past_the_cap(directory, monkeypatch):
     monkeypatch.setattr(selectors, "COUNT_CAP", 3)
     assert names({"sort": "price"}) == expected
     assert names({"sort": "price", "municipality": "015142"}) == expected_near
+
+
+def test_forgetting_the_position_keeps_every_age(directory, client):
+    html = client.get("/en/servizi/", {"lat": "45.5", "lon": "9.42", "age": ["1", "13"]}).content.decode()
+    forget = html.split("Forget my position")[0].rsplit('<a href="', 1)[1]
+    assert "age=1&amp;age=13&amp;" in forget and "lat=" not in forget
