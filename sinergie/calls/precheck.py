@@ -63,7 +63,8 @@ class PrecheckForm(forms.Form):
         if (
             not parts
             or len(parts) > MAX_CHILDREN
-            or not all(part.isdigit() and int(part) <= R.MAX_AGE for part in parts)
+            # ASCII digits only: "¹" and "٣" are digits to str.isdigit() but not to int().
+            or not all(re.fullmatch(r"[0-9]{1,3}", part) and int(part) <= R.MAX_AGE for part in parts)
         ):
             raise ValidationError(BAD_AGES)
         return [int(part) for part in parts]

@@ -91,3 +91,11 @@ class PrecheckNeverFails(TestCase):
     def test_any_query(self, params):
         response = self.client.get(url(self.call), params)
         assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize("ages", ["¹", "٣", "3, ²"])
+def test_digits_that_are_not_ascii_in_the_childrens_ages_are_a_message(client, call, ages) -> None:
+    """'¹'.isdigit() is true but int('¹') fails: hypothesis found it as a server error."""
+    response = client.get(url(call), {"verifica": "1", "lives_in": MELZO, "children_ages": ages, "isee": "18.500,00"})
+    assert response.status_code in (200, 400)
+    assert response.context["form"].errors["children_ages"]
