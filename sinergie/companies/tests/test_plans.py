@@ -190,4 +190,5 @@ def test_the_summary_counts_each_kind_in_the_singular_or_the_plural(world: World
     plans.progress_record(measure=measure, on=today, status="done", progress=100, note="", evidence="Ok", by=who)
     page = login(world.referent).get(reverse("companies:plan", args=[world.company.slug])).content.decode()
     # One measure done is not "1 realizzate" (a plural from one msgid for every count).
-    assert "1 realizzate" not in page and "0 previste o in corso" not in page
+    assert "1 realizzata" in page and "1 realizzate" not in page
+    assert "0 previste o in corso" in page  # Italian counts zero in the plural

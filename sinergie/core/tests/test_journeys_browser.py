@@ -70,6 +70,11 @@ ADDRESSES = re.compile(r"\S+@\S+|https?://\S+|www\.\S+|\b[\w-]+\.(?:it|org|com|i
 
 @pytest.fixture
 def demo(settings: Any) -> None:
+    from sinergie.directory.models import Taxonomy, TaxonomyTerm
+    from sinergie.directory.taxonomy import taxonomy_sync
+
+    # A transactional test that ran before flushed the taxonomy its data migration created.
+    taxonomy_sync(Taxonomy, TaxonomyTerm)
     settings.DEBUG = True  # the demo refuses to run otherwise
     call_command("demo", "--no-serve", stdout=StringIO())
     settings.DEBUG = False
