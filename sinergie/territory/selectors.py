@@ -76,4 +76,3 @@ def provinces_list(*, region: str | None = None) -> QuerySet[Province]:
     if region and region.strip():
         queryset = queryset.filter(region_filter(region, prefix="region__"))
     return queryset
-
