@@ -469,7 +469,7 @@ class _TableWriters:
             handle.close()
 
 
-def write_hsds_package(services: QuerySet[Service] | Iterable[Service], output: IO[bytes]) -> None:
+def write_hsds_package(services: QuerySet[Service] | Iterable[Service], output: IO[bytes]) -> None:  # noqa: C901
     """The HSDS tabular package of `services` (prefetched with services_public(full=True)) as a ZIP."""
     from django.utils import timezone
 

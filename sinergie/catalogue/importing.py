@@ -681,7 +681,7 @@ class _Row:
             self.errors.append(RowError(self.number, column, message))
 
 
-def validate(
+def validate(  # noqa: C901
     table: Table,
     lookups: Lookups,
     *,

@@ -6,6 +6,7 @@ start with a message naming the variable, never silently fall back to a default.
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping
 
@@ -18,6 +19,8 @@ class ConfigurationError(Exception):
 
 
 class Env:
+    # The readers are named after the types they return, so below `def str` the annotations
+    # must say `builtins.str`: inside the class body, `str` is the method.
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self.environ = os.environ if environ is None else environ
 
@@ -29,11 +32,11 @@ class Env:
             return default
         return value
 
-    def optional(self, name: str) -> str | None:
+    def optional(self, name: builtins.str) -> builtins.str | None:
         value = self.environ.get(name)
         return value or None
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: builtins.str, default: bool) -> bool:
         raw = self.environ.get(name)
         if raw is None:
             return default
@@ -44,7 +47,7 @@ class Env:
             return False
         raise ConfigurationError(f"{name} must be true or false, not {raw!r}.")
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def int(self, name: builtins.str, default: int, *, minimum: int | None = None) -> int:
         raw = self.environ.get(name)
         if raw is None or raw.strip() == "":
             return default
@@ -56,13 +59,13 @@ class Env:
             raise ConfigurationError(f"{name} must be at least {minimum}, not {value}.")
         return value
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def list(self, name: builtins.str, default: list[builtins.str] | None = None) -> list[builtins.str]:
         raw = self.environ.get(name)
         if raw is None or raw.strip() == "":
             return list(default or [])
         return [item.strip() for item in raw.split(",") if item.strip()]
 
-    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(self, name: builtins.str, choices: tuple[builtins.str, ...], default: builtins.str) -> builtins.str:
         value = self.str(name, default)
         if value not in choices:
             allowed = ", ".join(choices)

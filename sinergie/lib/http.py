@@ -13,6 +13,7 @@ def client_ip(request: HttpRequest) -> str | None:
     X-Forwarded-For. None when it cannot be told (a request that bypassed the proxies with a
     malformed header)."""
     try:
-        return get_adapter(request).get_client_ip(request)
+        ip: str = get_adapter(request).get_client_ip(request)
     except (PermissionDenied, ImproperlyConfigured):
         return None
+    return ip

@@ -153,8 +153,8 @@ def check_year(year: int) -> None:
 @lru_cache(maxsize=512)
 def _holidays(years: tuple[int, ...], subdiv: str | None) -> dict[datetime.date, tuple[str, str]]:
     """Holidays as date → (Italian name, English name); national only when `subdiv` is None."""
-    italian = holidays.Italy(years=years, subdiv=subdiv, language="it_IT")
-    english = holidays.Italy(years=years, subdiv=subdiv, language="en_US")
+    italian = holidays.country_holidays("IT", subdiv=subdiv, years=years, language="it_IT")
+    english = holidays.country_holidays("IT", subdiv=subdiv, years=years, language="en_US")
     english_keys = {day: english.get(day) for day in english}
     return {day: (name, english_keys.get(day, name)) for day, name in italian.items() if day in english_keys}
 

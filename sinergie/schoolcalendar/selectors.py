@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from sinergie.lib.school_calendar import (
     ClosurePeriod,
@@ -90,4 +91,4 @@ def school_year_for(municipality: Municipality, year: int, level: Level | str) -
 
 
 def current_school_year(today: datetime.date | None = None) -> int:
-    return school_year_of(today or datetime.date.today())
+    return school_year_of(today or timezone.localdate())

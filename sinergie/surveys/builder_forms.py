@@ -224,28 +224,36 @@ class QuestionForm(forms.Form):
             except ValidationError as error:
                 self.add_error("rows", error)
         if kind == QuestionKind.SCALE:
-            low, high = data.get("scale_min"), data.get("scale_max")
-            if low is None:
-                self.add_error("scale_min", gettext("Give the lowest value of the scale."))
-            if high is None:
-                self.add_error("scale_max", gettext("Give the highest value of the scale."))
-            if low is not None and high is not None and low >= high:
-                self.add_error("scale_max", gettext("The highest value must be greater than the lowest."))
-            options |= {"min": low, "max": high}
-            for key in ("min_it", "min_en", "max_it", "max_en"):
-                if data.get(f"scale_{key}"):
-                    options[key] = data[f"scale_{key}"]
+            options |= self._scale_options(data)
         if kind == QuestionKind.NUMBER:
-            low = 0 if data.get("number_min") is None else data["number_min"]
-            high = 1000 if data.get("number_max") is None else data["number_max"]
-            if low >= high:
-                self.add_error("number_max", gettext("The largest answer must be greater than the smallest."))
-            options |= {"min": low, "max": high}
-            for key in ("unit_it", "unit_en"):
-                if data.get(f"number_{key}"):
-                    options[key] = data[f"number_{key}"]
+            options |= self._number_options(data)
         if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT) and data.get("max_length"):
             options["max_length"] = data["max_length"]
+        return options
+
+    def _scale_options(self, data: dict[str, Any]) -> dict[str, Any]:
+        low, high = data.get("scale_min"), data.get("scale_max")
+        if low is None:
+            self.add_error("scale_min", gettext("Give the lowest value of the scale."))
+        if high is None:
+            self.add_error("scale_max", gettext("Give the highest value of the scale."))
+        if low is not None and high is not None and low >= high:
+            self.add_error("scale_max", gettext("The highest value must be greater than the lowest."))
+        options: dict[str, Any] = {"min": low, "max": high}
+        for key in ("min_it", "min_en", "max_it", "max_en"):
+            if data.get(f"scale_{key}"):
+                options[key] = data[f"scale_{key}"]
+        return options
+
+    def _number_options(self, data: dict[str, Any]) -> dict[str, Any]:
+        low = 0 if data.get("number_min") is None else data["number_min"]
+        high = 1000 if data.get("number_max") is None else data["number_max"]
+        if low >= high:
+            self.add_error("number_max", gettext("The largest answer must be greater than the smallest."))
+        options: dict[str, Any] = {"min": low, "max": high}
+        for key in ("unit_it", "unit_en"):
+            if data.get(f"number_{key}"):
+                options[key] = data[f"number_{key}"]
         return options
 
     def clean(self) -> dict[str, Any]:

@@ -399,7 +399,7 @@ def engine_for(campaign: Campaign) -> Engine:
     return engine
 
 
-def structural_zeros(variables: dict[str, Variable]) -> dict[tuple[str, str], set[tuple[int, int]]]:
+def structural_zeros(variables: dict[str, Variable]) -> dict[tuple[str, str], set[tuple[int, int]]]:  # noqa: C901
     """{(a, b) in survey order: cells of the table a × b no respondent can be in}, from the
     questionnaire alone — what an attacker knows without any report:
 
@@ -508,7 +508,7 @@ def _pct(count: int | None, base: int | None) -> float | None:
     return round(100 * count / base, 1)
 
 
-def build_report(
+def build_report(  # noqa: C901
     campaign: Campaign,
     *,
     breakdown: str | None = None,

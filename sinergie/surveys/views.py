@@ -91,7 +91,7 @@ def _unlogged(view: Any) -> Any:
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @_unlogged
-def respond(request: HttpRequest, code: str) -> HttpResponse:
+def respond(request: HttpRequest, code: str) -> HttpResponse:  # noqa: C901
     if len(code) > 64 or "\x00" in code:  # PostgreSQL refuses NUL in a query: no code has one
         return _problem(request, "invalid")
     try:

@@ -17,7 +17,7 @@ SOURCE = Path(__file__).resolve().parents[2]
 CODE = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
 
 
-def _codes_in_source() -> tuple[dict[str, str], list[tuple[str, str]]]:
+def _codes_in_source() -> tuple[dict[str, str], list[tuple[str, str]]]:  # noqa: C901
     """Action codes passed to `audit_record` or to a helper with an `action` parameter, assigned to
     a variable named `action`, and the f-strings built for it: {code: where}, [(f-string, where)]."""
     codes: dict[str, str] = {}

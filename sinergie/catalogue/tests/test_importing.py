@@ -289,7 +289,8 @@ def test_it_reads_excel_numbers_and_dates_and_refuses_formulas_without_values():
     formula = [*good]
     formula[0], formula[1] = 1002, '=CONCAT("Natale ", "bis")'
     dated = [*good]
-    dated[0], dated[21] = 1003, datetime.datetime(2026, 12, 23)
+    # A spreadsheet's date cell has no time zone (openpyxl refuses an aware datetime).
+    dated[0], dated[21] = 1003, datetime.datetime(2026, 12, 23)  # noqa: DTZ001
     plan = validate(read_table(_xlsx([header, good, formula, dated]), "servizi.xlsx"), LOOKUPS)
     errors = {(error.row, error.column): error.message for error in plan.errors}
     assert set(errors) == {(3, "name_it"), (4, "closures")}

@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from sinergie.audit.models import AuditEvent
 from sinergie.companies import assessment, label, plans
@@ -250,8 +251,6 @@ def test_a_draft_manifesto_is_hidden_from_the_public(world: World, manifesto, cl
 
 
 def test_a_closed_needs_survey_with_answers_meets_the_survey_criterion(world: World, scheme):
-    from django.utils import timezone
-
     from sinergie.surveys.models import Campaign, Response, Survey
     from sinergie.surveys.needs_template import TEMPLATE_KEY
     from sinergie.surveys.services import campaign_create
@@ -283,7 +282,7 @@ def test_the_page_offers_the_request_form_only_when_a_request_would_be_accepted(
     client = login(world.referent)
     url = reverse("companies:label", args=[world.company.slug])
     assert 'name="declaration"' in client.get(url).content.decode()
-    award = _ask(world, scheme, today=datetime.date.today())
+    award = _ask(world, scheme, today=timezone.localdate())
     page = client.get(url).content.decode()
     assert 'name="declaration"' not in page and 'class="alert alert-info"' in page
     label.label_decide(award=award, accept=True, note="", by=world.alliance_staff)

@@ -932,7 +932,7 @@ class Solver:
         self.seconds = time.monotonic() - started
         return [t.name for t in self.linear] + [f"{t.name} [integer]" for t in self.integer]
 
-    def _linear(
+    def _linear(  # noqa: C901
         self, targets: list[Target], equations: list[tuple[dict[int, int], int]]
     ) -> tuple[np.ndarray, list[tuple[dict[int, int], int]]]:
         """Which targets lie in the row space of the equations, and a set of independent equations.
@@ -1001,7 +1001,7 @@ class Solver:
                     determined[index] = False
         return determined, independent
 
-    def _integer(self, targets: list[Target], deadline: float) -> tuple[list[Target], list[Target]]:
+    def _integer(self, targets: list[Target], deadline: float) -> tuple[list[Target], list[Target]]:  # noqa: C901
         """Targets the integer program pins down (min = max = the true value), and those left
         undecided when the time ran out or the solver gave up."""
         from scipy.optimize import LinearConstraint, milp

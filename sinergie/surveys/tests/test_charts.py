@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -332,7 +332,7 @@ def test_a_close_at_midnight_is_the_end_of_the_day_before():
         assert summary.closing_day(midnight.isoformat()) == (midnight.date() - timedelta(days=1), None)
         evening = datetime(2027, 1, 1, 18, 46, tzinfo=ROME)
         assert summary.closing_day(evening) == (evening.date(), evening.time())
-        assert summary.release_day("2026-11-08T09:30:00+01:00") == datetime(2026, 11, 8).date()
+        assert summary.release_day("2026-11-08T09:30:00+01:00") == date(2026, 11, 8)
         assert summary.closing_day(None) == (None, None) and summary.release_day(None) is None
 
 
