@@ -100,7 +100,7 @@ def chromium(chromium_executable: Path) -> Iterator[Browser]:
     # never needs playwright; pytest_runtest_setup decides whether a missing browser skips or fails.
     from playwright.sync_api import sync_playwright
 
-    from sinergie.core.tests.browser_support import CHROMIUM_ARGS
+    from sinergie.web.tests.browser_support import CHROMIUM_ARGS
 
     # Playwright's sync API keeps an asyncio loop running in this thread, and Django then
     # refuses ORM calls from it as "async unsafe"; the tests' own ORM calls are plainly sync.

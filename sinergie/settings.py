@@ -55,7 +55,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
     # Our apps first so that our templates override the theme's un-namespaced ones.
-    "sinergie.core",
+    "sinergie.web",
     "sinergie.accounts",
     "sinergie.audit",
     "sinergie.territory",
@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "sinergie.calls",
     "sinergie.companies",
     "sinergie.surveys",
+    "sinergie.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -85,10 +86,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # A database outage answers 503 with Retry-After, not 500 (with core.outage.server_error).
-    "sinergie.core.outage.DatabaseUnavailableMiddleware",
-    # A NUL in a page's address is a bad request, never a database error (core/nul.py).
-    "sinergie.core.nul.RejectNulInAddressMiddleware",
+    # A database outage answers 503 with Retry-After, not 500 (with web.outage.server_error).
+    "sinergie.web.outage.DatabaseUnavailableMiddleware",
+    # A NUL in a page's address is a bad request, never a database error (web/nul.py).
+    "sinergie.web.nul.RejectNulInAddressMiddleware",
     # In development Django's own server serves static files.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "csp.middleware.CSPMiddleware",
@@ -119,13 +120,13 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sinergie.core.context_processors.site",
+                "sinergie.web.context_processors.site",
             ],
         },
     },
 ]
 
-# Form widgets render through the project's templates, so that core may override one: the empty
+# Form widgets render through the project's templates, so that web may override one: the empty
 # option of a select reads "Choose…" in the user's language instead of Django's "---------".
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
@@ -180,7 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "web:dashboard"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -241,7 +242,7 @@ STORAGES = {
 STATICFILES_DIRS = [Path(leaflet.__file__).resolve().parent / "static"]
 STATICFILES_FINDERS = [
     # Bootstrap Italia's stylesheet with its data: font as a file (the CSP allows fonts only from the site).
-    "sinergie.core.finders.ThemeStylesheetFinder",
+    "sinergie.web.finders.ThemeStylesheetFinder",
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]

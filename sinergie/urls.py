@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from sinergie.api import api
-from sinergie.core import health
+from sinergie.web import health
 from sinergie.directory.hsds_api import hsds_api
 from sinergie.lib.access_rules import PUBLIC, allow
 
@@ -17,11 +17,11 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
-# A database outage raised in a middleware answers 503 (sinergie/core/outage.py), not 500.
-handler500 = "sinergie.core.outage.server_error"
+# A database outage raised in a middleware answers 503 (sinergie/web/outage.py), not 500.
+handler500 = "sinergie.web.outage.server_error"
 
 urlpatterns += i18n_patterns(
-    path("", include("sinergie.core.urls")),
+    path("", include("sinergie.web.urls")),
     path("", include("sinergie.organizations.urls")),
     path("calendario-scolastico/", include("sinergie.schoolcalendar.urls")),
     path("", include("sinergie.directory.urls")),
@@ -42,7 +42,7 @@ urlpatterns += i18n_patterns(
 )
 
 # Who may open each API URL that names an object: the personas of sinergie/lib/access_rules.py,
-# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+# checked by sinergie/web/tests/test_access_matrix.py (a page missing here fails it).
 # ninja builds these patterns, so they are declared here by their namespaced names.
 ACCESS = {
     "api-v1:municipality_detail": PUBLIC,

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.http import HttpRequest
 
-from sinergie.core.tasks import send_email
+from sinergie.lib.tasks import send_email
 
 SITE_NAME = "Sinergie"
 

@@ -8,7 +8,7 @@ from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from sinergie.core import privacy
+from sinergie.lib import privacy
 
 NAME_MAX = 150
 

@@ -51,7 +51,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("platform administrator"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
-    # The privacy notice shown at signup ("account/1", see core/privacy.py), GDPR art. 13.
+    # The privacy notice shown at signup ("account/1", see lib/privacy.py), GDPR art. 13.
     privacy_notice_version = models.CharField(_("privacy notice shown at signup"), max_length=32, blank=True)
 
     objects = UserManager()

@@ -37,7 +37,7 @@ def name(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
             messages.success(request, _("Your name has been saved."))
-            return redirect(following or "core:dashboard")
+            return redirect(following or "web:dashboard")
         status = 400
     else:
         form = NameForm(initial={"first_name": user.first_name, "last_name": user.last_name})

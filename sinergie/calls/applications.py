@@ -32,8 +32,8 @@ from sinergie.calls.models import (
     DocumentKind,
     ProtocolCounter,
 )
-from sinergie.core import privacy
-from sinergie.core.tasks import send_email
+from sinergie.lib import privacy
+from sinergie.lib.tasks import send_email
 from sinergie.lib.errors import FieldError
 from sinergie.organizations.models import Organization
 

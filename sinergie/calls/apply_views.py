@@ -39,7 +39,7 @@ from sinergie.calls.apply_forms import (
 )
 from sinergie.calls.models import Application, ApplicationState, Call, CallKind
 from sinergie.calls.selectors import applications_for_user
-from sinergie.core.pdf import pdf_response
+from sinergie.lib.pdf import pdf_response
 
 PER_PAGE = 20
 CONTINUE = "continua"

@@ -61,7 +61,7 @@ from sinergie.calls.models import (
     RankingRow,
 )
 from sinergie.calls.services import euro, rome_today
-from sinergie.core.tasks import send_email
+from sinergie.lib.tasks import send_email
 from sinergie.lib.errors import FieldError
 from sinergie.organizations.models import Membership, Organization, OrganizationKind, Role
 

@@ -422,7 +422,7 @@ class Application(models.Model):
     protocol_sequence = models.PositiveIntegerField(_("protocol sequence"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
-    # The privacy notice shown when the application was sent ("applications/1", see core/privacy.py).
+    # The privacy notice shown when the application was sent ("applications/1", see lib/privacy.py).
     privacy_notice_version = models.CharField(_("privacy notice shown at submission"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from sinergie.calls.models import Call, Ranking, RankingRow
 from sinergie.calls.services import decimal_text, euro
 from sinergie.catalogue.exporting import csv_safe
-from sinergie.core.pdf import pdf_response
+from sinergie.lib.pdf import pdf_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PUBLIC_HEADER = ["posizione", "protocollo", "punti", "ammessa", "importo_euro"]

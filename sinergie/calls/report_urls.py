@@ -7,5 +7,5 @@ app_name = "reports"
 urlpatterns = [path("<int:call_id>/", report_views.report, name="report")]
 
 # Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
-# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+# checked by sinergie/web/tests/test_access_matrix.py (a page missing here fails it).
 ACCESS = {"report": allow("alliance_staff")}

@@ -19,7 +19,7 @@ from sinergie.calls.access import get_call_for_report
 from sinergie.calls.report import call_report
 from sinergie.calls.services import decimal_text, euro
 from sinergie.catalogue.exporting import csv_safe
-from sinergie.core.pdf import pdf_response
+from sinergie.lib.pdf import pdf_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

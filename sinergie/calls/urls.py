@@ -44,7 +44,7 @@ urlpatterns = [
 ]
 
 # Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
-# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+# checked by sinergie/web/tests/test_access_matrix.py (a page missing here fails it).
 DESIGNERS = allow("alliance_staff", "admin")
 EVALUATION = allow("alliance_staff")  # the call's alliance staff, not administrators (personal data)
 ACCESS = {

@@ -24,7 +24,7 @@ urlpatterns = [
 ]
 
 # Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
-# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+# checked by sinergie/web/tests/test_access_matrix.py (a page missing here fails it).
 ACCESS = {
     "detail": allow("citizen"),  # the voucher's holder
     # The provider's own staff.

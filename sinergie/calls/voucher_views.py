@@ -31,7 +31,7 @@ from sinergie.calls.models import Call, EntryKind, Redemption, Voucher
 from sinergie.calls.services import CANCEL_WINDOW, KEY_MISSING, KEY_REUSED, OverridableRefusal, VoucherError
 from sinergie.calls.voucher_forms import CancelForm, CodeForm, RedeemForm, StatementForm
 from sinergie.catalogue.exporting import csv_safe
-from sinergie.core.pdf import pdf_response
+from sinergie.lib.pdf import pdf_response
 from sinergie.lib.qr import qr_svg
 from sinergie.organizations.models import Organization
 

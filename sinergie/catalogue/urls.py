@@ -17,6 +17,6 @@ urlpatterns = [
 ]
 
 # Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
-# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+# checked by sinergie/web/tests/test_access_matrix.py (a page missing here fails it).
 # The person who uploaded the batch, while still staff of an alliance of its provider; admins.
 ACCESS = {name: allow("alliance_staff", "admin") for name in ("import-preview", "import-confirm", "import-progress")}

@@ -4,7 +4,7 @@ is waiting to join, read it and decide the request; platform administrators may 
 else gets 404 (a company's private data does not reveal itself).
 
 Relationship → what it grants → when the door closes (read at every request; each has its test
-in core/tests/test_access_doors.py or companies/tests/test_companies.py):
+in web/tests/test_access_doors.py or companies/tests/test_companies.py):
 
 - `company_referent` membership → the profile, plan, self-assessment, label, pairings, join
   requests → the membership is removed.

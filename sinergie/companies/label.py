@@ -254,7 +254,7 @@ def public_register(today: datetime.date | None = None) -> QuerySet[LabelAward]:
 
 def labels_remind(today: datetime.date | None = None) -> int:
     """E-mail the referents of each label ending within REMINDER_DAYS, once. Returns how many."""
-    from sinergie.core.tasks import send_email
+    from sinergie.lib.tasks import send_email
 
     today = today or timezone.localdate()
     ending = LabelAward.objects.filter(

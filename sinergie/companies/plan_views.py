@@ -15,7 +15,7 @@ from sinergie.companies import access, plans
 from sinergie.companies.forms import GoalsForm, MeasureForm, ProgressForm
 from sinergie.companies.measures import BY_CODE
 from sinergie.companies.models import ConciliationPlan, PlanMeasure
-from sinergie.core.pdf import pdf_response
+from sinergie.lib.pdf import pdf_response
 
 
 def _errors_onto(form, error: ValidationError) -> None:

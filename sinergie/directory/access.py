@@ -15,7 +15,7 @@ the back office is not revealed), and 403 to a viewer who may see it but not do 
 asked (a moderator posting an edit, a provider approving its own revision).
 
 Every relationship is read at every request, so each door closes when it ends (tested in
-core/tests/test_access_doors.py): the `provider_staff` membership is removed; the provider stops
+web/tests/test_access_doors.py): the `provider_staff` membership is removed; the provider stops
 being a partner of the alliance; the provider's municipality leaves the alliance's members.
 """
 

@@ -24,7 +24,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from sinergie.core.bench import timed_get
+from sinergie.lib.bench import timed_get
 from sinergie.directory.generate import LOMBARDY, generate_services, synthetic_count
 from sinergie.directory.models import Service, TaxonomyTerm
 from sinergie.directory.search_index import vocabulary

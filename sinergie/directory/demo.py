@@ -228,7 +228,7 @@ def directory_demo_load() -> int:
     return count
 
 
-# The demo's provider staff account works for this provider (see core/demo.py).
+# The demo's provider staff account works for this provider (see demo/load.py).
 MODERATION_DEMO_PROVIDER = "cooperativa-sociale-il-girotondo-martesana-demo"
 
 

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sinergie.audit.services import audit_record, snapshot
-from sinergie.core.tasks import send_email
+from sinergie.lib.tasks import send_email
 from sinergie.directory import access
 from sinergie.directory.models import (
     OPEN_REVISION_STATES,

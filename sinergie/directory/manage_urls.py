@@ -19,7 +19,7 @@ urlpatterns = [
 ]
 
 # Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
-# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+# checked by sinergie/web/tests/test_access_matrix.py (a page missing here fails it).
 EDITORS = allow("provider", "admin")  # the owner's provider staff
 VIEWERS = allow("provider", "alliance_staff", "admin")  # and the moderating alliances' staff
 ACCESS = {

@@ -274,7 +274,7 @@ def page_params_to_search(params: Mapping[str, str]) -> tuple[dict[str, str], di
 
 @dataclass(frozen=True)
 class PageLinks:
-    """What core/_pagination.html reads from a Django Page, for a SearchResult."""
+    """What web/_pagination.html reads from a Django Page, for a SearchResult."""
 
     number: int
     num_pages: int

@@ -2,7 +2,7 @@
 
 Every URL that takes an object's id, slug or code is declared in the `ACCESS` dict of the module
 that names it (`{"url-name": allow(...)}`); the ninja APIs, mounted in `sinergie/urls.py`, are
-declared there by their namespaced name. `sinergie/core/tests/test_access_matrix.py` walks the
+declared there by their namespaced name. `sinergie/web/tests/test_access_matrix.py` walks the
 URLconf, fails for a URL without a declaration, and asks each URL with GET as every persona below,
 in a world where each persona stands in a known relationship to the object the URL names:
 

@@ -17,7 +17,7 @@ urlpatterns = [
 ]
 
 # Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
-# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+# checked by sinergie/web/tests/test_access_matrix.py (a page missing here fails it).
 ACCESS = {
     "detail": PUBLIC,
     "edit": allow("referent", "admin"),  # the organization's managers

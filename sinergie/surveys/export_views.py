@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from sinergie.core.pdf import pdf_response
+from sinergie.lib.pdf import pdf_response
 from sinergie.surveys import exports, services, views
 from sinergie.surveys.access import get_campaign_for_user
 from sinergie.surveys.peers import peer_benchmark

@@ -54,7 +54,7 @@ urlpatterns = [
 ]
 
 # Who may open each page that names an object: the personas of sinergie/lib/access_rules.py,
-# checked by sinergie/core/tests/test_access_matrix.py (a page missing here fails it).
+# checked by sinergie/web/tests/test_access_matrix.py (a page missing here fails it).
 REPORT = allow("referent", "alliance_staff", "admin")  # the company's, and its alliances' staff
 EDITORS = allow("referent", "admin")  # the survey's owner (here a company)
 ACCESS = {

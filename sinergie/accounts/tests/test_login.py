@@ -20,8 +20,8 @@ def _login(client, email: str, password: str = PASSWORD):
 def test_it_logs_a_citizen_in_with_email_and_password(client, world: World):
     response = _login(client, "CITIZEN@example.org")
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:dashboard")
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert response["Location"] == reverse("web:dashboard")
+    assert client.get(reverse("web:dashboard")).status_code == 200
 
 
 def test_it_names_the_problem_on_a_wrong_password(client, world: World):

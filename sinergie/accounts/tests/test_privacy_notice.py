@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from sinergie.accounts.models import User
-from sinergie.core import privacy
+from sinergie.lib import privacy
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from sinergie.accounts.sessions import LAST_SEEN_AT, SIGNED_IN_AT
 from sinergie.conftest import PASSWORD, World
-from sinergie.core.tests.browser_support import totp_code
+from sinergie.web.tests.browser_support import totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def _age_session(client: Client, **seconds_ago: int) -> None:
 def test_pages_for_a_signed_in_person_are_not_stored(client: Client, world: World) -> None:
     _signed_in(client, world.citizen)
 
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("web:dashboard"))
 
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -56,7 +56,7 @@ def test_api_answers_to_a_signed_in_person_are_not_stored_either(client: Client,
 
 
 def test_public_pages_for_a_visitor_may_be_cached(client: Client, world: World) -> None:
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("web:home"))
 
     assert response.status_code == 200
     assert "no-store" not in response.get("Cache-Control", "")
@@ -69,10 +69,10 @@ def test_staff_are_signed_out_after_the_idle_period(client: Client, world: World
     _signed_in(client, world.alliance_staff)
     _age_session(client, last_seen=31 * MINUTE)
 
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("web:dashboard"))
 
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('account_login')}?next={reverse('core:dashboard')}"
+    assert response["Location"] == f"{reverse('account_login')}?next={reverse('web:dashboard')}"
     assert "_auth_user_id" not in client.session
     page = client.get(response["Location"])
     assert "30 minuti di inattività" in page.content.decode()  # the message, in Italian
@@ -82,7 +82,7 @@ def test_staff_who_keep_working_stay_signed_in(client: Client, world: World) -> 
     _signed_in(client, world.alliance_staff)
     _age_session(client, last_seen=29 * MINUTE)
 
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("web:dashboard")).status_code == 200
     # The request counts as activity: the clock starts again.
     assert _now() - client.session[LAST_SEEN_AT] < MINUTE
 
@@ -92,7 +92,7 @@ def test_the_idle_period_is_configurable(client: Client, world: World) -> None:
     _signed_in(client, world.referent)
     _age_session(client, last_seen=6 * MINUTE)
 
-    assert client.get(reverse("core:dashboard")).status_code == 302
+    assert client.get(reverse("web:dashboard")).status_code == 302
     assert "_auth_user_id" not in client.session
 
 
@@ -100,7 +100,7 @@ def test_citizens_are_not_signed_out_for_idling(client: Client, world: World) ->
     _signed_in(client, world.citizen)
     _age_session(client, last_seen=5 * HOUR)
 
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("web:dashboard")).status_code == 200
 
 
 def test_an_idle_staff_session_gets_401_from_the_api(client: Client, world: World) -> None:
@@ -121,7 +121,7 @@ def test_staff_sessions_end_after_a_working_day_even_when_active(client: Client,
     _signed_in(client, world.alliance_staff)
     _age_session(client, signed_in=10 * HOUR + MINUTE, last_seen=MINUTE)
 
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("web:dashboard"))
 
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
@@ -134,7 +134,7 @@ def _log_in_remembered(client: Client, email: str) -> None:
 
 def test_remember_me_keeps_a_citizen_for_two_weeks(client: Client, world: World) -> None:
     _log_in_remembered(client, world.citizen.email)
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("web:dashboard")).status_code == 200
 
     assert client.session.get_expiry_age() > 13 * 24 * HOUR
 
@@ -145,7 +145,7 @@ def test_remember_me_does_not_keep_staff_beyond_a_working_day(client: Client, wo
     assert client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)}).status_code == 302
     assert client.session["_auth_user_id"] == str(world.alliance_staff.pk)
 
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("web:dashboard")).status_code == 200
 
     assert 0 < client.session.get_expiry_age() <= 10 * HOUR
     assert "Max-Age=" in str(client.cookies["sessionid"])

@@ -11,7 +11,7 @@ import pytest
 from sinergie.calls.models import Application, ApplicationState
 from sinergie.calls.tests.apply_world import CODICE_FISCALE, PDF, Applying, applying_fixture  # noqa: F401
 from sinergie.conftest import PASSWORD
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

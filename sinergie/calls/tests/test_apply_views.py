@@ -91,7 +91,7 @@ def test_applying_needs_a_login_and_comes_back(client, applying):
 
 
 def test_the_dashboard_links_my_applications(login, world):
-    page = login(world.citizen).get(reverse("core:dashboard")).content.decode()
+    page = login(world.citizen).get(reverse("web:dashboard")).content.decode()
     assert reverse("applications:mine") in page
 
 

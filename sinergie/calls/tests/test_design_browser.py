@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sinergie.calls.models import Call, CallState
 from sinergie.conftest import PASSWORD
-from sinergie.core.tests.browser_support import assert_accessible, new_context, totp_code
+from sinergie.web.tests.browser_support import assert_accessible, new_context, totp_code
 
 from .design_world import Designer, designer_fixture  # noqa: F401
 

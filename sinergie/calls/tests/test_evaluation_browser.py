@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from sinergie.calls.models import Evaluation, Ranking
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 
 from .review_world import Review, review_fixture  # noqa: F401 - the fixture
 from .test_design_browser import _log_in, _tick
@@ -102,7 +102,7 @@ def test_the_review_page_draws_no_label_over_a_heading_or_field(
 ) -> None:
     """'Ammissibili *' and 'Punti manuali' were drawn over their sections' headings (issue 13,
     point 14); the menu holds on one line at 1280 px."""
-    from sinergie.core.tests.browser_support import assert_no_label_over_a_field
+    from sinergie.web.tests.browser_support import assert_no_label_over_a_field
 
     context = new_context(chromium, viewport={"width": width, "height": 900})
     page = context.new_page()

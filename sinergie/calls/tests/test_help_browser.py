@@ -11,7 +11,7 @@ import pytest
 from sinergie.calls import services
 from sinergie.calls.models import CallKind
 from sinergie.conftest import PASSWORD, UserFactory
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 
 from .conftest import make_call
 from .design_world import Designer, designer_fixture  # noqa: F401

@@ -9,7 +9,7 @@ import pytest
 
 from sinergie.calls.models import Application, Evaluation, IncentiveGrant
 from sinergie.calls.services import rome_today
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.directory.tests.test_moderation_browser import _log_in as log_in_with_second_factor
 
 from .incentive_world import VAT, Incentives

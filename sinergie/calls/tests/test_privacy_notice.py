@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from sinergie.audit.models import AuditEvent
 from sinergie.calls.models import Application, ApplicationState
-from sinergie.core import privacy
+from sinergie.lib import privacy
 
 from .apply_world import Applying, applying_fixture  # noqa: F401
 from .test_apply_views import started

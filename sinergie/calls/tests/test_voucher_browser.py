@@ -13,7 +13,7 @@ import pytest
 from sinergie.calls.models import Redemption
 from sinergie.calls.tests.conftest import Money
 from sinergie.conftest import PASSWORD
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.directory.tests.test_moderation_browser import _log_in as log_in_with_second_factor
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ import pytest
 from sinergie.audit.models import AuditEvent
 from sinergie.calls.models import Redemption
 from sinergie.calls.tests.conftest import Money
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.directory.models import Service
 from sinergie.directory.tests.test_moderation_browser import _log_in as log_in_with_second_factor
 

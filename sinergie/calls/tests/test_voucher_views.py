@@ -481,9 +481,9 @@ def test_a_statement_of_an_empty_month(money: Money, login: Any) -> None:
 
 
 def test_the_dashboard_links_the_wallet_and_the_desk(money: Money, login: Any) -> None:
-    citizen = login(money.world.citizen).get(reverse("core:dashboard")).content.decode()
+    citizen = login(money.world.citizen).get(reverse("web:dashboard")).content.decode()
     assert reverse("vouchers:wallet") in citizen and "sportello" not in citizen
-    staff = login(money.world.provider_staff).get(reverse("core:dashboard")).content.decode()
+    staff = login(money.world.provider_staff).get(reverse("web:dashboard")).content.decode()
     assert reverse("vouchers:desk", args=[money.provider.slug]) in staff
 
 

@@ -18,8 +18,8 @@ from sinergie.calls.models import Application, ApplicationState, Call, CallState
 from sinergie.calls.report import call_report
 from sinergie.calls.rules import euro_text
 from sinergie.calls.selectors import ledger_check
-from sinergie.core.demo import DEMO_PASSWORD
-from sinergie.core.tests.browser_support import assert_accessible, new_context, totp_code
+from sinergie.demo.load import DEMO_PASSWORD
+from sinergie.web.tests.browser_support import assert_accessible, new_context, totp_code
 from sinergie.directory.models import Taxonomy, TaxonomyTerm
 from sinergie.directory.taxonomy import taxonomy_sync
 

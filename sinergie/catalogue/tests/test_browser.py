@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from sinergie.catalogue.tests.conftest import ROWS, csv_bytes
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.directory.models import Service
 
 if TYPE_CHECKING:

@@ -501,12 +501,12 @@ def test_the_personal_area_links_providers_to_their_services_and_alliance_staff_
     moderation: Moderation, login
 ) -> None:
     m = moderation
-    page = login(m.world.provider_staff).get(reverse("core:dashboard")).content.decode()
+    page = login(m.world.provider_staff).get(reverse("web:dashboard")).content.decode()
     assert reverse("directory-manage:list") in page
     assert reverse("directory-manage:queue") not in page
-    page = login(m.world.alliance_staff).get(reverse("core:dashboard")).content.decode()
+    page = login(m.world.alliance_staff).get(reverse("web:dashboard")).content.decode()
     assert reverse("directory-manage:queue") in page
-    page = login(m.world.citizen).get(reverse("core:dashboard")).content.decode()
+    page = login(m.world.citizen).get(reverse("web:dashboard")).content.decode()
     assert "/gestione/" not in page
 
 

@@ -12,7 +12,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from sinergie.conftest import PASSWORD
-from sinergie.core.tests.browser_support import assert_accessible, new_context, totp_code
+from sinergie.web.tests.browser_support import assert_accessible, new_context, totp_code
 from sinergie.directory.tests.moderation_world import Moderation, moderation_fixture  # noqa: F401
 
 if TYPE_CHECKING:

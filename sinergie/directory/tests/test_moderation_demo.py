@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from sinergie.accounts.models import User
-from sinergie.core.demo import DEMO_ACCOUNTS
+from sinergie.demo.load import DEMO_ACCOUNTS
 from sinergie.directory import access
 from sinergie.directory.demo import MODERATION_DEMO_PROVIDER
 from sinergie.directory.models import ModerationState, RevisionState, Service, ServiceRevision

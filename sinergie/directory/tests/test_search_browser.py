@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 from django.core.management import call_command
 
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.directory.models import Taxonomy, TaxonomyTerm
 from sinergie.directory.taxonomy import taxonomy_sync
 

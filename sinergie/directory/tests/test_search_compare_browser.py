@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.directory.models import Taxonomy, TaxonomyTerm
 from sinergie.directory.taxonomy import taxonomy_sync
 

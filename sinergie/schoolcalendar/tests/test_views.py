@@ -62,7 +62,7 @@ def test_it_answers_404_for_an_unknown_municipality(client, towns):
     assert client.get(_detail("999999")).status_code == 404
     assert client.get(reverse("schoolcalendar:ics", args=["999999"])).status_code == 404
     # Issue 12, point 3: a NUL in the code was a server error on PostgreSQL, which refuses it.
-    # Now refused before any view: a NUL in a path is a bad request (core/nul.py).
+    # Now refused before any view: a NUL in a path is a bad request (web/nul.py).
     assert client.get(_detail("01\x005142")).status_code == 400
     assert client.get(reverse("schoolcalendar:ics", args=["\x00"])).status_code == 400
 

@@ -12,6 +12,6 @@ SHOWN = {"referent", "alliance_staff", "analyst", "admin"}
 
 @pytest.mark.parametrize("persona", ["citizen", "provider_staff", "evaluator", *sorted(SHOWN)])
 def test_the_dashboard_links_to_the_campaigns_for_those_who_follow_them(login, world, persona):
-    page = login(getattr(world, persona)).get(reverse("core:dashboard"))
+    page = login(getattr(world, persona)).get(reverse("web:dashboard"))
     assert page.status_code == 200
     assert (reverse("surveys:campaign-list") in page.content.decode()) is (persona in SHOWN)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.surveys.tests.test_peers import _own, _peers, _template
 
 if TYPE_CHECKING:

@@ -124,7 +124,7 @@ def _no_sideways_scroll(page: Page) -> None:
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_respondent_reads_it_on_a_phone_from_the_first_page(chromium: Browser, live_server: Any, world: Any) -> None:
-    from sinergie.core.tests.browser_support import assert_accessible, new_context
+    from sinergie.web.tests.browser_support import assert_accessible, new_context
 
     campaign = make_campaign(world.company, mode=CampaignMode.OPEN)
     page = new_context(chromium, **PHONE).new_page()

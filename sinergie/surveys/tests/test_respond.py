@@ -95,7 +95,7 @@ def test_a_forged_link_gets_a_clear_page(client, world):
     assert page.status_code == 404 and "non funziona" in page.content.decode()
     assert client.get("/questionari/" + "x" * 100 + "/").status_code == 404
     # Issue 12, point 3: PostgreSQL refuses a NUL in a query; the code was a server error there.
-    assert client.get("/questionari/a%00b/").status_code == 400  # core/nul.py: a bad address
+    assert client.get("/questionari/a%00b/").status_code == 400  # web/nul.py: a bad address
 
 
 def test_after_the_deadline_the_page_is_closed_and_nothing_is_saved(client, world):

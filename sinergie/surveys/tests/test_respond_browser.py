@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sinergie.core.tests.browser_support import assert_accessible, new_context
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.surveys import services
 from sinergie.surveys.models import Response, Survey
 from sinergie.surveys.tests.helpers import make_campaign
