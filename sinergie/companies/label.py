@@ -10,6 +10,7 @@ can be revoked with a reason. The Manifesto is a public text that partner organi
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -64,11 +65,26 @@ class Check:
     detail: str
 
 
+# When did a company's latest workers' needs survey close? The surveys app answers: it sits above
+# companies in the layers (its similar-companies benchmark reads company profiles), so it hands its
+# answer in at start-up (`SurveysConfig.ready` calls `set_needs_survey_source`) instead of being
+# imported from here. Until then no company has run a survey.
+def _no_survey_yet(company: Organization) -> datetime.date | None:
+    return None
+
+
+_needs_survey_source: Callable[[Organization], datetime.date | None] = _no_survey_yet
+
+
+def set_needs_survey_source(source: Callable[[Organization], datetime.date | None]) -> None:
+    """Where the label reads the day a company's latest needs survey closed (the surveys app)."""
+    global _needs_survey_source
+    _needs_survey_source = source
+
+
 def needs_survey_date(company: Organization) -> datetime.date | None:
     """The day the company's latest workers' needs survey closed, if it ran one."""
-    from sinergie.surveys.selectors import latest_closed_campaign_day
-
-    return latest_closed_campaign_day(company)
+    return _needs_survey_source(company)
 
 
 def criteria_check(scheme: LabelScheme, company: Organization, today: datetime.date | None = None) -> list[Check]:

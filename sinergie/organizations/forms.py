@@ -1,16 +1,20 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import codicefiscale, iva
 
-from sinergie.accounts.models import User
 from sinergie.organizations.models import ROLES_BY_KIND, Organization, OrganizationKind, Role
 from sinergie.territory.models import Municipality
+
+if TYPE_CHECKING:
+    # Organizations sit below accounts: the user model is named in annotations only.
+    from sinergie.accounts.models import User
 
 
 class MunicipalityByCodeField(forms.CharField):
@@ -106,7 +110,7 @@ class MemberAddForm(forms.Form):
 
     def clean_email(self) -> User:
         email = self.cleaned_data["email"]
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        user = get_user_model().objects.filter(email__iexact=email, is_active=True).first()
         if user is None:
             raise ValidationError(_("Nobody has an account with this e-mail: ask the person to register first."))
         return user

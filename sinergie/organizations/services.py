@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from sinergie.accounts.models import User
 from sinergie.audit.services import audit_record, snapshot
 from sinergie.organizations.access import forget_cached_memberships
 from sinergie.organizations.models import (
@@ -21,6 +20,10 @@ from sinergie.organizations.models import (
     Organization,
 )
 from sinergie.territory.models import Municipality
+
+if TYPE_CHECKING:
+    # Organizations sit below accounts: the user model is named in annotations only.
+    from sinergie.accounts.models import User
 
 ORGANIZATION_EDITABLE_FIELDS = (
     "name",
