@@ -112,7 +112,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def design_errors(data: CallData) -> dict[str, list[str]]:
+def design_errors(data: CallData) -> dict[str, list[str]]:  # noqa: C901
     """The structural errors of the entered data, by field: what may never be saved, even in a draft."""
     errors: dict[str, list[str]] = {}
 
@@ -279,7 +279,7 @@ def design_of(call: Call) -> CallDesign:
         return CallDesign(call=call)
 
 
-def call_validate(call: Call, *, now: Any = None) -> ValidationReport:
+def call_validate(call: Call, *, now: Any = None) -> ValidationReport:  # noqa: C901
     """Whether the call's rules are consistent and how many beneficiaries its budget covers.
 
     Problems block publication; notes are shown but do not. The beneficiaries covered are the

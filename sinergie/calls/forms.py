@@ -288,7 +288,7 @@ class CallDesignForm(forms.Form):
     def clean_amount_bands(self) -> list[list[int]]:
         return _pairs(self.cleaned_data.get("amount_bands") or "", example="30; 800", first=_whole, second=parse_euro)
 
-    def clean(self) -> dict[str, Any]:
+    def clean(self) -> dict[str, Any]:  # noqa: C901
         data = super().clean()
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:

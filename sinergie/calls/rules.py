@@ -139,7 +139,7 @@ def _missing() -> str:
     return _("We need this answer to check the rule.")
 
 
-def _check_one(rule: Rule, answers: Answers) -> tuple[bool, str]:
+def _check_one(rule: Rule, answers: Answers) -> tuple[bool, str]:  # noqa: C901
     kind = rule.get("kind")
     if kind == "territory":
         codes = {str(pair[0]) for pair in rule.get("municipalities", [])}

@@ -601,7 +601,7 @@ def _voucher_lock(code: str, provider_id: int, key: str) -> Voucher | None:
     return found[0] if found else None
 
 
-def _redeem(
+def _redeem(  # noqa: C901
     *,
     code: str,
     provider: Organization,

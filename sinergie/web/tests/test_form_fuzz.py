@@ -111,26 +111,7 @@ class _FormParser(HTMLParser):
             return
         name = attrs.get("name", "")
         if tag == "input":
-            kind = attrs.get("type", "text").lower()
-            if kind in {"submit", "image", "button"}:
-                self._form.buttons.append((name, attrs.get("value", "")))
-            elif kind in {"checkbox", "radio"}:
-                if "checked" in attrs:
-                    self._form.fields.append(("check", name, attrs.get("value", "on")))
-                self._form.options.setdefault(name, []).append(attrs.get("value", "on"))
-            elif kind == "file":
-                self._form.fields.append(("file", name, ""))
-            elif name.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")):
-                self._form.fields.append(("management", name, attrs.get("value", "")))
-            elif kind == "hidden":
-                if name != "csrfmiddlewaretoken":
-                    self._form.fields.append(("hidden", name, attrs.get("value", "")))
-            elif kind in {"number", "range"}:
-                self._form.fields.append(("number", name, attrs.get("value", "")))
-            elif kind in {"date", "datetime-local", "time", "month", "week"}:
-                self._form.fields.append(("date", name, attrs.get("value", "")))
-            else:
-                self._form.fields.append(("text", name, attrs.get("value", "")))
+            self._input(self._form, name, attrs)
         elif tag == "button" and attrs.get("type", "submit") == "submit":
             self._form.buttons.append((name, attrs.get("value", "")))
         elif tag == "textarea":
@@ -142,6 +123,30 @@ class _FormParser(HTMLParser):
             self._select[2].append(value)
             if "selected" in attrs:
                 self._select[3].append(value)
+
+    @staticmethod
+    def _input(form: Form, name: str, attrs: dict[str, str]) -> None:
+        kind = attrs.get("type", "text").lower()
+        value = attrs.get("value", "")
+        if kind in {"submit", "image", "button"}:
+            form.buttons.append((name, value))
+        elif kind in {"checkbox", "radio"}:
+            if "checked" in attrs:
+                form.fields.append(("check", name, attrs.get("value", "on")))
+            form.options.setdefault(name, []).append(attrs.get("value", "on"))
+        elif kind == "file":
+            form.fields.append(("file", name, ""))
+        elif name.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")):
+            form.fields.append(("management", name, value))
+        elif kind == "hidden":
+            if name != "csrfmiddlewaretoken":
+                form.fields.append(("hidden", name, value))
+        elif kind in {"number", "range"}:
+            form.fields.append(("number", name, value))
+        elif kind in {"date", "datetime-local", "time", "month", "week"}:
+            form.fields.append(("date", name, value))
+        else:
+            form.fields.append(("text", name, value))
 
     def handle_data(self, data: str) -> None:
         if self._textarea is not None:
