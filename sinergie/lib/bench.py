@@ -1,4 +1,5 @@
-"""Benchmark of the foundation's public endpoints, through Django's test client (no network)."""
+"""What every benchmark shares: timing GETs through Django's test client (no network), and a
+description of the machine the figures were measured on."""
 
 from __future__ import annotations
 
@@ -24,23 +25,6 @@ def timed_get(client: Client, path: str, repeat: int) -> dict[str, float]:
         "median_ms": round(timings[len(timings) // 2] * 1000, 2),
         "p95_ms": round(timings[int(len(timings) * 0.95) - 1] * 1000, 2),
     }
-
-
-def bench_foundation(repeat: int = 200) -> dict[str, Any]:
-    """Median and 95th percentile of the home page, health check and municipality API."""
-    client = Client()
-    figures: dict[str, Any] = {"requests_per_path": repeat, "cpu_count": os.cpu_count()}
-    for label, path in [
-        ("healthz", "/healthz"),
-        ("home_it", "/"),
-        ("home_en", "/en/"),
-        ("api_municipalities_mi", "/api/v1/territory/municipalities?province=MI"),
-        ("api_municipalities_q", "/api/v1/territory/municipalities?q=cernusco"),
-        ("alliance_list", "/alleanze/"),
-    ]:
-        for key, value in timed_get(client, path, repeat).items():
-            figures[f"{label}_{key}"] = value
-    return figures
 
 
 def machine() -> dict[str, Any]:

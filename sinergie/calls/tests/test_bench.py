@@ -19,9 +19,11 @@ def test_the_vouchers_benchmark_reports_rate_and_no_anomalies() -> None:
     redeemers = 3 if connection.vendor == "postgresql" else 1
     out = StringIO()
     call_command("bench", "vouchers", "--redemptions", "60", "--redeemers", str(redeemers), "--json", stdout=out)
-    report = json.loads(out.getvalue())
-    assert report["benchmark"] == "vouchers"
-    assert report["database"] in {"sqlite", "postgresql"}
+    document = json.loads(out.getvalue())
+    assert set(document) == {"benchmark", "database", "date", "machine", "figures"}
+    assert document["benchmark"] == "vouchers"
+    assert document["database"] in {"sqlite", "postgresql"}
+    report = document["figures"]
     assert report["redeemers"] == redeemers and report["requests"] == 60
     assert report["redemptions"] + report["refused"] + report["replays"] == 60, report["error_samples"]
     assert 0 < report["redemptions"] <= 60

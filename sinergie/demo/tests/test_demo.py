@@ -132,5 +132,6 @@ def test_it_benchmarks_the_demo_instance(name):
     out = StringIO()
     call_command("bench", name, "--json", stdout=out)
     report = json.loads(out.getvalue())
+    assert set(report) == {"benchmark", "database", "date", "machine", "figures"}
     assert report["benchmark"] == name
     assert all(value is not None for value in report["figures"].values())

@@ -145,7 +145,7 @@ def test_the_bench_command_generates_what_is_missing_and_prints_json(lombardy):
     out = io.StringIO()
     call_command("bench", "directory", "--services", "40", "--runs", "2", "--json", stdout=out, stderr=QUIET)
     report = json.loads(out.getvalue())
-    assert (report["benchmark"], report["services"]) == ("directory", 40)
+    assert (report["benchmark"], report["figures"]["services"]) == ("directory", 40)
     assert report["machine"]["cores"]
     assert synthetic_count(1) == 40
     with pytest.raises(CommandError, match="takes no --services"):

@@ -15,10 +15,12 @@ pytestmark = pytest.mark.django_db
 def test_the_surveys_benchmark_prints_its_figures():
     out = StringIO()
     call_command("bench", "surveys", "--responses", "60", "--runs", "3", "--json", stdout=out)
-    figures = json.loads(out.getvalue())
-    assert figures["benchmark"] == "surveys"
+    document = json.loads(out.getvalue())
+    assert set(document) == {"benchmark", "database", "date", "machine", "figures"}
+    assert document["benchmark"] == "surveys"
+    assert document["database"] in ("sqlite", "postgresql")
+    figures = document["figures"]
     assert figures["responses"] == 60 and figures["questions"] == 40
-    assert figures["database"] in ("sqlite", "postgresql")
     assert figures["report_p95_ms"] >= figures["report_p50_ms"] > 0
 
 

@@ -1,4 +1,7 @@
-"""`sinergie bench <name> [--json]`: the capability benchmarks recorded in docs/benchmarks.md."""
+"""`sinergie bench <name> [--json]`: the capability benchmarks recorded in docs/benchmarks.md.
+
+Every benchmark prints one JSON shape: `{"benchmark", "database", "date", "machine", "figures": {...}}`.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +13,19 @@ from importlib import import_module
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from sinergie.lib.bench import machine
 
 BENCHMARKS: dict[str, str] = {
     "directory": "sinergie.directory.bench:bench_directory",
     "hsds": "sinergie.directory.bench:bench_hsds",
-    "foundation": "sinergie.lib.bench:bench_foundation",
+    "foundation": "sinergie.web.bench:bench_foundation",
     "territory": "sinergie.territory.bench:bench_territory",
     "school-calendar": "sinergie.schoolcalendar.bench:bench_school_calendar",
     "search": "sinergie.directory.search_bench:bench_search",
     "vouchers": "sinergie.calls.bench:bench_vouchers",
-    "ranking": "sinergie.calls.ranking_bench:bench_ranking",
+    "ranking": "sinergie.calls.evaluation.bench:bench_ranking",
     "surveys": "sinergie.surveys.bench:bench_surveys",
 }
 
@@ -73,16 +77,18 @@ class Command(BaseCommand):
             figures = function(**given)
         except LookupError as error:
             raise CommandError(f"Benchmark {name} cannot run: {error}") from None
-        stamp = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "machine": machine()}
-        if "benchmark" in figures:  # a document of its own shape (directory)
-            report = {**figures, **stamp}
-            lines = {key: value for key, value in figures.items() if key != "queries"}
-            lines.update(dict(figures.get("queries", {})))
-        else:
-            report = {"benchmark": name, **stamp, "figures": figures}
-            lines = figures
+        report = {
+            "benchmark": name,
+            "database": connection.vendor,
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": machine(),
+            # Some benchmarks name themselves and their database in their figures: said once above.
+            "figures": {key: value for key, value in figures.items() if key not in ("benchmark", "database")},
+        }
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2))
         else:
-            for key, value in lines.items():
+            lines = {key: value for key, value in report["figures"].items() if key != "queries"}
+            lines.update(dict(report["figures"].get("queries", {})))
+            for key, value in {"database": report["database"], **lines}.items():
                 self.stdout.write(f"{key:<40} {value}")
