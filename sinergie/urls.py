@@ -6,9 +6,9 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from sinergie.api import api
-from sinergie.web import health
 from sinergie.directory.hsds_api import hsds_api
 from sinergie.lib.access_rules import PUBLIC, allow
+from sinergie.web import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -27,12 +27,12 @@ urlpatterns += i18n_patterns(
     path("", include("sinergie.directory.urls")),
     path("pianificatore/", include("sinergie.planner.urls")),
     path("catalogo/", include("sinergie.catalogue.urls")),
-    path("domande/", include("sinergie.calls.application_urls")),
-    path("buoni/", include("sinergie.calls.voucher_urls")),
+    path("domande/", include("sinergie.calls.applications.urls")),
+    path("buoni/", include("sinergie.calls.vouchers.urls")),
     path("bandi/", include("sinergie.calls.urls")),
-    path("rendiconti/", include("sinergie.calls.report_urls")),
+    path("rendiconti/", include("sinergie.calls.reports.urls")),
     path("aziende/", include("sinergie.companies.urls")),
-    path("incentivi/", include("sinergie.calls.incentive_urls")),
+    path("incentivi/", include("sinergie.calls.grants.urls")),
     path("questionari/", include("sinergie.surveys.urls")),
     path("gestione/servizi/", include("sinergie.directory.manage_urls")),
     path("account/", include("sinergie.accounts.urls")),

@@ -17,9 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from sinergie.accounts.models import User
-from sinergie.calls import incentives as company_incentives
 from sinergie.calls import services
-from sinergie.calls.applications import (
+from sinergie.calls.applications.services import (
     application_save,
     application_start,
     application_submit,
@@ -27,9 +26,10 @@ from sinergie.calls.applications import (
     required_documents,
 )
 from sinergie.calls.design import CallData, call_create
-from sinergie.calls.evaluation import evaluations_compute, ranking_for_design, vouchers_issue_from_ranking
+from sinergie.calls.evaluation.ranking import ranking_publish
+from sinergie.calls.evaluation.services import evaluations_compute, ranking_for_design, vouchers_issue_from_ranking
+from sinergie.calls.grants import services as company_incentives
 from sinergie.calls.models import Call, CallKind
-from sinergie.calls.ranking import ranking_publish
 from sinergie.directory.models import ModerationState, Schedule, Service, ServiceAtLocation, TaxonomyTerm
 from sinergie.organizations.models import Alliance, Membership, Organization, Role
 

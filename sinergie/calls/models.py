@@ -525,7 +525,7 @@ class Evaluation(models.Model):
     automatic_points = models.IntegerField(_("automatic points (hundredths)"), default=0)
     manual_points = models.IntegerField(_("manual points (hundredths)"), default=0)
     note = models.TextField(_("evaluator's note"), blank=True)
-    # What the ranking's tie-breakers read, derived from the answers when evaluated (calls/evaluation.py).
+    # What the ranking's tie-breakers read, derived from the answers when evaluated (calls/evaluation/services.py).
     ranking_keys = models.JSONField(_("values for the tie-breakers"), default=dict, blank=True)
     evaluated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("evaluated by"), null=True, blank=True, on_delete=models.PROTECT
@@ -661,7 +661,7 @@ class IncentiveGrant(models.Model):
     moves to "paid to a company" when paid, and its unpaid part returns to the budget when it is
     revoked. The company reports what it did (`report`, one entry per measure of its plan, with
     documents); staff approve it or ask for changes (`review_note`). The services are in
-    `calls/incentives.py`.
+    `calls/grants/services.py`.
     """
 
     application = models.OneToOneField(

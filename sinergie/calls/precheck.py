@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.calls import rules as R
-from sinergie.calls.voucher_forms import euro_to_cents
+from sinergie.calls.vouchers.forms import euro_to_cents
 
 OTHER = "other"
 MAX_CHILDREN = 12

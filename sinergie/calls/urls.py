@@ -1,6 +1,8 @@
 from django.urls import path
 
-from sinergie.calls import apply_views, review_views, views
+from sinergie.calls import views
+from sinergie.calls.applications import views as apply_views
+from sinergie.calls.evaluation import views as review_views
 from sinergie.lib.access_rules import PUBLIC, SIGNED_IN, allow
 
 app_name = "calls"
@@ -16,7 +18,7 @@ urlpatterns = [
     path("gestione/<int:call_id>/modifica/", views.call_edit, name="edit"),
     path("gestione/<int:call_id>/pubblica/", views.call_publish, name="publish"),
     path("gestione/<int:call_id>/chiudi/", views.call_close, name="close"),
-    # Evaluation (calls/review_views.py): staff of the call's alliance, and evaluators.
+    # Evaluation (calls/evaluation/views.py): staff of the call's alliance, and evaluators.
     path("gestione/<int:call_id>/domande/", review_views.applications, name="evaluation-applications"),
     path("gestione/<int:call_id>/domande/valuta/", review_views.evaluate, name="evaluation-compute"),
     path("gestione/<int:call_id>/domande/assegna/", review_views.assign_evenly, name="evaluation-assign-evenly"),

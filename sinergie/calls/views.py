@@ -28,7 +28,7 @@ from sinergie.calls.access import (
     may_evaluate,
     may_read_report,
 )
-from sinergie.calls.apply_views import apply_context
+from sinergie.calls.applications.views import apply_context
 from sinergie.calls.design import design_of
 from sinergie.calls.forms import (
     CallDesignForm,

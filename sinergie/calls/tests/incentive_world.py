@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from sinergie.calls import incentives, services
+from sinergie.calls import services
+from sinergie.calls.conftest import make_call
+from sinergie.calls.grants import services as incentives
 from sinergie.calls.models import Application, CallKind, Evaluation, IncentiveGrant
 from sinergie.conftest import World
-
-from .conftest import make_call
 
 VAT = "00743110157"  # a valid Italian VAT number (checksum included)
 OTHER_VAT = "01234560017"

@@ -10,7 +10,12 @@ import pytest
 from django.utils import timezone
 
 from sinergie.calls import services
-from sinergie.calls.applications import application_save, application_start, application_submit, document_attach
+from sinergie.calls.applications.services import (
+    application_save,
+    application_start,
+    application_submit,
+    document_attach,
+)
 from sinergie.calls.models import Application, Call
 from sinergie.conftest import UserFactory, World, add_member, enrol_totp
 from sinergie.organizations.models import Role

@@ -12,8 +12,7 @@ from sinergie.calls.access import (
     is_provider_staff,
     provider_for_redeeming,
 )
-
-from .conftest import Money
+from sinergie.calls.conftest import Money
 
 pytestmark = pytest.mark.django_db
 

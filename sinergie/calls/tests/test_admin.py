@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from sinergie.calls.conftest import Money
 from sinergie.calls.models import LedgerEntry
-
-from .conftest import Money
 
 pytestmark = pytest.mark.django_db
 

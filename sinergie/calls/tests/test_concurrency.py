@@ -16,12 +16,11 @@ import pytest
 from django.db import connections
 
 from sinergie.calls import services
+from sinergie.calls.conftest import Money
 from sinergie.calls.models import Call, Redemption, Voucher
 from sinergie.calls.selectors import ledger_balances, ledger_check
 from sinergie.calls.services import VoucherError
 from sinergie.conftest import UserFactory
-
-from .conftest import Money
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -59,9 +59,9 @@ def test_the_demo_calls_explain_their_rules_to_visitors(client):
 
 
 def test_the_demo_company_call_has_a_company_granted_reported_and_paid():
-    from sinergie.calls.incentives import PLAN_KEY
+    from sinergie.calls.grants.services import PLAN_KEY
     from sinergie.calls.models import GrantState, IncentiveGrant
-    from sinergie.calls.report import call_report
+    from sinergie.calls.reports.selectors import call_report
 
     call_command("demo", "--no-serve", stdout=StringIO())
     call = Call.objects.get(kind=CallKind.COMPANY_INCENTIVES)

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from sinergie.audit.models import AuditEvent
 from sinergie.calls import design
+from sinergie.calls.conftest import make_call
 from sinergie.calls.models import Call, CallDesign, CallFrozenError, CallState, LedgerEntry
 from sinergie.calls.services import call_publish
 
-from .conftest import make_call
 from .design_world import Designer, designer_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from sinergie.calls import services
+from sinergie.calls.conftest import make_call
 from sinergie.calls.models import CallKind
 from sinergie.conftest import PASSWORD, UserFactory
 from sinergie.web.tests.browser_support import assert_accessible, new_context
 
-from .conftest import make_call
 from .design_world import Designer, designer_fixture  # noqa: F401
 from .test_precheck_help import places_fixture  # noqa: F401
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from sinergie.calls import design, services
+from sinergie.calls.conftest import make_call
 from sinergie.calls.models import CallKind
 
-from .conftest import make_call
 from .design_world import Designer, designer_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db

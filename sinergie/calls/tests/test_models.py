@@ -8,10 +8,9 @@ import uuid
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from sinergie.calls.conftest import Money, make_call
 from sinergie.calls.models import CallFrozenError, LedgerAppendOnlyError, LedgerEntry
 from sinergie.directory.models import TaxonomyTerm
-
-from .conftest import Money, make_call
 
 pytestmark = pytest.mark.django_db
 

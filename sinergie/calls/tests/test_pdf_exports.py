@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from sinergie.calls.conftest import Money
 from sinergie.calls.services import rome_today
 from sinergie.conftest import UserFactory, add_member, enrol_totp
 from sinergie.organizations.models import Role
 
-from .conftest import Money
 from .incentive_world import Incentives
 
 

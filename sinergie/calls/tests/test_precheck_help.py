@@ -9,13 +9,13 @@ import pytest
 from django.utils import timezone
 
 from sinergie.calls import design, services
+from sinergie.calls.conftest import make_call
 from sinergie.calls.models import CallKind
 from sinergie.calls.precheck_help import rules_may_hold
 from sinergie.conftest import UserFactory, add_member
 from sinergie.directory.models import Location, Service, ServiceAtLocation
 from sinergie.organizations.models import Role
 
-from .conftest import make_call
 from .design_world import Designer, designer_fixture  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -11,11 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sinergie.calls import services
+from sinergie.calls.conftest import Money
 from sinergie.calls.models import Call, LedgerEntry, Redemption, Voucher
 from sinergie.calls.selectors import ledger_balances, ledger_check
 from sinergie.calls.services import VoucherError
-
-from .conftest import Money
 
 pytestmark = pytest.mark.django_db
 

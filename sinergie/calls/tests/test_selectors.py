@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from sinergie.calls import services
+from sinergie.calls.conftest import Money
 from sinergie.calls.selectors import (
     ledger_balances,
     month_bounds,
@@ -16,8 +17,6 @@ from sinergie.calls.selectors import (
     voucher_movements,
 )
 from sinergie.calls.services import ROME, VoucherError
-
-from .conftest import Money
 
 pytestmark = pytest.mark.django_db
 

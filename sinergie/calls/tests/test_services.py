@@ -12,11 +12,10 @@ from django.utils import timezone, translation
 from sinergie.audit.models import AuditEvent
 from sinergie.audit.services import audit_events_for
 from sinergie.calls import services
+from sinergie.calls.conftest import Money, make_call
 from sinergie.calls.models import Account, Call, CallState, LedgerEntry, Redemption, Voucher, VoucherState
 from sinergie.calls.selectors import ledger_balances, ledger_check
 from sinergie.calls.services import VoucherError
-
-from .conftest import Money, make_call
 
 pytestmark = pytest.mark.django_db
 

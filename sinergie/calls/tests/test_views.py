@@ -336,9 +336,8 @@ def test_the_public_list_costs_the_same_queries_for_one_call_or_many(client, des
 
 
 def test_a_call_made_without_the_designer_still_has_its_pages(client, login, designer: Designer) -> None:
+    from sinergie.calls.conftest import make_call
     from sinergie.calls.services import call_publish
-
-    from .conftest import make_call
 
     call = make_call(designer.world, publish=False)
     page = login(designer.staff).get(reverse("calls:manage-detail", args=[call.pk])).content.decode()

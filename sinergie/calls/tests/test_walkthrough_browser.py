@@ -15,13 +15,13 @@ from django.core.management import call_command
 from django.utils import translation
 
 from sinergie.calls.models import Application, ApplicationState, Call, CallState, Evaluation, Redemption, Voucher
-from sinergie.calls.report import call_report
+from sinergie.calls.reports.selectors import call_report
 from sinergie.calls.rules import euro_text
 from sinergie.calls.selectors import ledger_check
 from sinergie.demo.load import DEMO_PASSWORD
-from sinergie.web.tests.browser_support import assert_accessible, new_context, totp_code
 from sinergie.directory.models import Taxonomy, TaxonomyTerm
 from sinergie.directory.taxonomy import taxonomy_sync
+from sinergie.web.tests.browser_support import assert_accessible, new_context, totp_code
 
 from .test_design_browser import _tick
 

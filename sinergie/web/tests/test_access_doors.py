@@ -15,8 +15,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from sinergie.calls.evaluation import evaluations_compute, ranking_for_design
-from sinergie.calls.ranking import ranking_publish
+from sinergie.calls.evaluation.ranking import ranking_publish
+from sinergie.calls.evaluation.services import evaluations_compute, ranking_for_design
 from sinergie.companies import contamination
 from sinergie.conftest import UserFactory, add_member
 from sinergie.organizations.models import AlliancePartner, Membership, Role

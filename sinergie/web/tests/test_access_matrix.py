@@ -31,11 +31,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from sinergie.calls import review, services
-from sinergie.calls.applications import application_save, application_start, application_submit, document_attach
-from sinergie.calls.evaluation import evaluations_compute, ranking_for_design
+from sinergie.calls import services
+from sinergie.calls.applications.services import (
+    application_save,
+    application_start,
+    application_submit,
+    document_attach,
+)
+from sinergie.calls.evaluation import review
+from sinergie.calls.evaluation.ranking import ranking_publish
+from sinergie.calls.evaluation.services import evaluations_compute, ranking_for_design
 from sinergie.calls.models import GrantDocument
-from sinergie.calls.ranking import ranking_publish
 from sinergie.calls.tests.design_world import Designer
 from sinergie.calls.tests.incentive_world import Incentives
 from sinergie.calls.tests.review_world import GOOD, send, submit

@@ -16,8 +16,8 @@ from django.test import override_settings
 from django.urls import reverse
 
 from sinergie.calls import services
+from sinergie.calls.conftest import make_call
 from sinergie.calls.models import CallKind
-from sinergie.calls.tests.conftest import make_call
 from sinergie.conftest import World
 
 pytestmark = pytest.mark.django_db

@@ -71,7 +71,7 @@ def test_the_retention_periods_follow_the_law(client, key: str, periods: tuple[s
 
 def test_from_a_call_the_notice_names_the_alliance_lead_body_as_controller(client, world: World) -> None:
     from sinergie.calls import services
-    from sinergie.calls.tests.conftest import make_call
+    from sinergie.calls.conftest import make_call
 
     lead = OrganizationFactory(kind="public_body", name="Comune di Prova", email="privacy@lead.example.org")
     AlliancePartner.objects.create(alliance=world.alliance, organization=lead, role=PartnerRole.LEAD)
