@@ -1,12 +1,13 @@
 """The call designer's forms: they parse and validate, the services in `calls/design.py` save.
 
-Money is typed in euros ("1.234,56", "1234.56", "1234") and becomes integer cents; instants
+Money is typed in euros by the rule of `lib/money.py` ("1.234,56", "1234") and becomes integer cents; instants
 are typed in Rome's local time. Every error names its field.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -24,72 +25,18 @@ from sinergie.calls.design import (
 )
 from sinergie.calls.models import Call, CallDesign, CallKind
 from sinergie.directory.models import TaxonomyTerm
+from sinergie.lib.money import EURO_NOT_POSITIVE, EURO_TOO_LARGE, MAX_CENTS, EuroField, euro_input, parse_euro
 from sinergie.organizations.models import Alliance, Organization, OrganizationKind
 
-EURO_INVALID = _("Enter an amount in euros, such as 1.500 or 1500,50.")
-EURO_NEGATIVE = _("The amount must be more than zero.")
-EURO_TOO_LARGE = _("The amount is larger than the most allowed (%(maximum)s).")
 LINE_INVALID = _("Line %(line)s: write two values separated by a semicolon, such as %(example)s.")
 
-_GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
+
+def _euros(text: str) -> int:
+    """An amount of a band line, by the money rule; the line's message names it when refused."""
+    return parse_euro(text, maximum=MAX_CENTS)
 
 
-def parse_euro(text: str) -> int:
-    """Euros as typed by people into integer cents: "1.234,56" and "1,234.56" and "1234.5" are all fine.
-
-    The last separator followed by one or two digits is the decimal one; separators followed by
-    groups of three digits are thousands. Anything else (letters, three decimals, a sign) is refused.
-    """
-    value = text.strip().replace("€", "").replace(" ", "").replace("\u00a0", "")
-    if not value or not re.fullmatch(r"[\d.,]+", value):
-        raise ValueError(text)
-    if _GROUPED.fullmatch(value) and len({c for c in value if c in ".,"}) == 1:
-        return int(re.sub(r"[.,]", "", value)) * 100
-    match = re.fullmatch(r"(\d{1,3}(?:([.,])\d{3})*|\d+)(?:([.,])(\d{1,2}))?", value)
-    if not match or (match.group(2) and match.group(3) == match.group(2)):
-        raise ValueError(text)
-    if len({c for c in match.group(1) if c in ".,"}) > 1:
-        raise ValueError(text)
-    whole = int(re.sub(r"[.,]", "", match.group(1)))
-    decimals = (match.group(4) or "").ljust(2, "0")
-    return whole * 100 + int(decimals or 0)
-
-
-def cents_to_text(cents: int | None) -> str:
-    """Cents back into the Italian way of typing euros, for the form's initial value."""
-    if cents is None:
-        return ""
-    whole, rest = divmod(cents, 100)
-    return f"{whole}" if rest == 0 else f"{whole},{rest:02d}"
-
-
-class EuroField(forms.CharField):
-    """An amount in euros typed freely; cleans to integer cents within (0, maximum]."""
-
-    def __init__(self, *, maximum: int, **kwargs: Any) -> None:
-        self.maximum = maximum
-        kwargs.setdefault("max_length", 30)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value: Any) -> int | None:
-        text = super().clean(value)
-        if not text:
-            return None
-        if text.strip().startswith("-"):
-            raise ValidationError(EURO_NEGATIVE, code="negative")
-        try:
-            cents = parse_euro(text)
-        except ValueError:
-            raise ValidationError(EURO_INVALID, code="invalid") from None
-        if cents <= 0:
-            raise ValidationError(EURO_NEGATIVE, code="negative")
-        if cents > self.maximum:
-            raise ValidationError(EURO_TOO_LARGE, code="too_large", params={"maximum": R.euro_text(self.maximum)})
-        return cents
-
-
-def _pairs(text: str, *, example: str, first: Any, second: Any) -> list[list[int]]:
+def _pairs(text: str, *, example: str, first: Callable[[str], int], second: Callable[[str], int]) -> list[list[int]]:
     """Lines of "a; b" parsed by `first` and `second`; the error names the line."""
     result = []
     for number, line in enumerate(text.splitlines(), start=1):
@@ -100,7 +47,7 @@ def _pairs(text: str, *, example: str, first: Any, second: Any) -> list[list[int
             raise ValidationError(LINE_INVALID, params={"line": number, "example": example})
         try:
             result.append([first(parts[0]), second(parts[1])])
-        except (ValueError, OverflowError):
+        except (ValueError, OverflowError, ValidationError):
             raise ValidationError(LINE_INVALID, params={"line": number, "example": example}) from None
     if len(result) > MAX_BANDS:
         raise ValidationError(_("At most %(maximum)s lines."), params={"maximum": MAX_BANDS})
@@ -283,10 +230,10 @@ class CallDesignForm(forms.Form):
     section_providers = property(lambda self: self.section("providers"))
 
     def clean_isee_bands(self) -> list[list[int]]:
-        return _pairs(self.cleaned_data.get("isee_bands") or "", example="10000; 100", first=parse_euro, second=_whole)
+        return _pairs(self.cleaned_data.get("isee_bands") or "", example="10000; 100", first=_euros, second=_whole)
 
     def clean_amount_bands(self) -> list[list[int]]:
-        return _pairs(self.cleaned_data.get("amount_bands") or "", example="30; 800", first=_whole, second=parse_euro)
+        return _pairs(self.cleaned_data.get("amount_bands") or "", example="30; 800", first=_whole, second=_euros)
 
     def clean(self) -> dict[str, Any]:  # noqa: C901
         data = super().clean()
@@ -318,7 +265,7 @@ class CallDesignForm(forms.Form):
             if not 0 < cents <= MAX_AMOUNT_CENTS:
                 self.add_error(
                     "amount_bands",
-                    EURO_TOO_LARGE % {"maximum": R.euro_text(MAX_AMOUNT_CENTS)} if cents else EURO_NEGATIVE,
+                    EURO_TOO_LARGE % {"maximum": R.euro_text(MAX_AMOUNT_CENTS)} if cents else EURO_NOT_POSITIVE,
                 )
                 break
         if len({score for score, _cents in amount_bands}) != len(amount_bands):
@@ -430,15 +377,15 @@ def initial_for(call: Call, design: CallDesign) -> dict[str, Any]:
         "title_en": call.title_en,
         "text_it": call.text_it,
         "text_en": call.text_en,
-        "budget": cents_to_text(call.budget_cents),
+        "budget": euro_input(call.budget_cents),
         "amount": ""
         if any(score == 0 for score, _cents in design.amount_bands)
-        else cents_to_text(call.amount_per_beneficiary_cents),
+        else euro_input(call.amount_per_beneficiary_cents),
         "opens_at": call.opens_at,
         "closes_at": call.closes_at,
         "providers": list(call.providers.values_list("pk", flat=True)),
         "categories": list(call.categories.values_list("pk", flat=True)),
-        "amount_bands": "\n".join(f"{score}; {cents_to_text(cents)}" for score, cents in design.amount_bands),
+        "amount_bands": "\n".join(f"{score}; {euro_input(cents)}" for score, cents in design.amount_bands),
     }
     for rule in design.eligibility:
         kind = rule.get("kind")
@@ -451,7 +398,7 @@ def initial_for(call: Call, design: CallDesign) -> dict[str, Any]:
         elif kind == "caregiver":
             initial["rule_caregiver"] = True
         elif kind == "isee_ceiling":
-            initial["isee_ceiling"] = cents_to_text(rule["ceiling_cents"])
+            initial["isee_ceiling"] = euro_input(rule["ceiling_cents"])
         elif kind == "employment":
             initial["employment_statuses"] = rule["statuses"]
         elif kind == "not_beneficiary":
@@ -459,7 +406,7 @@ def initial_for(call: Call, design: CallDesign) -> dict[str, Any]:
     for criterion in design.criteria:
         initial[f"weight_{criterion['kind']}"] = criterion["weight"]
         if criterion["kind"] == "isee_band":
-            initial["isee_bands"] = "\n".join(f"{cents_to_text(limit)}; {p}" for limit, p in criterion["bands"])
+            initial["isee_bands"] = "\n".join(f"{euro_input(limit)}; {p}" for limit, p in criterion["bands"])
         if criterion["kind"] == "children":
             initial["max_children"] = criterion["max_children"]
     for index, tie_breaker in enumerate(design.tie_breakers[:3], start=1):

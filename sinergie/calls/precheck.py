@@ -11,12 +11,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.calls import rules as R
-from sinergie.calls.vouchers.forms import euro_to_cents
+from sinergie.lib.money import EuroField
 
 OTHER = "other"
 MAX_CHILDREN = 12
 BAD_AGES = _("Write each child's age in years, separated by commas, e.g. 4, 9.")
-BAD_ISEE = _("Write the ISEE in euro, e.g. 18.500 or 18500,00.")
+
+
+def isee_field() -> EuroField:
+    """The household's ISEE in euros, 0 or more; ten times the highest ceiling is surely a typo."""
+    return EuroField(label=_("Your household's ISEE, in euro"), minimum=0, maximum=R.MAX_ISEE_CENTS * 10)
 
 
 class PrecheckForm(forms.Form):
@@ -49,7 +53,7 @@ class PrecheckForm(forms.Form):
                     label=_("I care for an elderly person or a person with a disability"), required=False
                 )
             elif kind == "isee_ceiling":
-                self.fields["isee"] = forms.CharField(label=_("Your household's ISEE, in euro"), max_length=20)
+                self.fields["isee"] = isee_field()
             elif kind == "employment":
                 statuses = [("", "—"), *((key, label) for key, label in R.EMPLOYMENT_STATUSES.items())]
                 self.fields["employment_status"] = forms.ChoiceField(label=_("Your work situation"), choices=statuses)
@@ -68,15 +72,6 @@ class PrecheckForm(forms.Form):
         ):
             raise ValidationError(BAD_AGES)
         return [int(part) for part in parts]
-
-    def clean_isee(self) -> int:
-        try:
-            cents = euro_to_cents(self.cleaned_data["isee"])
-        except ValidationError:
-            raise ValidationError(BAD_ISEE) from None
-        if cents < 0 or cents > R.MAX_ISEE_CENTS * 10:
-            raise ValidationError(BAD_ISEE)
-        return cents
 
     def answers(self) -> dict[str, Any]:
         """The cleaned answers under the keys of calls/rules.py."""

@@ -34,6 +34,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from sinergie.lib.money import format_euro as euro_text
+
 Rule = Mapping[str, Any]
 Answers = Mapping[str, Any]
 
@@ -86,15 +88,6 @@ class RuleResult(NamedTuple):
     rule: Rule
     ok: bool
     reason: str
-
-
-def euro_text(cents: int) -> str:
-    """Cents as euro in the active language: "€ 12.345,67" in Italian, "€12,345.67" in English."""
-    whole, rest = divmod(abs(int(cents)), 100)
-    sign = "-" if cents < 0 else ""
-    if translation.get_language() == "en":
-        return f"{sign}€{whole:,}.{rest:02d}"
-    return f"{sign}€ {whole:,}".replace(",", ".") + f",{rest:02d}"
 
 
 def _names(pairs: Iterable[Sequence[Any]]) -> str:

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sinergie.calls.forms import EuroField
 from sinergie.companies.models import CompanyProfile, SizeBand
 from sinergie.companies.services import MAX_WORKFORCE, ProfileData
+from sinergie.lib.money import EuroField
 from sinergie.lib.text import fold
 from sinergie.organizations.models import Alliance
 from sinergie.territory.models import Municipality

@@ -7,14 +7,12 @@ hands it to a service in directory/editing.py, which saves it in one transaction
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.directory.models import (
@@ -27,11 +25,12 @@ from sinergie.directory.models import (
     Weekday,
 )
 from sinergie.directory.revisions import TEXT_FIELDS
+from sinergie.lib.money import EuroField
 from sinergie.lib.text import fold
 from sinergie.organizations.models import Organization
 from sinergie.territory.models import Municipality
 
-MAX_AMOUNT_EUR = Decimal("1000000")
+MAX_AMOUNT_CENTS = 100_000_000  # € 1,000,000
 MAX_AGE_YEARS = 120
 MAX_ROWS = 20
 # Languages families most often ask for in Lombardy, named in the page's language; a code
@@ -65,9 +64,6 @@ CLOSURE_MAX_DAYS = 366
 ERROR_AGE_ORDER = _("The minimum age must not be above the maximum age.")
 ERROR_MONTHS = _("Months go from 0 to 11; write the years in the years field.")
 ERROR_PHONE = _("Write a phone number with digits only, spaces and an optional leading +, e.g. +39 02 1234 5678.")
-ERROR_AMOUNT_NEGATIVE = _("The amount cannot be negative; write 0 for a free option.")
-ERROR_AMOUNT_FORMAT = _("Write an amount in euro with at most two decimals, e.g. 95,50.")
-ERROR_AMOUNT_TOO_HIGH = _("The amount cannot exceed € 1,000,000.")
 ERROR_HOURS_ORDER = _("The closing time must be after the opening time.")
 ERROR_DATES_ORDER = _("The end date must not be before the start date.")
 ERROR_DATES_RANGE = _("Dates must fall between %(first)s and %(last)s.")
@@ -258,39 +254,17 @@ def _months(years: int | None, months: int | None) -> int | None:
     return (years or 0) * 12 + (months or 0)
 
 
-def _parse_euro(text: str) -> Decimal | None:
-    """'95,50', '95.50', '1.234,50', '€ 1,234.50' → Decimal; the last separator is the decimal one."""
-    text = text.replace("€", "").replace(" ", "").replace("\u00a0", "").strip()
-    if not text:
-        return None
-    if "," in text and "." in text:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-        text = text.replace(thousands, "")
-    text = text.replace(",", ".")
-    if not re.fullmatch(r"-?\d+(\.\d{1,2})?", text):
-        raise ValidationError(ERROR_AMOUNT_FORMAT)
-    return Decimal(text)
-
-
 class CostForm(forms.Form):
     option_it = forms.CharField(label=_("Option (Italian)"), max_length=200)
     option_en = forms.CharField(label=_("Option (English)"), max_length=200, required=False)
-    amount = forms.CharField(
+    amount = EuroField(
         label=_("Amount in euro"),
-        max_length=20,
+        minimum=0,
+        maximum=MAX_AMOUNT_CENTS,
         required=False,
         help_text=_("For example 95,50. Empty: price on request. 0: free."),
     )
     unit = forms.ChoiceField(label=_("Unit"), choices=CostUnit.choices, initial=CostUnit.WEEK)
-
-    def clean_amount(self) -> Decimal | None:
-        amount = _parse_euro(self.cleaned_data["amount"])
-        if amount is not None and amount < 0:
-            raise ValidationError(ERROR_AMOUNT_NEGATIVE)
-        if amount is not None and amount > MAX_AMOUNT_EUR:
-            raise ValidationError(ERROR_AMOUNT_TOO_HIGH)
-        return amount
 
 
 class HoursForm(forms.Form):
@@ -345,16 +319,6 @@ HoursFormSet = _formset(HoursForm)
 ClosureFormSet = _formset(ClosureForm)
 
 
-def _cents(amount: Decimal | None) -> int | None:
-    return None if amount is None else int((amount * 100).to_integral_value())
-
-
-def _euro(cents: int | None) -> str | None:
-    if cents is None:
-        return None
-    return number_format(Decimal(cents) / 100, decimal_pos=2, use_l10n=True)
-
-
 def _split_months(months: int | None) -> tuple[int | None, int | None]:
     if months is None:
         return None, None
@@ -388,7 +352,7 @@ class ServiceEditor:
                 {
                     "option_it": c["option_it"],
                     "option_en": c.get("option_en", ""),
-                    "amount": _euro(c.get("amount_cents")),
+                    "amount": c.get("amount_cents"),  # cents; the field shows them as typed
                     "unit": c.get("unit"),
                 }
                 for c in base.get("costs", [])
@@ -485,7 +449,7 @@ class ServiceEditor:
             cost = {
                 "option_it": row["option_it"],
                 "option_en": row.get("option_en") or "",
-                "amount_cents": _cents(row.get("amount")),
+                "amount_cents": row.get("amount"),
                 "unit": row["unit"],
                 "valid_from": None,
                 "valid_to": None,

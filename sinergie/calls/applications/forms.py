@@ -20,7 +20,7 @@ from sinergie.calls import rules as R
 from sinergie.calls.applications.services import MAX_DOCUMENT_BYTES
 from sinergie.calls.design import design_of
 from sinergie.calls.models import Call
-from sinergie.calls.precheck import OTHER, PrecheckForm
+from sinergie.calls.precheck import OTHER, PrecheckForm, isee_field
 
 BAD_CODICE_FISCALE = _("This is not a valid codice fiscale: check the 16 letters and digits.")
 NOT_A_PERSON = _("Write the codice fiscale of a person (16 letters and digits), not of a company.")
@@ -68,7 +68,7 @@ class ApplicationForm(PrecheckForm):
                     required=False,
                 )
             elif kind == "isee_band" and "isee" not in self.fields:
-                self.fields["isee"] = forms.CharField(label=_("Your household's ISEE, in euro"), max_length=20)
+                self.fields["isee"] = isee_field()
         self.documents = list(design.documents)
         for index, document in enumerate(self.documents):
             types = document.get("types") or ["pdf", "image"]
@@ -111,11 +111,6 @@ class ApplicationForm(PrecheckForm):
             return None
         return super().clean_children_ages()
 
-    def clean_isee(self) -> int | None:
-        if not (self.cleaned_data.get("isee") or "").strip():
-            return None
-        return super().clean_isee()
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if not self.draft and "lives_in" in self.fields and not data.get("lives_in") and not data.get("works_in"):
@@ -154,8 +149,7 @@ def initial_from_answers(answers: dict[str, Any]) -> dict[str, Any]:
     if isinstance(answers.get("children_ages"), list):
         initial["children_ages"] = ", ".join(str(age) for age in answers["children_ages"])
     if isinstance(answers.get("isee_cents"), int):
-        cents = answers["isee_cents"]
-        initial["isee"] = f"{cents // 100},{cents % 100:02d}"
+        initial["isee"] = answers["isee_cents"]  # the field shows it as typed
     return initial
 
 

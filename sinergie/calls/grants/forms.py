@@ -11,10 +11,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.calls.grants.services import MAX_REFERENCE, MAX_SHORT_TEXT, MAX_TEXT, MEASURE_LABELS, MEASURES
-from sinergie.calls.vouchers.forms import euro_to_cents
+from sinergie.lib.money import EURO_HELP, MAX_CENTS, EuroField
 
 REQUIRED_FOR_MEASURE = _("Fill this in for a chosen measure.")
-EURO_HELP = _("In euros, with a comma for the cents: 1.250,50.")
+
+
+def _cents(value: Any) -> int | None:
+    """A stored amount as the form's initial value (the field shows it as typed); None when not whole cents."""
+    return value if type(value) is int else None
 
 
 def _date_field(label: Any, required: bool = True) -> forms.DateField:
@@ -23,21 +27,9 @@ def _date_field(label: Any, required: bool = True) -> forms.DateField:
     )
 
 
-def _euro_field(label: Any, required: bool = True) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=20,
-        help_text=EURO_HELP,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
-
-
-def _cents_text(cents: Any) -> str:
-    if type(cents) is not int:
-        return ""
-    whole, rest = divmod(cents, 100)
-    return f"{whole},{rest:02d}"
+def _euro_field(label: Any, required: bool = True) -> EuroField:
+    # From 0 and with no bound of its own: zero and the caps are the services' to refuse, in their words.
+    return EuroField(label=label, required=required, minimum=0, maximum=MAX_CENTS, help_text=EURO_HELP)
 
 
 class PlanForm(forms.Form):
@@ -70,7 +62,7 @@ class PlanForm(forms.Form):
         initial: dict[str, Any] = {
             "vat_number": plan.get("vat_number") or vat_number,
             "employees": plan.get("employees"),
-            "requested": _cents_text(plan.get("requested_cents")),
+            "requested": _cents(plan.get("requested_cents")),
             "timeline": plan.get("timeline", ""),
         }
         for measure in plan.get("measures") or []:
@@ -80,7 +72,7 @@ class PlanForm(forms.Form):
             initial[code] = True
             if code == "other":
                 initial["other_other"] = measure.get("other", "")
-            initial[f"{code}_cost"] = _cents_text(measure.get("cost_cents"))
+            initial[f"{code}_cost"] = _cents(measure.get("cost_cents"))
             initial[f"{code}_start"] = measure.get("start")
             initial[f"{code}_end"] = measure.get("end")
             initial[f"{code}_workers"] = measure.get("workers")
@@ -99,16 +91,6 @@ class PlanForm(forms.Form):
                 }
             )
         return rows
-
-    def _cents(self, name: str) -> int | None:
-        value = self.cleaned_data.get(name)
-        if not value:
-            return None
-        try:
-            return euro_to_cents(value)
-        except forms.ValidationError as error:
-            self.add_error(name, error)
-            return None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -131,13 +113,13 @@ class PlanForm(forms.Form):
                 {
                     "code": code,
                     "other": self.cleaned_data.get("other_other", "") if code == "other" else "",
-                    "cost_cents": self._cents(f"{code}_cost"),
+                    "cost_cents": self.cleaned_data.get(f"{code}_cost"),
                     "start": self.cleaned_data.get(f"{code}_start"),
                     "end": self.cleaned_data.get(f"{code}_end"),
                     "workers": self.cleaned_data.get(f"{code}_workers"),
                 }
             )
-        requested = self._cents("requested")
+        requested = self.cleaned_data.get("requested")
         if self.errors:
             return None
         return {
@@ -158,9 +140,6 @@ class GrantForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-
-    def clean_amount(self) -> int:
-        return euro_to_cents(self.cleaned_data["amount"])
 
 
 class ReportForm(forms.Form):

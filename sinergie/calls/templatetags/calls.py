@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
-from sinergie.calls.rules import euro_text
+from sinergie.lib.money import format_euro
 
 register = template.Library()
 
 
 @register.filter
-def euro(cents: int | None) -> str:
-    """Integer cents as euros in the active language's format."""
-    return "" if cents is None else euro_text(int(cents))
+def euro(cents: Any) -> str:
+    """Integer cents as euros in the active language's format (`lib.money.format_euro`); "" when missing."""
+    if cents is None or cents == "":
+        return ""
+    return format_euro(int(cents))

@@ -155,7 +155,8 @@ def test_staff_create_a_call_from_the_form(login, designer: Designer) -> None:
         ({"budget": "100000000000"}, "budget"),
         ({"budget": "dieci euro"}, "budget"),
         ({"budget": "1.000.00"}, "budget"),
-        ({"budget": "12,345"}, None),  # 12.345 euros: a thousands separator, accepted
+        ({"budget": "12,345"}, "budget"),  # three decimals: refused, never read as 12.345 euros
+        ({"budget": "12.345"}, None),  # a thousands separator, accepted
         ({"amount": "0"}, "amount"),
         ({"amount": "", "amount_bands": ""}, "amount"),
         ({"amount": "1e5"}, "amount"),
@@ -255,7 +256,7 @@ def test_editing_keeps_the_values_and_saves_changes(login, designer: Designer) -
     page = client.get(reverse("calls:edit", args=[call.pk]))
     form = page.context["form"]
     assert form.initial["amount_bands"] == "0; 200\n50; 400" and form.initial["amount"] == ""
-    assert form.initial["isee_bands"] == "10000; 100\n20000; 50"
+    assert form.initial["isee_bands"] == "10.000; 100\n20.000; 50"
     response = client.post(
         reverse("calls:edit", args=[call.pk]), form_post(title_it="Nuovo titolo", amount_bands="0; 300")
     )

@@ -8,8 +8,6 @@ take (a code, whole cents, a date) and name the field at fault when they cannot.
 from __future__ import annotations
 
 import datetime
-import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -20,30 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from sinergie.calls.codes import code_normalize
 from sinergie.calls.services import CODE_INVALID, MAX_KEY_LENGTH, MAX_REASON_LENGTH, SERVICE_REQUIRED
 from sinergie.directory.models import ModerationState, Service, ServiceKind
+from sinergie.lib.money import EURO_HELP, MAX_CENTS, EuroField
 from sinergie.organizations.models import Organization
-
-AMOUNT_FORMAT = _("Enter the amount in euros, with at most two decimals: for example 12,50.")
-
-# "12", "12,5", "12.50", "€ 1.234,56" (Italian grouping) — never more than two decimals.
-_GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+(,\d{1,2})?$")
-_PLAIN = re.compile(r"^\d+([.,]\d{1,2})?$")
-
-
-def euro_to_cents(typed: str) -> int:
-    """Euros as typed at a counter (comma or dot for decimals, optional € and spaces) as whole cents."""
-    text = "".join(typed.split()).replace("€", "").lstrip("+")
-    negative = text.startswith("-")
-    text = text.removeprefix("-")
-    if _GROUPED.match(text):
-        text = text.replace(".", "")
-    elif not _PLAIN.match(text):
-        raise ValidationError(AMOUNT_FORMAT, code="format")
-    try:
-        cents = int(Decimal(text.replace(",", ".")) * 100)
-    except InvalidOperation:  # pragma: no cover - the patterns above only let numbers through
-        raise ValidationError(AMOUNT_FORMAT, code="format") from None
-    # A negative amount is parsed, so the service's own message ("more than zero") answers it.
-    return -cents if negative else cents
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -88,11 +64,12 @@ class RedeemForm(forms.Form):
 
     code = forms.CharField(widget=forms.HiddenInput, max_length=40)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=MAX_KEY_LENGTH)
-    amount = forms.CharField(
+    # From 0: the service answers a zero amount and one above the balance with its own messages.
+    amount = EuroField(
         label=_("Amount (€)"),
-        max_length=20,
-        help_text=_("In euros, with a comma or a dot for the cents: 12,50."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        minimum=0,
+        maximum=MAX_CENTS,
+        help_text=EURO_HELP,
     )
     service = ServiceChoiceField(label=_("Service"), queryset=Service.objects.none(), required=False)
     service_date = forms.DateField(
@@ -131,9 +108,6 @@ class RedeemForm(forms.Form):
         if code is None:
             raise ValidationError(CODE_INVALID, code="invalid")
         return code
-
-    def clean_amount(self) -> int:
-        return euro_to_cents(self.cleaned_data["amount"])
 
 
 class CancelForm(forms.Form):
