@@ -191,9 +191,9 @@ class Statement:
 def month_bounds(year: int, month: int) -> tuple[datetime.datetime, datetime.datetime]:
     """The instants where a calendar month starts and ends in Rome (daylight saving included)."""
     if type(month) is not int or not 1 <= month <= 12:
-        raise VoucherError("month", MONTH_INVALID)
+        raise VoucherError("month", MONTH_INVALID, code="month_invalid")
     if type(year) is not int or not 2000 <= year <= 2100:
-        raise VoucherError("year", YEAR_INVALID)
+        raise VoucherError("year", YEAR_INVALID, code="year_invalid")
     start = datetime.datetime(year, month, 1, tzinfo=ROME)
     end = datetime.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=ROME)
     return start, end
@@ -293,21 +293,21 @@ def voucher_for_desk(provider: Organization, typed_code: Any) -> Voucher:
     """
     code = code_normalize(typed_code)
     if code is None:
-        raise VoucherError("voucher_code", CODE_INVALID)
+        raise VoucherError("voucher_code", CODE_INVALID, code="code_invalid")
     voucher = Voucher.objects.select_related("call", "beneficiary").filter(code=code).first()
     if voucher is None:
-        raise VoucherError("voucher_code", CODE_UNKNOWN)
+        raise VoucherError("voucher_code", CODE_UNKNOWN, code="code_unknown")
     if not voucher.call.providers.filter(pk=provider.pk).exists():
-        raise VoucherError("voucher_code", PROVIDER_NOT_ACCREDITED)
+        raise VoucherError("voucher_code", PROVIDER_NOT_ACCREDITED, code="provider_not_accredited")
     if voucher.state == VoucherState.EXPIRED:
-        raise VoucherError("voucher_code", VOUCHER_EXPIRED)
+        raise VoucherError("voucher_code", VOUCHER_EXPIRED, code="voucher_expired")
     if voucher.state == VoucherState.CANCELLED:
-        raise VoucherError("voucher_code", VOUCHER_CANCELLED)
+        raise VoucherError("voucher_code", VOUCHER_CANCELLED, code="voucher_cancelled")
     today = rome_today()
     if today < voucher.valid_from:
-        raise VoucherError("voucher_code", VOUCHER_NOT_YET_VALID)
+        raise VoucherError("voucher_code", VOUCHER_NOT_YET_VALID, code="voucher_not_yet_valid")
     if today > voucher.valid_to:
-        raise VoucherError("voucher_code", VOUCHER_EXPIRED)
+        raise VoucherError("voucher_code", VOUCHER_EXPIRED, code="voucher_expired")
     return voucher
 
 

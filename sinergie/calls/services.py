@@ -84,6 +84,7 @@ OVERRIDE_NOT_ALLOWED = _(
 )
 KEY_MISSING = _("The request has no key: reload the page and try again.")
 KEY_REUSED = _("This request key was already used for a different redemption.")
+KEY_REUSED_CODE = "key_reused"  # the desk gives a fresh key when it sees this code
 REASON_MISSING = _("Say why the redemption is cancelled.")
 REASON_TOO_LONG = _("The reason is too long (at most %(maximum)s characters).")
 NOT_YOUR_REDEMPTION = _("Only the provider that registered a redemption can cancel it.")
@@ -100,8 +101,10 @@ class OverridableRefusal(VoucherError):
     vouchers, it is closed that day): those allowed may register the redemption anyway, with a
     reason kept in the audit trail (`access.may_override_redemption_checks`)."""
 
-    def __init__(self, field: str, message: Any, params: dict[str, Any] | None = None, *, check: str) -> None:
-        super().__init__(field, message, params)
+    def __init__(
+        self, field: str, message: Any, params: dict[str, Any] | None = None, *, code: str, check: str
+    ) -> None:
+        super().__init__(field, message, params, code=code)
         self.check = check
 
 
@@ -126,17 +129,17 @@ def rome_today(now: datetime.datetime | None = None) -> datetime.date:
 def _check_cents(value: Any, field: str, maximum: int) -> int:
     # bool is an int in Python; a tampered "10.5", 10.5 or "1e3" is not a whole number of cents.
     if type(value) is not int:
-        raise VoucherError(field, AMOUNT_NOT_WHOLE)
+        raise VoucherError(field, AMOUNT_NOT_WHOLE, code="amount_not_whole")
     if value <= 0:
-        raise VoucherError(field, AMOUNT_NOT_POSITIVE)
+        raise VoucherError(field, AMOUNT_NOT_POSITIVE, code="amount_not_positive")
     if value > maximum:
-        raise VoucherError(field, AMOUNT_TOO_LARGE, {"maximum": euro(maximum)})
+        raise VoucherError(field, AMOUNT_TOO_LARGE, {"maximum": euro(maximum)}, code="amount_too_large")
     return value
 
 
 def _check_date(value: Any, field: str) -> datetime.date:
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        raise VoucherError(field, NOT_A_DATE)
+        raise VoucherError(field, NOT_A_DATE, code="not_a_date")
     return value
 
 
@@ -225,11 +228,11 @@ def call_publish(*, call: Call, by: Any, request: HttpRequest | None = None) -> 
     with transaction.atomic():
         call = Call.objects.select_for_update(no_key=True).get(pk=call.pk)
         if call.state != CallState.DRAFT:
-            raise VoucherError("state", CALL_NOT_DRAFT)
+            raise VoucherError("state", CALL_NOT_DRAFT, code="call_not_draft")
         if call.budget_cents <= 0:
-            raise VoucherError("budget_cents", CALL_NO_BUDGET)
+            raise VoucherError("budget_cents", CALL_NO_BUDGET, code="call_no_budget")
         if call.amount_per_beneficiary_cents > call.budget_cents:
-            raise VoucherError("amount_per_beneficiary_cents", CALL_AMOUNT_OVER_BUDGET)
+            raise VoucherError("amount_per_beneficiary_cents", CALL_AMOUNT_OVER_BUDGET, code="call_amount_over_budget")
         call.full_clean()
         before = snapshot(call, ["state", "available_cents"])
         call.state = CallState.PUBLISHED
@@ -257,7 +260,7 @@ def call_close(*, call: Call, by: Any, request: HttpRequest | None = None) -> Ca
     with transaction.atomic():
         call = Call.objects.select_for_update(no_key=True).get(pk=call.pk)
         if call.state != CallState.PUBLISHED:
-            raise VoucherError("state", CALL_NOT_PUBLISHED)
+            raise VoucherError("state", CALL_NOT_PUBLISHED, code="call_not_published")
         call.state = CallState.CLOSED
         call.save(update_fields=["state", "updated_at"])
         audit_record(
@@ -305,15 +308,20 @@ def voucher_issue(
     valid_to = valid_from + datetime.timedelta(days=DEFAULT_VALIDITY_DAYS) if valid_to is None else valid_to
     valid_to = _check_date(valid_to, "valid_to")
     if valid_to < valid_from:
-        raise VoucherError("valid_to", VALID_TO_BEFORE_FROM)
+        raise VoucherError("valid_to", VALID_TO_BEFORE_FROM, code="valid_to_before_from")
     if valid_to < today:
-        raise VoucherError("valid_to", VALID_TO_PAST)
+        raise VoucherError("valid_to", VALID_TO_PAST, code="valid_to_past")
     with transaction.atomic():
         call = Call.objects.select_for_update(no_key=True).get(pk=call.pk)
         if call.state not in {CallState.PUBLISHED, CallState.CLOSED}:
-            raise VoucherError("call", CALL_NOT_OPEN_FOR_VOUCHERS)
+            raise VoucherError("call", CALL_NOT_OPEN_FOR_VOUCHERS, code="call_not_open_for_vouchers")
         if value > call.available_cents:
-            raise VoucherError("value_cents", VALUE_OVER_AVAILABLE, {"available": euro(call.available_cents)})
+            raise VoucherError(
+                "value_cents",
+                VALUE_OVER_AVAILABLE,
+                {"available": euro(call.available_cents)},
+                code="value_over_available",
+            )
         voucher = Voucher.objects.create(
             call=call,
             beneficiary=beneficiary,
@@ -407,7 +415,7 @@ def voucher_cancel(*, voucher: Voucher, by: Any, reason: str, request: HttpReque
     with transaction.atomic():
         voucher = Voucher.objects.select_for_update(no_key=True).get(pk=voucher.pk)
         if voucher.state != VoucherState.ACTIVE:
-            raise VoucherError("voucher", VOUCHER_NOT_ACTIVE)
+            raise VoucherError("voucher", VOUCHER_NOT_ACTIVE, code="voucher_not_active")
         call = Call.objects.select_for_update(no_key=True).get(pk=voucher.call_id)
         _voucher_close(
             voucher,
@@ -428,9 +436,9 @@ def voucher_cancel(*, voucher: Voucher, by: Any, reason: str, request: HttpReque
 def _check_reason(reason: Any) -> str:
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason:
-        raise VoucherError("reason", REASON_MISSING)
+        raise VoucherError("reason", REASON_MISSING, code="reason_missing")
     if len(reason) > MAX_REASON_LENGTH:
-        raise VoucherError("reason", REASON_TOO_LONG, {"maximum": MAX_REASON_LENGTH})
+        raise VoucherError("reason", REASON_TOO_LONG, {"maximum": MAX_REASON_LENGTH}, code="reason_too_long")
     return reason
 
 
@@ -460,7 +468,9 @@ def _service_refusals(service: Service, service_date: datetime.date) -> list[Ove
     ).get(pk=service.pk)
     refusals = []
     if not service.accepts_vouchers:
-        refusals.append(OverridableRefusal("service", SERVICE_NO_VOUCHERS, check="accepts_vouchers"))
+        refusals.append(
+            OverridableRefusal("service", SERVICE_NO_VOUCHERS, check="accepts_vouchers", code="service_no_vouchers")
+        )
     # A service that publishes neither hours nor dates is not refused: nothing says it is closed.
     if operates_on(service, service_date) is False:
         refusals.append(
@@ -469,6 +479,7 @@ def _service_refusals(service: Service, service_date: datetime.date) -> list[Ove
                 SERVICE_CLOSED_ON_DATE,
                 {"date": date_format(service_date, "DATE_FORMAT")},
                 check="operating_day",
+                code="service_closed_on_date",
             )
         )
     return refusals
@@ -477,7 +488,7 @@ def _service_refusals(service: Service, service_date: datetime.date) -> list[Ove
 def _check_override_reason(reason: Any) -> str:
     reason = reason.strip() if isinstance(reason, str) else ""
     if len(reason) > MAX_REASON_LENGTH:
-        raise VoucherError("override_reason", REASON_TOO_LONG, {"maximum": MAX_REASON_LENGTH})
+        raise VoucherError("override_reason", REASON_TOO_LONG, {"maximum": MAX_REASON_LENGTH}, code="reason_too_long")
     return reason
 
 
@@ -496,7 +507,7 @@ def _replay(
         and existing.service_date == service_date
     )
     if not same:
-        raise VoucherError("idempotency_key", KEY_REUSED)
+        raise VoucherError("idempotency_key", KEY_REUSED, code=KEY_REUSED_CODE)
     return existing
 
 
@@ -528,11 +539,11 @@ def voucher_redeem(
     """
     code = code_normalize(voucher_code)
     if code is None:
-        raise VoucherError("voucher_code", CODE_INVALID)
+        raise VoucherError("voucher_code", CODE_INVALID, code="code_invalid")
     amount = _check_cents(amount_cents, "amount_cents", MAX_REDEMPTION_CENTS)
     service_date = _check_date(service_date, "service_date")
     if not isinstance(idempotency_key, str) or not idempotency_key.strip() or len(idempotency_key) > MAX_KEY_LENGTH:
-        raise VoucherError("idempotency_key", KEY_MISSING)
+        raise VoucherError("idempotency_key", KEY_MISSING, code="key_missing")
     override_reason = _check_override_reason(override_reason)
     try:
         with transaction.atomic():
@@ -616,44 +627,46 @@ def _redeem(  # noqa: C901
 ) -> Redemption:
     voucher = _voucher_lock(code, provider.pk, key)
     if voucher is None:
-        raise VoucherError("voucher_code", CODE_UNKNOWN)
+        raise VoucherError("voucher_code", CODE_UNKNOWN, code="code_unknown")
     if voucher.replayed_id is not None:
         return _replay(Redemption.objects.get(pk=voucher.replayed_id), code, amount, service, service_date)
     if call is not None and voucher.call_id != call.pk:
-        raise VoucherError("voucher_code", CODE_OTHER_CALL)
+        raise VoucherError("voucher_code", CODE_OTHER_CALL, code="code_other_call")
     if not voucher.accredited:
-        raise VoucherError("voucher_code", PROVIDER_NOT_ACCREDITED)
+        raise VoucherError("voucher_code", PROVIDER_NOT_ACCREDITED, code="provider_not_accredited")
     if voucher.state == VoucherState.EXPIRED:
-        raise VoucherError("voucher_code", VOUCHER_EXPIRED)
+        raise VoucherError("voucher_code", VOUCHER_EXPIRED, code="voucher_expired")
     if voucher.state == VoucherState.CANCELLED:
-        raise VoucherError("voucher_code", VOUCHER_CANCELLED)
+        raise VoucherError("voucher_code", VOUCHER_CANCELLED, code="voucher_cancelled")
     today = rome_today()
     if today < voucher.valid_from:
-        raise VoucherError("voucher_code", VOUCHER_NOT_YET_VALID)
+        raise VoucherError("voucher_code", VOUCHER_NOT_YET_VALID, code="voucher_not_yet_valid")
     if today > voucher.valid_to:
-        raise VoucherError("voucher_code", VOUCHER_EXPIRED)
+        raise VoucherError("voucher_code", VOUCHER_EXPIRED, code="voucher_expired")
     if not voucher.valid_from <= service_date <= voucher.valid_to:
-        raise VoucherError("service_date", SERVICE_DATE_OUTSIDE)
+        raise VoucherError("service_date", SERVICE_DATE_OUTSIDE, code="service_date_outside")
     overridden: list[str] = []
     if service is None:
         if voucher.names_categories:
-            raise VoucherError("service", SERVICE_REQUIRED)
+            raise VoucherError("service", SERVICE_REQUIRED, code="service_required")
     else:
         if service.organization_id != provider.pk:
-            raise VoucherError("service", SERVICE_NOT_YOURS)
+            raise VoucherError("service", SERVICE_NOT_YOURS, code="service_not_yours")
         # The call's rule: never overridden at the desk (the call's rules are frozen once published).
         if not _category_eligible(voucher.call_id, service):
-            raise VoucherError("service", SERVICE_NOT_ELIGIBLE)
+            raise VoucherError("service", SERVICE_NOT_ELIGIBLE, code="service_not_eligible")
         refusals = _service_refusals(service, service_date)
         if refusals:
             if not override_reason:
                 raise refusals[0]
             voucher_call = Call.objects.select_related("alliance").get(pk=voucher.call_id)
             if not access.may_override_redemption_checks(by, provider, voucher_call):
-                raise VoucherError("override_reason", OVERRIDE_NOT_ALLOWED)
+                raise VoucherError("override_reason", OVERRIDE_NOT_ALLOWED, code="override_not_allowed")
             overridden = [refusal.check for refusal in refusals]
     if amount > voucher.balance_cents:
-        raise VoucherError("amount_cents", AMOUNT_OVER_BALANCE, {"balance": euro(voucher.balance_cents)})
+        raise VoucherError(
+            "amount_cents", AMOUNT_OVER_BALANCE, {"balance": euro(voucher.balance_cents)}, code="amount_over_balance"
+        )
 
     author = by if getattr(by, "is_authenticated", False) else None
     redemption = Redemption.objects.create(
@@ -708,12 +721,12 @@ def redemption_cancel(
         voucher = Voucher.objects.select_for_update(no_key=True).get(pk=redemption.voucher_id)
         redemption = Redemption.objects.select_for_update(no_key=True).get(pk=redemption.pk)
         if redemption.provider_id != provider.pk:
-            raise VoucherError("redemption", NOT_YOUR_REDEMPTION)
+            raise VoucherError("redemption", NOT_YOUR_REDEMPTION, code="not_your_redemption")
         if redemption.cancelled_at is not None:
-            raise VoucherError("redemption", ALREADY_CANCELLED)
+            raise VoucherError("redemption", ALREADY_CANCELLED, code="already_cancelled")
         now = timezone.now()
         if now - redemption.created_at > CANCEL_WINDOW:
-            raise VoucherError("redemption", CANCEL_TOO_LATE)
+            raise VoucherError("redemption", CANCEL_TOO_LATE, code="cancel_too_late")
         amount = redemption.amount_cents
         lines = [(Account.PAYABLE, -amount, {"provider": provider}), (Account.VOUCHER, amount, {"voucher": voucher})]
         if voucher.state == VoucherState.ACTIVE:

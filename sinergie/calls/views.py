@@ -31,16 +31,17 @@ from sinergie.calls.access import (
 from sinergie.calls.applications.views import apply_context
 from sinergie.calls.design import design_of
 from sinergie.calls.forms import (
+    FORM_FIELD_FOR,
     CallDesignForm,
     DocumentFormSet,
     documents_of,
-    form_field_for,
     initial_for,
     problems_with_labels,
 )
 from sinergie.calls.models import Call, CallState
 from sinergie.calls.precheck import PrecheckForm
 from sinergie.calls.precheck_help import precheck_help
+from sinergie.lib.errors import refuse_on_form
 
 
 def _language() -> str:
@@ -145,9 +146,7 @@ def _save(request: HttpRequest, form: CallDesignForm, formset: Any, call: Call |
             )
         return design.call_update(call=call, data=data, by=request.user, request=request)
     except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            name = form_field_for(field)
-            form.add_error(name if name in form.fields else None, problems)
+        refuse_on_form(form, error, FORM_FIELD_FOR)
         return None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import json
 import tempfile
 import zipfile
@@ -25,6 +26,7 @@ from sinergie.catalogue.importing import WEEKDAYS, HoursData, LocationData, Serv
 from sinergie.catalogue.selectors import location_state, service_state
 from sinergie.directory import hsds
 from sinergie.directory.models import CostUnit, Service, ServiceKind, TaxonomyTerm
+from sinergie.lib import downloads
 
 CHUNK = 500
 CSV_DELIMITER = ";"
@@ -120,26 +122,10 @@ def catalogue_rows(services: QuerySet[Service] | Iterable[Service]) -> Iterator[
         yield from rows_for(service_state(service), locations, service.organization.slug)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_stream(rows: Iterable[list[str]]) -> Iterator[str]:
-    """The header and rows as `;`-separated CSV text, one line at a time (for StreamingHttpResponse)."""
-    writer = csv.writer(_Echo(), delimiter=CSV_DELIMITER)
-    yield "\ufeff" + writer.writerow(HEADERS)
-    for row in rows:
-        yield writer.writerow([csv_safe(cell) for cell in row])
-
-
-# A spreadsheet takes a cell starting with one of these for a formula (CSV injection, and
-# "+39 02 …" shown as #NAME?): an apostrophe keeps it text; the importer removes it.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """The header and rows as `;`-separated CSV text, one line at a time (for a streaming response),
+    with the byte-order mark and the formula guard of `lib.downloads`."""
+    return downloads.csv_lines(itertools.chain([HEADERS], rows), delimiter=CSV_DELIMITER)
 
 
 def example_row() -> list[str]:

@@ -19,35 +19,27 @@ from sinergie.catalogue.importing import MAX_BYTES, all_errors
 from sinergie.catalogue.models import BatchStatus
 from sinergie.catalogue.selectors import catalogue_published
 from sinergie.directory.hsds import services_public
+from sinergie.lib.downloads import CSV_TYPE, XLSX_TYPE, file_response, streaming_response
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The preview lists at most this many errors (they are all counted): enough to fix a file, bounded to render.
 MAX_ERRORS_SHOWN = 2000
 ROWS_PER_PAGE = 200
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_safe
 def template_csv(request: HttpRequest) -> HttpResponse:
-    return _attachment(HttpResponse(exporting.template_csv(), content_type=CSV_TYPE), "modello-catalogo.csv")
+    return file_response(exporting.template_csv(), "modello-catalogo.csv", CSV_TYPE)
 
 
 @require_safe
 def template_xlsx(request: HttpRequest) -> HttpResponse:
-    return _attachment(HttpResponse(exporting.template_xlsx(), content_type=XLSX_TYPE), "modello-catalogo.xlsx")
+    return file_response(exporting.template_xlsx(), "modello-catalogo.xlsx", XLSX_TYPE)
 
 
 @require_safe
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     rows = exporting.catalogue_rows(catalogue_published())
-    response = StreamingHttpResponse(exporting.csv_stream(rows), content_type=CSV_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="catalogo-servizi.csv"'
-    return response
+    return streaming_response(exporting.csv_stream(rows), "catalogo-servizi.csv", CSV_TYPE)
 
 
 @require_safe

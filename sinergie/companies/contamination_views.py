@@ -22,12 +22,8 @@ from sinergie.companies.forms import (
 )
 from sinergie.companies.measures import BY_CODE
 from sinergie.companies.models import Agreement, GoodPractice, Pairing, PairingState, WitnessCompany
+from sinergie.lib.errors import refuse_on_form
 from sinergie.organizations.models import Alliance, Organization, OrganizationKind
-
-
-def _errors_onto(form, error: ValidationError) -> None:
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
 
 
 def _number(value: object) -> int:
@@ -121,7 +117,7 @@ def company_pairing(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("The practice is published."))
                 return redirect("companies:pairing-company", slug=company.slug)
         except ValidationError as error:
-            _errors_onto(ask if "wish" in request.POST else practice, error)
+            refuse_on_form(ask if "wish" in request.POST else practice, error)
         status = 400
     context = {
         "company": company,
@@ -182,7 +178,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
             if target is None:
                 messages.error(request, " ".join(error.messages))
                 return redirect("companies:pairing", pk=found.pk)
-            _errors_onto(target, error)
+            refuse_on_form(target, error)
         status = 400
     context = {
         "pairing": found,
@@ -230,7 +226,7 @@ def agreement_new(request: HttpRequest, alliance: str) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _errors_onto(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("The agreement is created: partner companies can now take places."))
             return redirect("companies:agreement", pk=created.pk)
@@ -258,7 +254,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as error:
-                _errors_onto(form, error)
+                refuse_on_form(form, error)
             else:
                 messages.success(request, _("Your company is in the agreement."))
                 return redirect("companies:agreement", pk=found.pk)

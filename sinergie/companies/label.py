@@ -161,20 +161,21 @@ def label_request(
 ) -> LabelAward:
     today = today or timezone.localdate()
     if not AlliancePartner.objects.filter(alliance=scheme.alliance, organization=company).exists():
-        raise LabelError("scheme", NOT_A_PARTNER)
+        raise LabelError("scheme", NOT_A_PARTNER, code="not_a_partner")
     declaration, evidence = (declaration or "").strip(), (evidence or "").strip()
     if not declaration:
-        raise LabelError("declaration", REQUIRED)
+        raise LabelError("declaration", REQUIRED, code="required")
     if not evidence:
-        raise LabelError("evidence", REQUIRED)
+        raise LabelError("evidence", REQUIRED, code="required")
     if LabelAward.objects.filter(scheme=scheme, company=company, state=LabelState.SUBMITTED).exists():
-        raise LabelError("scheme", ALREADY_WAITING)
+        raise LabelError("scheme", ALREADY_WAITING, code="already_waiting")
     valid = current_label(scheme, company, today)
     if valid is not None and valid.valid_until - today > datetime.timedelta(days=RENEWAL_WINDOW_DAYS):
         from_day = valid.valid_until - datetime.timedelta(days=RENEWAL_WINDOW_DAYS)
         raise LabelError(
             "scheme",
             STILL_VALID % {"day": valid.valid_until.strftime("%d/%m/%Y"), "from_day": from_day.strftime("%d/%m/%Y")},
+            code="still_valid",
         )
     checks = {check.code: check.ok for check in criteria_check(scheme, company, today)}
     try:
@@ -188,7 +189,7 @@ def label_request(
                 submitted_by=by,
             )
     except IntegrityError:
-        raise LabelError("scheme", ALREADY_WAITING) from None
+        raise LabelError("scheme", ALREADY_WAITING, code="already_waiting") from None
     audit_record(
         actor=by,
         action="companies.label_request",
@@ -212,13 +213,13 @@ def label_decide(
     today = today or timezone.localdate()
     award = LabelAward.objects.select_for_update().select_related("scheme").get(pk=award.pk)
     if award.state != LabelState.SUBMITTED:
-        raise LabelError("state", NOT_WAITING)
+        raise LabelError("state", NOT_WAITING, code="not_waiting")
     note = (note or "").strip()[:2000]
     if not accept and not note:
-        raise LabelError("note", REASON_NEEDED)
+        raise LabelError("note", REASON_NEEDED, code="reason_needed")
     failing = [check for check in criteria_check(award.scheme, award.company, today) if not check.ok]
     if accept and failing and not note:
-        raise LabelError("note", CHECKS_FAILED)
+        raise LabelError("note", CHECKS_FAILED, code="checks_failed")
     award.state = LabelState.VERIFIED if accept else LabelState.REJECTED
     award.decided_by, award.decided_at, award.note = by, timezone.now(), note
     if accept:
@@ -241,10 +242,10 @@ def label_decide(
 def label_revoke(*, award: LabelAward, reason: str, by: Any, request: HttpRequest | None = None) -> LabelAward:
     award = LabelAward.objects.select_for_update().get(pk=award.pk)
     if award.state != LabelState.VERIFIED:
-        raise LabelError("state", NOT_AWARDED)
+        raise LabelError("state", NOT_AWARDED, code="not_awarded")
     reason = (reason or "").strip()[:2000]
     if not reason:
-        raise LabelError("reason", REASON_NEEDED)
+        raise LabelError("reason", REASON_NEEDED, code="reason_needed")
     award.state, award.note = LabelState.REVOKED, reason
     award.save(update_fields=["state", "note"])
     audit_record(
@@ -332,9 +333,9 @@ def manifesto_sign(
     *, manifesto: Manifesto, organization: Organization, commitment: str, by: Any, request: HttpRequest | None = None
 ) -> ManifestoSignature:
     if not manifesto.published:
-        raise LabelError("manifesto", NOT_PUBLISHED)
+        raise LabelError("manifesto", NOT_PUBLISHED, code="not_published")
     if not can_sign_for(by, manifesto, organization):
-        raise LabelError("organization", CANNOT_SIGN)
+        raise LabelError("organization", CANNOT_SIGN, code="cannot_sign")
     try:
         with transaction.atomic():
             signature = ManifestoSignature.objects.create(
@@ -344,7 +345,7 @@ def manifesto_sign(
                 commitment=(commitment or "").strip()[:300],
             )
     except IntegrityError:
-        raise LabelError("organization", ALREADY_SIGNED) from None
+        raise LabelError("organization", ALREADY_SIGNED, code="already_signed") from None
     audit_record(
         actor=by,
         action="companies.manifesto_sign",

@@ -24,12 +24,8 @@ from sinergie.companies.forms import (
     SignForm,
 )
 from sinergie.companies.models import LabelAward, LabelScheme, LabelState, Manifesto
+from sinergie.lib.errors import refuse_on_form
 from sinergie.organizations.models import Alliance, Organization
-
-
-def _errors_onto(form, error: ValidationError) -> None:
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
 
 
 @login_required
@@ -55,7 +51,7 @@ def company_label(request: HttpRequest, slug: str) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as error:
-                _errors_onto(form, error)
+                refuse_on_form(form, error)
             else:
                 messages.success(request, _("The request is sent: the alliance's staff will verify it."))
                 return redirect("companies:label", slug=company.slug)
@@ -121,7 +117,7 @@ def staff_label(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The decision is saved and the company can see it."))
                 return redirect("companies:staff-label", pk=award.pk)
         except ValidationError as error:
-            _errors_onto(revoke if "reason" in request.POST else form, error)
+            refuse_on_form(revoke if "reason" in request.POST else form, error)
         status = 400
     context = {
         "award": award,
@@ -203,7 +199,7 @@ def manifesto(request: HttpRequest, alliance: str) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as error:
-                _errors_onto(form, error)
+                refuse_on_form(form, error)
             else:
                 messages.success(request, _("Thank you: your organization has signed the Manifesto."))
                 return redirect("companies:manifesto", alliance=found.organization.slug)

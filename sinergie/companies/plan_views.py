@@ -15,12 +15,8 @@ from sinergie.companies import access, plans
 from sinergie.companies.forms import GoalsForm, MeasureForm, ProgressForm
 from sinergie.companies.measures import BY_CODE
 from sinergie.companies.models import ConciliationPlan, PlanMeasure
+from sinergie.lib.errors import refuse_on_form
 from sinergie.lib.pdf import pdf_response
-
-
-def _errors_onto(form, error: ValidationError) -> None:
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
 
 
 def _plan(company) -> ConciliationPlan | None:
@@ -65,7 +61,7 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
                 try:
                     plans.measure_add(company=company, data=form.data_for_service(), by=request.user, request=request)
                 except ValidationError as error:
-                    _errors_onto(form, error)
+                    refuse_on_form(form, error)
                 else:
                     messages.success(request, _("The measure is in the plan."))
                     return redirect("companies:plan", slug=company.slug)
@@ -119,7 +115,7 @@ def measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                         request=request,
                     )
                 except ValidationError as error:
-                    _errors_onto(progress, error)
+                    refuse_on_form(progress, error)
                 else:
                     messages.success(request, _("The progress is recorded."))
                     return redirect("companies:measure", slug=company.slug, pk=item.pk)
@@ -129,7 +125,7 @@ def measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 try:
                     plans.measure_change(measure=item, data=form.data_for_service(), by=request.user, request=request)
                 except ValidationError as error:
-                    _errors_onto(form, error)
+                    refuse_on_form(form, error)
                 else:
                     messages.success(request, _("The measure is saved."))
                     return redirect("companies:measure", slug=company.slug, pk=item.pk)

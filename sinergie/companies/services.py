@@ -54,7 +54,7 @@ def vat_clean(value: str) -> str:
     try:
         return iva.validate(text)
     except StdnumError:
-        raise CompanyError("vat_number", BAD_VAT) from None
+        raise CompanyError("vat_number", BAD_VAT, code="bad_vat") from None
 
 
 def profile_errors(data: ProfileData) -> dict[str, list[str]]:
@@ -92,7 +92,7 @@ def profile_save(
 ) -> CompanyProfile:
     """Create or update the company's profile (and its VAT number) in one step, or change nothing."""
     if organization.kind != OrganizationKind.COMPANY:
-        raise CompanyError("organization", NOT_A_COMPANY)
+        raise CompanyError("organization", NOT_A_COMPANY, code="not_a_company")
     errors = profile_errors(data)
     if errors:
         raise ValidationError(errors)
@@ -134,18 +134,18 @@ def join_request_create(
     *, company: Organization, alliance: Alliance, message: str, by: Any, request: HttpRequest | None = None
 ) -> JoinRequest:
     if company.kind != OrganizationKind.COMPANY:
-        raise CompanyError("company", NOT_A_COMPANY)
+        raise CompanyError("company", NOT_A_COMPANY, code="not_a_company")
     if AlliancePartner.objects.filter(alliance=alliance, organization=company).exists():
-        raise CompanyError("alliance", ALREADY_MEMBER)
+        raise CompanyError("alliance", ALREADY_MEMBER, code="already_member")
     if JoinRequest.objects.filter(company=company, alliance=alliance, state=JoinState.PENDING).exists():
-        raise CompanyError("alliance", ALREADY_ASKED)
+        raise CompanyError("alliance", ALREADY_ASKED, code="already_asked")
     try:
         with transaction.atomic():
             join = JoinRequest.objects.create(
                 company=company, alliance=alliance, message=(message or "").strip()[:2000], requested_by=by
             )
     except IntegrityError:  # the same request at the same moment
-        raise CompanyError("alliance", ALREADY_ASKED) from None
+        raise CompanyError("alliance", ALREADY_ASKED, code="already_asked") from None
     audit_record(
         actor=by,
         action="companies.join_request",
@@ -163,10 +163,10 @@ def join_request_decide(
     """Accept (the company becomes a private partner of the alliance) or refuse with a reason."""
     join = JoinRequest.objects.select_for_update().get(pk=join.pk)
     if join.state != JoinState.PENDING:
-        raise CompanyError("state", NOT_PENDING)
+        raise CompanyError("state", NOT_PENDING, code="not_pending")
     note = (note or "").strip()[:2000]
     if not accept and not note:
-        raise CompanyError("note", REASON_NEEDED)
+        raise CompanyError("note", REASON_NEEDED, code="reason_needed")
     join.state = JoinState.ACCEPTED if accept else JoinState.REFUSED
     join.decided_by = by
     join.decided_at = timezone.now()
@@ -194,7 +194,7 @@ def join_request_decide(
 def join_request_withdraw(*, join: JoinRequest, by: Any, request: HttpRequest | None = None) -> JoinRequest:
     join = JoinRequest.objects.select_for_update().get(pk=join.pk)
     if join.state != JoinState.PENDING:
-        raise CompanyError("state", NOT_PENDING)
+        raise CompanyError("state", NOT_PENDING, code="not_pending")
     join.state = JoinState.WITHDRAWN
     join.save(update_fields=["state"])
     audit_record(

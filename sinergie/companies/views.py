@@ -13,12 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from sinergie.companies import access, ateco_codes, services
 from sinergie.companies.forms import AtecoSearchForm, DecisionForm, JoinRequestForm, ProfileForm
 from sinergie.companies.models import CompanyProfile, JoinRequest, JoinState
+from sinergie.lib.errors import refuse_on_form
 from sinergie.organizations.models import Alliance
-
-
-def _errors_onto(form: ProfileForm | JoinRequestForm | DecisionForm, error: ValidationError) -> None:
-    for name, problems in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, problems)
 
 
 def _profile_of(company) -> CompanyProfile | None:
@@ -53,7 +49,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
                     organization=company, data=form.data_for_service(), by=request.user, request=request
                 )
             except ValidationError as error:
-                _errors_onto(form, error)
+                refuse_on_form(form, error)
             else:
                 messages.success(request, _("The company profile is saved."))
                 return redirect("companies:profile", slug=company.slug)
@@ -101,7 +97,7 @@ def alliances(request: HttpRequest, slug: str) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as error:
-                _errors_onto(form, error)
+                refuse_on_form(form, error)
             else:
                 messages.success(request, _("The request is sent: the alliance's staff will answer."))
                 return redirect("companies:alliances", slug=company.slug)
@@ -156,7 +152,7 @@ def join_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as error:
-                _errors_onto(form, error)
+                refuse_on_form(form, error)
             else:
                 messages.success(request, _("The decision is saved and the company can see it."))
                 return redirect("companies:join-requests")

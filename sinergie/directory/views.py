@@ -42,6 +42,7 @@ from sinergie.directory.models import (
     Weekday,
 )
 from sinergie.directory.opening import intervals_text, next_openings, open_status, open_status_text
+from sinergie.lib.downloads import CALENDAR_TYPE, file_response
 from sinergie.organizations.access import Action, can
 
 WEEKDAY_ORDER = list(Weekday.values)  # MO … SU, as iCalendar writes them
@@ -479,7 +480,5 @@ def service_calendar(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         today=timezone.localdate(),
         url=request.build_absolute_uri(reverse("directory:service-detail", args=[service.pk])),
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     filename = slugify(service.name(language)) or "servizio"
-    response["Content-Disposition"] = f'attachment; filename="{filename}.ics"'
-    return response
+    return file_response(body, f"{filename}.ics", CALENDAR_TYPE)

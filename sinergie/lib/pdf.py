@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.text import get_valid_filename
 
+from sinergie.lib.downloads import PDF_TYPE, file_response
+
 
 class PdfResourceRefused(ValueError):
     pass
@@ -67,11 +69,7 @@ def pdf_response(
     template: str, context: dict[str, Any], filename: str, request: HttpRequest | None = None
 ) -> HttpResponse:
     """An attachment response with the PDF rendering of `template`, never cached by proxies."""
-    response = HttpResponse(pdf_bytes(template, context, request), content_type="application/pdf")
     name = get_valid_filename(filename)
     if not name.endswith(".pdf"):
         name += ".pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(pdf_bytes(template, context, request), name, PDF_TYPE, private=True)

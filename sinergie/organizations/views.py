@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.audit.services import audit_events_for
+from sinergie.lib.errors import refuse_on_form
 from sinergie.organizations import services
 from sinergie.organizations.access import Action, can, get_alliance_for_user, get_organization_for_user
 from sinergie.organizations.forms import (
@@ -96,8 +97,7 @@ def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("The person has been added."))
             return redirect("organizations:members", slug=organization.slug)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from sinergie.directory.views import cost_text
+from sinergie.lib.downloads import CALENDAR_TYPE, file_response
 from sinergie.planner import services
 from sinergie.planner.access import get_plan_for_user
 from sinergie.planner.forms import CARE_CHOICES, PlanForm, PlanNameForm
@@ -166,10 +167,8 @@ def plan_calendar(request: HttpRequest) -> HttpResponse:
         child_labels=result["labels"],
         service_url=lambda service: request.build_absolute_uri(reverse("directory:service-detail", args=[service.pk])),
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     filename = f"pianificatore-{result['municipality'].istat_code}-{result['plan'].year}.ics"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(body, filename, CALENDAR_TYPE)
 
 
 @login_required

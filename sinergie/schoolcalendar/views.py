@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.audit.services import audit_events_for
+from sinergie.lib.downloads import CALENDAR_TYPE, file_response
+from sinergie.lib.errors import refuse_on_form
 from sinergie.lib.school_calendar import Level, default_rite
 from sinergie.schoolcalendar import services
 from sinergie.schoolcalendar.access import can_manage_calendar, get_municipality_for_user
@@ -72,9 +74,8 @@ def school_year_feed(request: HttpRequest, istat_code: str) -> HttpResponse:
         "municipality": municipality.name,
     }
     body = school_year_ics(calendar, istat_code=municipality.istat_code, title=title, language=get_language() or "it")
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="calendario-{municipality.istat_code}-{calendar.year}.ics"'
-    return response
+    filename = f"calendario-{municipality.istat_code}-{calendar.year}.ics"
+    return file_response(body, filename, CALENDAR_TYPE, inline=True)
 
 
 @login_required
@@ -92,8 +93,7 @@ def calendar_manage(request: HttpRequest, istat_code: str) -> HttpResponse:
                 actor=request.user, municipality=municipality, request=request, **closure_form.cleaned_data
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                closure_form.add_error(field if field in closure_form.fields else None, errors)
+            refuse_on_form(closure_form, error)
         else:
             messages.success(request, _("The closure has been added."))
             return redirect("schoolcalendar:manage", istat_code=municipality.istat_code)
@@ -103,8 +103,7 @@ def calendar_manage(request: HttpRequest, istat_code: str) -> HttpResponse:
                 actor=request.user, municipality=municipality, data=settings_form.cleaned_data, request=request
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                settings_form.add_error(field if field in settings_form.fields else None, errors)
+            refuse_on_form(settings_form, error)
         else:
             messages.success(request, _("The calendar settings have been saved."))
             return redirect("schoolcalendar:manage", istat_code=municipality.istat_code)

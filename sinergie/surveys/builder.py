@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from sinergie.audit.services import audit_record
 from sinergie.organizations.models import Organization
-from sinergie.surveys.models import SURVEY_FROZEN, Question, Section, Survey
+from sinergie.surveys.models import SURVEY_FROZEN, SURVEY_FROZEN_CODE, Question, Section, Survey
 
 SURVEY_FIELDS = ("title_it", "title_en", "description_it", "description_en")
 SECTION_FIELDS = ("title_it", "title_en")
@@ -38,7 +38,7 @@ def _lock_editable(survey: Survey) -> Survey:
     """Lock the survey's row for this transaction; refuse it when it already has answers."""
     locked = Survey.objects.select_for_update().get(pk=survey.pk)
     if locked.has_answers():
-        raise ValidationError(SURVEY_FROZEN)
+        raise ValidationError(SURVEY_FROZEN, code=SURVEY_FROZEN_CODE)
     return locked
 
 

@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from sinergie.lib.errors import error_codes, refuse_on_form
 from sinergie.organizations.access import _is_admin
 from sinergie.organizations.models import Organization
 from sinergie.surveys import builder, selectors, services
 from sinergie.surveys.access import can_edit_survey, get_survey_for_editor, survey_owner_ids
 from sinergie.surveys.builder_forms import QuestionForm, SectionForm, SurveyCopyForm, SurveyCreateForm, SurveyTextsForm
-from sinergie.surveys.models import SURVEY_FROZEN, Question, QuestionKind, Section, Survey
+from sinergie.surveys.models import SURVEY_FROZEN_CODE, Question, QuestionKind, Section, Survey
 from sinergie.surveys.views import _field
 
 
@@ -37,7 +38,7 @@ def _copy_form(user: Any, data: Any = None) -> SurveyCopyForm:
 
 
 def _status(error: ValidationError) -> int:
-    return 409 if str(SURVEY_FROZEN) in error.messages else 400
+    return 409 if SURVEY_FROZEN_CODE in error_codes(error) else 400
 
 
 def _outline(survey: Survey) -> list[tuple[Section, list[Question]]]:
@@ -273,12 +274,7 @@ def _question_page(request: HttpRequest, survey: Survey, section: Section, quest
             try:
                 builder.question_save(section=section, question=question, by=request.user, **form.question_fields())
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for name, problems in error.message_dict.items():
-                        field = {"options": None, "show_when_question": "show_when_question"}.get(name, name)
-                        form.add_error(field if field in form.fields else None, problems)
-                else:
-                    form.add_error(None, error)
+                refuse_on_form(form, error, {"options": None})
                 status = _status(error)
             else:
                 messages.success(request, _("Question saved."))

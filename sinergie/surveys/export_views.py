@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from sinergie.lib.downloads import file_response
 from sinergie.lib.pdf import pdf_response
 from sinergie.surveys import exports, services, views
 from sinergie.surveys.access import get_campaign_for_user
@@ -45,8 +46,4 @@ def campaign_report_export(request: HttpRequest, campaign_id: int, fmt: str) -> 
         )
     rows = exports.report_rows(campaign, report, benchmark)
     body = exports.report_csv(rows) if fmt == "csv" else exports.report_xlsx(rows)
-    response = HttpResponse(body, content_type=exports.CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(campaign, fmt)}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(body, exports.export_filename(campaign, fmt), exports.CONTENT_TYPES[fmt], private=True)

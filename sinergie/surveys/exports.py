@@ -3,38 +3,25 @@
 The exports take the report dictionary the page and the API show, so suppression, the one
 release and free text follow exactly the same rules; a hidden figure is written as the word "suppressed",
 never as a number. Labels come from questionnaires that companies write, so every text cell
-that a spreadsheet would run as a formula (= + - @, tab, carriage return) gets a leading
-apostrophe.
+that a spreadsheet would run as a formula gets a leading apostrophe (`lib.downloads`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from sinergie.lib import downloads
 from sinergie.surveys.models import Campaign
 
 FORMATS = ("csv", "xlsx", "pdf")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+CONTENT_TYPES = {"csv": downloads.CSV_TYPE, "xlsx": downloads.XLSX_TYPE}
 
 
 def suppressed_marker() -> str:
     return _("suppressed")
-
-
-def safe_text(value: Any) -> Any:
-    """The value, with text that a spreadsheet would evaluate turned into plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _figure(value: Any) -> Any:
@@ -56,7 +43,7 @@ def table_columns(report: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 
 def report_rows(campaign: Campaign, report: dict[str, Any], benchmark: dict[str, Any] | None = None) -> list[list[Any]]:
-    """The report as rows of cells, the same for CSV and XLSX (texts already made safe)."""
+    """The report as rows of cells, the same for CSV and XLSX (their writers guard the texts)."""
     rows: list[list[Any]] = [
         [_("Campaign"), campaign.title],
         [_("Minimum group shown"), report["k"]],
@@ -91,7 +78,7 @@ def report_rows(campaign: Campaign, report: dict[str, Any], benchmark: dict[str,
     for code, block in report["free_text"].items():
         rows.extend([[], [_("Free-text answers"), code, block["label"]]])
         rows.extend([["", "", text] for text in block["answers"]])
-    return [[safe_text(cell) for cell in row] for row in rows]
+    return rows
 
 
 def with_benchmark(report: dict[str, Any] | None, benchmark: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -111,10 +98,7 @@ def with_benchmark(report: dict[str, Any] | None, benchmark: dict[str, Any] | No
 
 def report_csv(rows: list[list[Any]]) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read the accents right."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(rows)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return downloads.csv_bytes(rows)
 
 
 def report_xlsx(rows: list[list[Any]]) -> bytes:
@@ -125,10 +109,4 @@ def report_xlsx(rows: list[list[Any]]) -> bytes:
     sheet.title = _("Report")[:31]
     for row in rows:
         sheet.append(row)
-    for line in sheet.iter_rows():
-        for cell in line:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return downloads.xlsx_bytes(workbook)

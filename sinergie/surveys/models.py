@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from sinergie.organizations.models import Organization
 
 SURVEY_FROZEN = _("This survey already has answers and cannot be changed: copy it to make a new version.")
+SURVEY_FROZEN_CODE = "survey_frozen"
 
 
 def _localized(obj: Any, field: str) -> str:
@@ -74,7 +75,7 @@ class Survey(models.Model):
         if self.owner is not None and self.owner.kind not in ("alliance", "company"):
             raise ValidationError({"owner": _("A survey belongs to an alliance or a company.")})
         if self.has_answers():
-            raise ValidationError(SURVEY_FROZEN)
+            raise ValidationError(SURVEY_FROZEN, code=SURVEY_FROZEN_CODE)
 
     def questions(self) -> models.QuerySet[Question]:
         return Question.objects.filter(section__survey=self).order_by("section__order", "order", "pk")
@@ -100,7 +101,7 @@ class Section(models.Model):
 
     def clean(self) -> None:
         if self.survey_id and self.survey.has_answers():
-            raise ValidationError(SURVEY_FROZEN)
+            raise ValidationError(SURVEY_FROZEN, code=SURVEY_FROZEN_CODE)
 
 
 class QuestionKind(models.TextChoices):
@@ -236,7 +237,7 @@ class Question(models.Model):
                 if not isinstance(values, list) or not values or not {str(v) for v in values} <= allowed:
                     errors["show_when_values"] = _("Give one or more answers of the condition question.")
         if self.section_id and self.section.survey.has_answers():
-            raise ValidationError(SURVEY_FROZEN)
+            raise ValidationError(SURVEY_FROZEN, code=SURVEY_FROZEN_CODE)
         if self.section_id and self.code:
             clash = Question.objects.filter(section__survey_id=self.section.survey_id, code=self.code)
             if clash.exclude(pk=self.pk).exists():

@@ -23,6 +23,7 @@ from sinergie.audit.services import audit_record
 from sinergie.organizations.models import Organization
 from sinergie.surveys.models import (
     SURVEY_FROZEN,
+    SURVEY_FROZEN_CODE,
     Campaign,
     CampaignMode,
     Question,
@@ -65,7 +66,7 @@ def rome_today() -> Any:
 
 def survey_check_editable(survey: Survey) -> None:
     if survey.has_answers():
-        raise ValidationError(SURVEY_FROZEN)
+        raise ValidationError(SURVEY_FROZEN, code=SURVEY_FROZEN_CODE)
 
 
 @transaction.atomic

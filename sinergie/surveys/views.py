@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from typing import Any
 
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from sinergie.lib.downloads import csv_response
 from sinergie.lib.http import client_ip
 from sinergie.lib.qr import qr_svg
 from sinergie.surveys import charts, exports, selectors, services, summary
@@ -303,14 +303,9 @@ def campaign_links(request: HttpRequest, campaign_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("surveys:campaign-report", campaign_id=campaign.pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="links-campaign-{campaign.pk}.csv"'
-    response["Cache-Control"] = "no-store"
-    writer = csv.writer(response)
-    writer.writerow([_("link")])
-    for token in tokens:
-        writer.writerow([request.build_absolute_uri(reverse("surveys:respond", kwargs={"code": token}))])
-    return response
+    rows = [[_("link")]]
+    rows.extend([request.build_absolute_uri(reverse("surveys:respond", kwargs={"code": token}))] for token in tokens)
+    return csv_response(rows, f"links-campaign-{campaign.pk}.csv", private=True)
 
 
 @require_http_methods(["POST"])

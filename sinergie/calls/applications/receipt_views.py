@@ -3,8 +3,6 @@ the access check of calls/access.py; and a call's published ranking, by protocol
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -18,6 +16,7 @@ from sinergie.calls.evaluation.ranking import published_ranking
 from sinergie.calls.evaluation.selectors import ranking_is_correction
 from sinergie.calls.models import ApplicationState, Call, CallState
 from sinergie.calls.services import decimal_text, euro
+from sinergie.lib.downloads import file_response
 
 
 @login_required
@@ -41,11 +40,7 @@ def receipt(request: HttpRequest, pk: str) -> HttpResponse:
 def document(request: HttpRequest, pk: str) -> HttpResponse:
     """The file as it was uploaded, always as a download of its checked type."""
     attached = get_document_for_user(request.user, pk)
-    response = HttpResponse(bytes(attached.content), content_type=attached.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attached.filename)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(bytes(attached.content), attached.filename, attached.content_type, private=True)
 
 
 @require_safe

@@ -82,11 +82,11 @@ def rome_text(moment: datetime.datetime) -> str:
 
 def _check_open(call: Call, now: datetime.datetime) -> None:
     if call.state != CallState.PUBLISHED:
-        raise ApplicationError("call", CALL_NOT_OPEN)
+        raise ApplicationError("call", CALL_NOT_OPEN, code="call_not_open")
     if now < call.opens_at:
-        raise ApplicationError("call", CALL_NOT_OPEN_YET, {"opens": rome_text(call.opens_at)})
+        raise ApplicationError("call", CALL_NOT_OPEN_YET, {"opens": rome_text(call.opens_at)}, code="call_not_open_yet")
     if now >= call.closes_at:
-        raise ApplicationError("call", DEADLINE_PASSED, {"closes": rome_text(call.closes_at)})
+        raise ApplicationError("call", DEADLINE_PASSED, {"closes": rome_text(call.closes_at)}, code="deadline_passed")
 
 
 def _locked(application: Application) -> Application:
@@ -97,7 +97,7 @@ def _locked(application: Application) -> Application:
 
 def _check_changeable(application: Application, now: datetime.datetime) -> None:
     if application.state == ApplicationState.WITHDRAWN:
-        raise ApplicationError("application", WITHDRAWN)
+        raise ApplicationError("application", WITHDRAWN, code="withdrawn")
     _check_open(application.call, now)
 
 
@@ -135,13 +135,13 @@ def missing_documents(application: Application) -> list[dict[str, Any]]:
 
 def _check_answers(answers: Any) -> dict[str, Any]:
     if not isinstance(answers, dict) or not all(isinstance(key, str) for key in answers):
-        raise ApplicationError("answers", ANSWERS_NOT_AN_OBJECT)
+        raise ApplicationError("answers", ANSWERS_NOT_AN_OBJECT, code="answers_not_an_object")
     try:
         size = len(json.dumps(answers, ensure_ascii=False))
     except (TypeError, ValueError):
-        raise ApplicationError("answers", ANSWERS_NOT_AN_OBJECT) from None
+        raise ApplicationError("answers", ANSWERS_NOT_AN_OBJECT, code="answers_not_an_object") from None
     if size > MAX_ANSWERS_BYTES:
-        raise ApplicationError("answers", ANSWERS_TOO_LONG)
+        raise ApplicationError("answers", ANSWERS_TOO_LONG, code="answers_too_long")
     return answers
 
 
@@ -159,9 +159,9 @@ def application_start(
     now = now or timezone.now()
     _check_open(call, now)
     if organization is not None and organization.kind != "company":
-        raise ApplicationError("organization", NOT_A_COMPANY)
+        raise ApplicationError("organization", NOT_A_COMPANY, code="not_a_company")
     if Application.objects.filter(call=call, applicant=applicant).exclude(state=ApplicationState.WITHDRAWN).exists():
-        raise ApplicationError("call", ALREADY_APPLIED)
+        raise ApplicationError("call", ALREADY_APPLIED, code="already_applied")
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -171,7 +171,7 @@ def application_start(
                 assisted_by=None if by == applicant else by,
             )
     except IntegrityError:  # the same applicant, at the same moment, in another request
-        raise ApplicationError("call", ALREADY_APPLIED) from None
+        raise ApplicationError("call", ALREADY_APPLIED, code="already_applied") from None
     audit_record(
         actor=by,
         action="calls.application_start",
@@ -248,11 +248,13 @@ def application_submit(
     now = now or timezone.now()
     application = _locked(application)
     if application.state == ApplicationState.SUBMITTED:
-        raise ApplicationError("application", ALREADY_SUBMITTED, {"protocol": application.protocol})
+        raise ApplicationError(
+            "application", ALREADY_SUBMITTED, {"protocol": application.protocol}, code="already_submitted"
+        )
     _check_changeable(application, now)
     missing = missing_documents(application)
     if missing:
-        raise ApplicationError("documents", DOCUMENT_MISSING, {"name": missing[0]["name_it"]})
+        raise ApplicationError("documents", DOCUMENT_MISSING, {"name": missing[0]["name_it"]}, code="document_missing")
     year = now.astimezone(ROME).year
     application.protocol_year = year
     application.protocol_sequence = _next_protocol(application.call, year)
@@ -330,11 +332,14 @@ def document_kind(filename: str, content: bytes) -> str:
     """The document's type from its first bytes, checked against its name; raises ApplicationError."""
     kind = next((kind for signature, kind in SIGNATURES if content.startswith(signature)), None)
     if kind is None:
-        raise ApplicationError("file", DOCUMENT_NOT_ACCEPTED)
+        raise ApplicationError("file", DOCUMENT_NOT_ACCEPTED, code="document_not_accepted")
     extension = PurePath(filename).suffix.lower()
     if extension not in EXTENSIONS[kind]:
         raise ApplicationError(
-            "file", DOCUMENT_NAME_MISMATCH, {"extension": extension or "-", "kind": DocumentKind(kind).label}
+            "file",
+            DOCUMENT_NAME_MISMATCH,
+            {"extension": extension or "-", "kind": DocumentKind(kind).label},
+            code="document_name_mismatch",
         )
     return kind
 
@@ -355,18 +360,22 @@ def document_attach(
     now = now or timezone.now()
     name = (name or "").strip()
     if not name:
-        raise ApplicationError("name", DOCUMENT_NAME_MISSING)
+        raise ApplicationError("name", DOCUMENT_NAME_MISSING, code="document_name_missing")
     if len(name) > MAX_NAME_LENGTH:
-        raise ApplicationError("name", DOCUMENT_NAME_TOO_LONG, {"maximum": MAX_NAME_LENGTH})
+        raise ApplicationError(
+            "name", DOCUMENT_NAME_TOO_LONG, {"maximum": MAX_NAME_LENGTH}, code="document_name_too_long"
+        )
     if not content:
-        raise ApplicationError("file", DOCUMENT_EMPTY)
+        raise ApplicationError("file", DOCUMENT_EMPTY, code="document_empty")
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise ApplicationError("file", DOCUMENT_TOO_LARGE, {"maximum": MAX_DOCUMENT_BYTES // (1024 * 1024)})
+        raise ApplicationError(
+            "file", DOCUMENT_TOO_LARGE, {"maximum": MAX_DOCUMENT_BYTES // (1024 * 1024)}, code="document_too_large"
+        )
     kind = document_kind(filename, content)
     application = _locked(application)
     _check_changeable(application, now)
     if application.documents.count() >= MAX_DOCUMENTS:
-        raise ApplicationError("file", TOO_MANY_DOCUMENTS, {"maximum": MAX_DOCUMENTS})
+        raise ApplicationError("file", TOO_MANY_DOCUMENTS, {"maximum": MAX_DOCUMENTS}, code="too_many_documents")
     document = ApplicationDocument.objects.create(
         application=application,
         name=name,
@@ -404,7 +413,9 @@ def document_remove(
         required = {d["name_it"] for d in required_documents(application.call)}
         others = application.documents.filter(name=document.name).exclude(pk=document.pk)
         if document.name in required and not others.exists():
-            raise ApplicationError("document", DOCUMENT_STILL_REQUIRED, {"name": document.name})
+            raise ApplicationError(
+                "document", DOCUMENT_STILL_REQUIRED, {"name": document.name}, code="document_still_required"
+            )
     audit_record(
         actor=by,
         action="calls.document_remove",
@@ -429,7 +440,11 @@ def _check_design_type(types: list[str] | None, filename: str, content: bytes) -
     kind = document_kind(filename, content)
     allowed = set().union(*(DESIGN_TYPES.get(t, set()) for t in types))
     if kind not in allowed:
-        raise ApplicationError("file", DOCUMENT_WRONG_TYPE_PDF if "pdf" in types else DOCUMENT_WRONG_TYPE_IMAGE)
+        raise ApplicationError(
+            "file",
+            DOCUMENT_WRONG_TYPE_PDF if "pdf" in types else DOCUMENT_WRONG_TYPE_IMAGE,
+            code="document_wrong_type",
+        )
 
 
 def application_fill(
@@ -464,5 +479,5 @@ def application_fill(
                     request=request,
                 )
             except ApplicationError as error:
-                raise ApplicationError(field, " ".join(error.messages)) from None
+                raise ApplicationError(field, " ".join(error.messages), code=error.code) from None
     return application

@@ -39,6 +39,7 @@ from sinergie.calls.applications.forms import (
 )
 from sinergie.calls.models import Application, ApplicationState, Call, CallKind
 from sinergie.calls.selectors import applications_for_user
+from sinergie.lib.errors import refuse_on_form
 from sinergie.lib.pdf import pdf_response
 
 PER_PAGE = 20
@@ -66,12 +67,6 @@ def apply_context(user: Any, call: Call, is_open: bool) -> dict[str, Any]:
 
 def _changeable(application: Application) -> bool:
     return application.state != ApplicationState.WITHDRAWN and application.call.is_open()
-
-
-def _refusal_onto(form: Any, error: ValidationError) -> None:
-    """A service's refusal on the form: on its field when the form has one, above the form otherwise."""
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def _documents_context(application: Application | None, language: str) -> dict[str, Any]:
@@ -102,7 +97,7 @@ def _form_page(request: HttpRequest, call: Call, application: Application | None
                     request=request,
                 )
             except ValidationError as error:
-                _refusal_onto(form, error)
+                refuse_on_form(form, error)
             else:
                 if sent:
                     messages.success(request, _("Your changes have been saved: the protocol number stays the same."))
@@ -169,7 +164,7 @@ def review(request: HttpRequest, pk: str) -> HttpResponse:
             try:
                 A.application_submit(application=application, by=request.user, request=request)
             except ValidationError as error:
-                _refusal_onto(form, error)
+                refuse_on_form(form, error)
             else:
                 messages.success(request, _("Your application has been sent."))
                 return redirect("applications:receipt", pk=application.pk)
@@ -251,7 +246,7 @@ def assisted(request: HttpRequest, call_id: int) -> HttpResponse:
                     call=call, applicant=form.cleaned_data["email"], by=request.user, request=request
                 )
             except ValidationError as error:
-                _refusal_onto(form, error)
+                refuse_on_form(form, error)
             else:
                 messages.success(request, _("The application has been started: fill it in with the citizen."))
                 return redirect("applications:edit", pk=application.pk)

@@ -1,11 +1,9 @@
 """Downloads of a ranking: the public ones by protocol number only (CSV, XLSX, PDF), and the staff's
 internal one with the applicants' names (CSV, XLSX). Numbers go into spreadsheets as numbers; the
-texts people typed are guarded against formulas."""
+texts people typed are guarded against formulas (`lib.downloads`)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,10 +14,9 @@ from openpyxl import Workbook
 
 from sinergie.calls.models import Call, Ranking, RankingRow
 from sinergie.calls.services import decimal_text, euro
-from sinergie.catalogue.exporting import csv_safe
+from sinergie.lib.downloads import Figure, csv_response, xlsx_response
 from sinergie.lib.pdf import pdf_response
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PUBLIC_HEADER = ["posizione", "protocollo", "punti", "ammessa", "importo_euro"]
 STAFF_HEADER = [*PUBLIC_HEADER[:2], "cognome", "nome", "email", *PUBLIC_HEADER[2:]]
 
@@ -34,7 +31,7 @@ def _public_cells(row: RankingRow) -> list[Any]:
 
 def _staff_cells(row: RankingRow) -> list[Any]:
     person = row.application.applicant
-    names = [csv_safe(person.last_name or ""), csv_safe(person.first_name or ""), csv_safe(person.email or "")]
+    names = [person.last_name or "", person.first_name or "", person.email or ""]
     return [*_public_cells(row)[:2], *names, *_public_cells(row)[2:]]
 
 
@@ -43,32 +40,23 @@ def _stem(call: Call, ranking: Ranking, suffix: str = "") -> str:
 
 
 def _csv(rows: Iterable[RankingRow], header: list[str], cells: Any, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 with its mark
-    out = csv.writer(response, delimiter=";")
-    out.writerow(header)
-    for row in rows:
-        values = cells(row)
-        # Italian decimals, as the public CSV always had them.
-        out.writerow([decimal_text(round(v * 100)) if isinstance(v, float) else v for v in values])
-    return response
+    lines: list[list[Any]] = [header]
+    # Italian decimals, as the public CSV always had them.
+    lines.extend(
+        [Figure(decimal_text(round(v * 100))) if isinstance(v, float) else v for v in cells(row)] for row in rows
+    )
+    return csv_response(lines, f"{filename}.csv", delimiter=";")
 
 
 def _xlsx(rows: Iterable[RankingRow], header: list[str], cells: Any, filename: str, title: str) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = "graduatoria"
-    sheet.append([csv_safe(title)])
+    sheet.append([title])
     sheet.append(header)
     for row in rows:
         sheet.append(cells(row))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(book, f"{filename}.xlsx", private=True)
 
 
 def public_export(

@@ -113,7 +113,7 @@ def _check_tie_breakers(tie_breakers: Sequence[tuple[str, str]]) -> None:
             or not ANSWER_KEY.fullmatch(item[0])
             or item[1] not in (ASCENDING, DESCENDING)
         ):
-            raise RankingError("tie_breakers", BAD_TIE_BREAKER)
+            raise RankingError("tie_breakers", BAD_TIE_BREAKER, code="bad_tie_breaker")
 
 
 def _checked_bands(bands: Sequence[Sequence[int]]) -> list[list[int]]:
@@ -126,7 +126,7 @@ def _checked_bands(bands: Sequence[Sequence[int]]) -> list[list[int]]:
             or band[0] < 0
             or band[1] <= 0
         ):
-            raise RankingError("amount_bands", BAD_BAND)
+            raise RankingError("amount_bands", BAD_BAND, code="bad_band")
         checked.append([band[0], band[1]])
     return checked
 
@@ -261,7 +261,7 @@ def ranking_compute(
     last = Ranking.objects.filter(call=call).aggregate(last=Max("version"))["last"] or 0
     reason = (reason or "").strip()
     if last and not reason:
-        raise RankingError("reason", REASON_NEEDED)
+        raise RankingError("reason", REASON_NEEDED, code="reason_needed")
     ranking = Ranking.objects.create(
         call=call, version=last + 1, reason=reason, budget_cents=call.budget_cents, computed_by=by
     )
@@ -294,9 +294,9 @@ def ranking_publish(*, ranking: Ranking, by: Any, request: HttpRequest | None = 
     """Make the latest version public (by protocol number only)."""
     ranking = Ranking.objects.select_for_update().get(pk=ranking.pk)
     if ranking.published_at is not None:
-        raise RankingError("ranking", RANKING_PUBLISHED)
+        raise RankingError("ranking", RANKING_PUBLISHED, code="ranking_published")
     if Ranking.objects.filter(call_id=ranking.call_id, version__gt=ranking.version).exists():
-        raise RankingError("ranking", RANKING_NOT_LATEST)
+        raise RankingError("ranking", RANKING_NOT_LATEST, code="ranking_not_latest")
     ranking.published_at = timezone.now()
     ranking.save(update_fields=["published_at"])
     audit_record(

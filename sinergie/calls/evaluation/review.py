@@ -57,15 +57,15 @@ class ReviewError(FieldError):
 def _note(note: Any, field: str = "note") -> str:
     text = (note or "").strip() if isinstance(note, str) else ""
     if not text:
-        raise ReviewError(field, NOTE_NEEDED)
+        raise ReviewError(field, NOTE_NEEDED, code="note_needed")
     if len(text) > MAX_NOTE:
-        raise ReviewError(field, NOTE_TOO_LONG)
+        raise ReviewError(field, NOTE_TOO_LONG, code="note_too_long")
     return text
 
 
 def _points(points: Any) -> int:
     if isinstance(points, bool) or not isinstance(points, int) or not 0 <= points <= MAX_MANUAL_POINTS:
-        raise ReviewError("manual_points", POINTS_RANGE)
+        raise ReviewError("manual_points", POINTS_RANGE, code="points_range")
     return points
 
 
@@ -73,7 +73,7 @@ def _locked_evaluation(application: Application) -> Evaluation:
     """The application's evaluation, locked (created empty when nobody judged it yet)."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.state != ApplicationState.SUBMITTED:
-        raise ReviewError("application", NOT_SENT)
+        raise ReviewError("application", NOT_SENT, code="not_sent")
     Evaluation.objects.get_or_create(application=locked)
     return Evaluation.objects.select_for_update().get(application=locked)
 
@@ -85,7 +85,7 @@ def admissibility_decide(
     """Staff decide admissibility by hand, with a note saying why; the automatic check keeps the
     decision from then on (`evaluated_by` set)."""
     if not isinstance(admissible, bool):
-        raise ReviewError("admissible", _("Say whether the application is admissible."))
+        raise ReviewError("admissible", _("Say whether the application is admissible."), code="admissibility_needed")
     text = _note(note, "admissibility_note")
     evaluation = _locked_evaluation(application)
     before = snapshot(evaluation, EVALUATION_FIELDS)
@@ -147,10 +147,10 @@ def evaluator_score(
     text = _note(note)
     assignment = EvaluatorAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.evaluator_id != getattr(by, "pk", None) or not assignment.cleared:
-        raise ReviewError("manual_points", NOT_CLEARED)
+        raise ReviewError("manual_points", NOT_CLEARED, code="not_cleared")
     application = assignment.application
     if Ranking.objects.filter(call_id=application.call_id, published_at__isnull=False).exists():
-        raise ReviewError("manual_points", RANKING_PUBLISHED)
+        raise ReviewError("manual_points", RANKING_PUBLISHED, code="ranking_published")
     evaluation = _locked_evaluation(application)
     return _points_save(evaluation, application, points, text, by, "calls.evaluation.evaluator_points", request)
 
@@ -159,13 +159,17 @@ def _assign(application: Application, evaluator: Any, by: Any, request: Any) -> 
     """Make `evaluator` the application's live evaluator, replacing the live one (the conflicted
     ones stay on record)."""
     if not is_call_evaluator(evaluator, application.call):
-        raise ReviewError("evaluator", NOT_EVALUATOR)
+        raise ReviewError("evaluator", NOT_EVALUATOR, code="not_evaluator")
     existing = {
         a.evaluator_id: a for a in EvaluatorAssignment.objects.select_for_update().filter(application=application)
     }
     mine = existing.get(evaluator.pk)
     if mine is not None:
-        raise ReviewError("evaluator", EVALUATOR_CONFLICTED if mine.has_conflict else ALREADY_ASSIGNED)
+        raise ReviewError(
+            "evaluator",
+            EVALUATOR_CONFLICTED if mine.has_conflict else ALREADY_ASSIGNED,
+            code="evaluator_conflicted" if mine.has_conflict else "already_assigned",
+        )
     replaced = [a for a in existing.values() if not a.has_conflict]
     for old in replaced:
         audit_record(
@@ -196,7 +200,7 @@ def evaluator_assign(
     evaluator who declared a conflict on it cannot have it back."""
     locked = Application.objects.select_for_update().select_related("call__alliance").get(pk=application.pk)
     if locked.state != ApplicationState.SUBMITTED:
-        raise ReviewError("application", NOT_SENT)
+        raise ReviewError("application", NOT_SENT, code="not_sent")
     return _assign(locked, evaluator, by, request)
 
 
@@ -209,10 +213,10 @@ def evaluators_assign_evenly(
     declared a conflict on it. Returns the new assignments."""
     chosen = list(dict.fromkeys(evaluators))
     if not chosen:
-        raise ReviewError("evaluators", NO_EVALUATORS)
+        raise ReviewError("evaluators", NO_EVALUATORS, code="no_evaluators")
     for evaluator in chosen:
         if not is_call_evaluator(evaluator, call):
-            raise ReviewError("evaluators", NOT_EVALUATOR)
+            raise ReviewError("evaluators", NOT_EVALUATOR, code="not_evaluator")
     Call.objects.select_for_update(no_key=True).get(pk=call.pk)  # one spreading at a time
     live = EvaluatorAssignment.objects.filter(application__call=call, has_conflict=False)
     load = {evaluator.pk: live.filter(evaluator=evaluator).count() for evaluator in chosen}
@@ -271,14 +275,16 @@ def conflict_declare(
     a conflict needs a statement and blocks them on it (staff then assign someone else)."""
     assignment = EvaluatorAssignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.evaluator_id != getattr(by, "pk", None) or assignment.declared_at is not None:
-        raise ReviewError("has_conflict", ALREADY_DECLARED)
+        raise ReviewError("has_conflict", ALREADY_DECLARED, code="already_declared")
     if not isinstance(has_conflict, bool):
-        raise ReviewError("has_conflict", _("Say whether you have a conflict of interest."))
+        raise ReviewError(
+            "has_conflict", _("Say whether you have a conflict of interest."), code="conflict_answer_needed"
+        )
     text = (statement or "").strip() if isinstance(statement, str) else ""
     if has_conflict and not text:
-        raise ReviewError("statement", STATEMENT_NEEDED)
+        raise ReviewError("statement", STATEMENT_NEEDED, code="statement_needed")
     if len(text) > MAX_NOTE:
-        raise ReviewError("statement", NOTE_TOO_LONG)
+        raise ReviewError("statement", NOTE_TOO_LONG, code="note_too_long")
     fields = ["declared_at", "has_conflict", "statement"]
     before = snapshot(assignment, fields)
     assignment.declared_at = timezone.now()

@@ -93,9 +93,9 @@ def vouchers_issue_from_ranking(*, ranking: Ranking, by: Any, request: HttpReque
     """A voucher for each admitted beneficiary of a published ranking, of the amount granted;
     one who already has a voucher of this call gets no other (running it twice issues nothing)."""
     if ranking.published_at is None:
-        raise RankingError("ranking", NOT_PUBLISHED)
+        raise RankingError("ranking", NOT_PUBLISHED, code="not_published")
     if ranking.call.kind != CallKind.WORKER_VOUCHERS:
-        raise RankingError("ranking", NOT_FOR_VOUCHERS)
+        raise RankingError("ranking", NOT_FOR_VOUCHERS, code="not_for_vouchers")
     holders = set(Voucher.objects.filter(call_id=ranking.call_id).values_list("beneficiary_id", flat=True))
     issued = []
     rows = ranking.rows.filter(admitted=True).select_related("application").order_by("position")

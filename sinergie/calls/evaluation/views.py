@@ -9,7 +9,6 @@ form's field with HTTP 400; nothing is half-saved (each service is one transacti
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -45,18 +44,14 @@ from sinergie.calls.evaluation.ranking import published_ranking, ranking_publish
 from sinergie.calls.evaluation.services import evaluations_compute, ranking_for_design, vouchers_issue_from_ranking
 from sinergie.calls.models import Application, Call, CallKind, CallState, Evaluation, Ranking, Voucher
 from sinergie.calls.services import decimal_text, euro
+from sinergie.lib.downloads import file_response
+from sinergie.lib.errors import refuse_on_form
 
 PER_PAGE = 25
 
 
 def _title(call: Call) -> str:
     return call.title_en if (get_language() or "it").startswith("en") and call.title_en else call.title_it
-
-
-def _onto(form: Form, error: ValidationError) -> None:
-    """A service's refusal onto the form: next to its field when the form has it."""
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 def _evaluation_of(application: Application) -> Evaluation | None:
@@ -115,7 +110,7 @@ def assign_evenly(request: HttpRequest, call_id: int) -> HttpResponse:
                 call=call, evaluators=list(form.cleaned_data["evaluators"]), by=request.user, request=request
             )
         except ValidationError as error:
-            _onto(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("%(count)s applications assigned.") % {"count": len(made)})
             return redirect("calls:evaluation-applications", call_id=call.pk)
@@ -175,7 +170,7 @@ def application_detail(request: HttpRequest, call_id: int, pk: str) -> HttpRespo
                 )
                 messages.success(request, _("Admissibility saved."))
             except ValidationError as error:
-                _onto(form, error)
+                refuse_on_form(form, error)
     elif action == "punti":
         form = PointsForm(request.POST, prefix="pts")
         bound["points_form"] = form
@@ -190,7 +185,7 @@ def application_detail(request: HttpRequest, call_id: int, pk: str) -> HttpRespo
                 )
                 messages.success(request, _("Manual points saved."))
             except ValidationError as error:
-                _onto(form, error)
+                refuse_on_form(form, error)
     elif action == "assegna":
         form = AssignForm(request.POST, evaluators=evaluators, prefix="asg")
         bound["assign_form"] = form
@@ -204,7 +199,7 @@ def application_detail(request: HttpRequest, call_id: int, pk: str) -> HttpRespo
                 )
                 messages.success(request, _("Evaluator assigned."))
             except ValidationError as error:
-                _onto(form, error)
+                refuse_on_form(form, error)
     else:
         return HttpResponse(_("Unknown action."), status=400, content_type="text/plain; charset=utf-8")
     if not form.errors:
@@ -279,7 +274,7 @@ def ranking_compute_view(request: HttpRequest, call_id: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _onto(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(
                 request, _("Version %(version)s computed: check it, then publish it.") % {"version": ranking.version}
@@ -300,7 +295,7 @@ def ranking_publish_view(request: HttpRequest, call_id: int) -> HttpResponse:
         try:
             ranking_publish(ranking=ranking, by=request.user, request=request)
         except ValidationError as error:
-            _onto(form, error)
+            refuse_on_form(form, error)
         else:
             messages.success(request, _("The ranking is published, by protocol number only."))
             return redirect("calls:evaluation-ranking", call_id=call.pk)
@@ -407,7 +402,7 @@ def evaluator_application(request: HttpRequest, pk: str) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as error:
-                _onto(form, error)
+                refuse_on_form(form, error)
             else:
                 if form.conflict():
                     messages.info(request, _("Conflict of interest recorded: the staff will assign someone else."))
@@ -426,7 +421,7 @@ def evaluator_application(request: HttpRequest, pk: str) -> HttpResponse:
                     request=request,
                 )
             except ValidationError as error:
-                _onto(form, error)
+                refuse_on_form(form, error)
             else:
                 messages.success(request, _("Your points have been saved."))
                 return redirect("calls:evaluator-application", pk=assignment.application_id)
@@ -440,8 +435,4 @@ def evaluator_application(request: HttpRequest, pk: str) -> HttpResponse:
 @require_safe
 def evaluator_document(request: HttpRequest, pk: str) -> HttpResponse:
     attached = get_document_for_evaluator(request.user, pk)
-    response = HttpResponse(bytes(attached.content), content_type=attached.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attached.filename)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(bytes(attached.content), attached.filename, attached.content_type, private=True)

@@ -156,10 +156,10 @@ def vat_clean(value: Any, organization: Organization | None = None) -> str:
     try:
         number = iva.validate(value if isinstance(value, str) else "")
     except StdnumError:
-        raise IncentiveError("vat_number", VAT_INVALID) from None
+        raise IncentiveError("vat_number", VAT_INVALID, code="vat_invalid") from None
     registered = iva.compact(organization.vat_number) if organization and organization.vat_number else ""
     if registered and registered != number:
-        raise IncentiveError("vat_number", VAT_NOT_THE_COMPANYS, {"vat": registered})
+        raise IncentiveError("vat_number", VAT_NOT_THE_COMPANYS, {"vat": registered}, code="vat_not_the_companys")
     return number
 
 
@@ -175,20 +175,20 @@ def _date(value: Any, field: str) -> datetime.date:
         try:
             value = datetime.date.fromisoformat(value)
         except ValueError:
-            raise IncentiveError(field, DATE_INVALID) from None
+            raise IncentiveError(field, DATE_INVALID, code="date_invalid") from None
     if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
-        raise IncentiveError(field, DATE_INVALID)
+        raise IncentiveError(field, DATE_INVALID, code="date_invalid")
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise IncentiveError(field, DATE_INVALID)
+        raise IncentiveError(field, DATE_INVALID, code="date_invalid")
     return value
 
 
 def _text(value: Any, field: str, maximum: int, *, missing: Any = None) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not text and missing is not None:
-        raise IncentiveError(field, missing)
+        raise IncentiveError(field, missing, code="text_missing")
     if len(text) > maximum:
-        raise IncentiveError(field, TEXT_TOO_LONG, {"maximum": maximum})
+        raise IncentiveError(field, TEXT_TOO_LONG, {"maximum": maximum}, code="text_too_long")
     return text
 
 
@@ -200,36 +200,38 @@ def plan_clean(plan: Any, call: Call, organization: Organization | None = None) 
     as the plan form names its fields: `vat_number`, `<code>_cost`, `<code>_end`, `requested`...
     """
     if not isinstance(plan, dict):
-        raise IncentiveError("measures", NO_MEASURE)
+        raise IncentiveError("measures", NO_MEASURE, code="no_measure")
     vat = vat_clean(plan.get("vat_number"), organization)
     employees = _whole(plan.get("employees"), 1, MAX_EMPLOYEES)
     if employees is None:
-        raise IncentiveError("employees", EMPLOYEES_INVALID, {"maximum": MAX_EMPLOYEES})
+        raise IncentiveError("employees", EMPLOYEES_INVALID, {"maximum": MAX_EMPLOYEES}, code="employees_invalid")
     measures = plan.get("measures")
     if not isinstance(measures, list) or not measures:
-        raise IncentiveError("measures", NO_MEASURE)
+        raise IncentiveError("measures", NO_MEASURE, code="no_measure")
     cleaned: list[dict[str, Any]] = []
     seen: set[str] = set()
     for measure in measures:
         code = measure.get("code") if isinstance(measure, dict) else None
         if code not in MEASURE_LABELS:
-            raise IncentiveError("measures", MEASURE_UNKNOWN)
+            raise IncentiveError("measures", MEASURE_UNKNOWN, code="measure_unknown")
         if code in seen:
-            raise IncentiveError("measures", MEASURE_TWICE)
+            raise IncentiveError("measures", MEASURE_TWICE, code="measure_twice")
         seen.add(code)
         other = _text(measure.get("other"), f"{code}_other", MAX_SHORT_TEXT) if code == "other" else ""
         if code == "other" and not other:
-            raise IncentiveError("other_other", OTHER_TEXT_MISSING)
+            raise IncentiveError("other_other", OTHER_TEXT_MISSING, code="other_text_missing")
         cost = _whole(measure.get("cost_cents"), 1, MAX_MEASURE_CENTS)
         if cost is None:
-            raise IncentiveError(f"{code}_cost", COST_INVALID, {"maximum": euro(MAX_MEASURE_CENTS)})
+            raise IncentiveError(
+                f"{code}_cost", COST_INVALID, {"maximum": euro(MAX_MEASURE_CENTS)}, code="cost_invalid"
+            )
         start = _date(measure.get("start"), f"{code}_start")
         end = _date(measure.get("end"), f"{code}_end")
         if end < start:
-            raise IncentiveError(f"{code}_end", END_BEFORE_START)
+            raise IncentiveError(f"{code}_end", END_BEFORE_START, code="end_before_start")
         workers = _whole(measure.get("workers"), 1, MAX_WORKERS)
         if workers is None:
-            raise IncentiveError(f"{code}_workers", WORKERS_INVALID, {"maximum": MAX_WORKERS})
+            raise IncentiveError(f"{code}_workers", WORKERS_INVALID, {"maximum": MAX_WORKERS}, code="workers_invalid")
         cleaned.append(
             {
                 "code": code,
@@ -242,12 +244,14 @@ def plan_clean(plan: Any, call: Call, organization: Organization | None = None) 
         )
     requested = _whole(plan.get("requested_cents"), 1, MAX_MEASURE_CENTS)
     if requested is None:
-        raise IncentiveError("requested", REQUESTED_INVALID)
+        raise IncentiveError("requested", REQUESTED_INVALID, code="requested_invalid")
     if requested > call.amount_per_beneficiary_cents:
-        raise IncentiveError("requested", REQUESTED_OVER_CAP, {"cap": euro(call.amount_per_beneficiary_cents)})
+        raise IncentiveError(
+            "requested", REQUESTED_OVER_CAP, {"cap": euro(call.amount_per_beneficiary_cents)}, code="requested_over_cap"
+        )
     total = sum(measure["cost_cents"] for measure in cleaned)
     if requested > total:
-        raise IncentiveError("requested", REQUESTED_OVER_COSTS, {"total": euro(total)})
+        raise IncentiveError("requested", REQUESTED_OVER_COSTS, {"total": euro(total)}, code="requested_over_costs")
     timeline = _text(plan.get("timeline"), "timeline", MAX_TEXT, missing=TIMELINE_MISSING)
     order = [code for code, _label in MEASURES]
     cleaned.sort(key=lambda measure: order.index(measure["code"]))
@@ -276,7 +280,7 @@ def size_band(employees: Any) -> str:
 
 
 def _convert(error: ApplicationError) -> IncentiveError:
-    return IncentiveError(error.field, error.messages[0])
+    return IncentiveError(error.field, error.messages[0], code=error.code)
 
 
 def incentive_apply(
@@ -287,9 +291,9 @@ def incentive_apply(
     One live application per company and call, whoever of its referents starts it (the company's
     row is locked while this is checked)."""
     if call.kind not in COMPANY_KINDS:
-        raise IncentiveError("call", NOT_A_COMPANY_CALL)
+        raise IncentiveError("call", NOT_A_COMPANY_CALL, code="not_a_company_call")
     if not is_company_referent(by, organization):
-        raise IncentiveError("organization", NOT_YOUR_COMPANY)
+        raise IncentiveError("organization", NOT_YOUR_COMPANY, code="not_your_company")
     with transaction.atomic():
         # "No key": rows that point at the company (its memberships, other applications) may still be written.
         Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).first()
@@ -297,7 +301,7 @@ def incentive_apply(
             state=ApplicationState.WITHDRAWN
         )
         if live.exists():
-            raise IncentiveError("organization", COMPANY_ALREADY_APPLIED)
+            raise IncentiveError("organization", COMPANY_ALREADY_APPLIED, code="company_already_applied")
         try:
             return application_start(call=call, applicant=by, by=by, organization=organization, request=request)
         except ApplicationError as error:
@@ -310,7 +314,7 @@ def incentive_plan_save(
     """Validate the company's plan and store it in the application's answers (draft or sent, until the
     deadline, and not once a grant was agreed on it)."""
     if IncentiveGrant.objects.filter(application=application).exists():
-        raise IncentiveError("application", ALREADY_GRANTED)
+        raise IncentiveError("application", ALREADY_GRANTED, code="already_granted")
     cleaned = plan_clean(plan, application.call, application.organization)
     answers = dict(application.answers) if isinstance(application.answers, dict) else {}
     answers[PLAN_KEY] = cleaned
@@ -324,7 +328,7 @@ def incentive_submit(*, application: Application, by: Any, request: HttpRequest 
     """Send the company's application (it gets its protocol number); refused without a valid plan."""
     plan = plan_of(application)
     if plan is None:
-        raise IncentiveError("application", PLAN_MISSING)
+        raise IncentiveError("application", PLAN_MISSING, code="plan_missing")
     plan_clean(plan, application.call, application.organization)
     try:
         return application_submit(application=application, by=by, request=request)
@@ -335,7 +339,7 @@ def incentive_submit(*, application: Application, by: Any, request: HttpRequest 
 def incentive_withdraw(*, application: Application, by: Any, request: HttpRequest | None = None) -> Application:
     """Withdraw the company's application before the deadline; refused once a grant was agreed on it."""
     if IncentiveGrant.objects.filter(application=application).exists():
-        raise IncentiveError("application", ALREADY_GRANTED)
+        raise IncentiveError("application", ALREADY_GRANTED, code="already_granted")
     try:
         return application_withdraw(application=application, by=by, request=request)
     except ApplicationError as error:
@@ -429,10 +433,10 @@ def grant_create(
     (or found admissible): its amount leaves the call's available budget, never beyond it."""
     amount = _whole(amount_cents, 1, MAX_MEASURE_CENTS)
     if amount is None:
-        raise IncentiveError("amount", AMOUNT_INVALID)
+        raise IncentiveError("amount", AMOUNT_INVALID, code="amount_invalid")
     signed = _date(signed_at, "signed_at")
     if signed > rome_today():
-        raise IncentiveError("signed_at", SIGNED_IN_FUTURE)
+        raise IncentiveError("signed_at", SIGNED_IN_FUTURE, code="signed_in_future")
     conditions = _text(conditions, "conditions", MAX_TEXT)
     try:
         with transaction.atomic():
@@ -445,23 +449,32 @@ def grant_create(
             )
             call = Call.objects.select_for_update(no_key=True).get(pk=application.call_id)
             if call.kind not in COMPANY_KINDS or application.organization_id is None:
-                raise IncentiveError("application", NOT_A_COMPANY_CALL)
+                raise IncentiveError("application", NOT_A_COMPANY_CALL, code="not_a_company_call")
             if call.state not in {CallState.PUBLISHED, CallState.CLOSED}:
-                raise IncentiveError("application", CALL_NOT_LIVE)
+                raise IncentiveError("application", CALL_NOT_LIVE, code="call_not_live")
             if application.state != ApplicationState.SUBMITTED:
-                raise IncentiveError("application", NOT_SUBMITTED)
+                raise IncentiveError("application", NOT_SUBMITTED, code="not_submitted")
             if IncentiveGrant.objects.filter(application=application).exists():
-                raise IncentiveError("application", ALREADY_GRANTED)
+                raise IncentiveError("application", ALREADY_GRANTED, code="already_granted")
             admitted, _ranked = _admitted(application)
             if not admitted:
-                raise IncentiveError("application", NOT_ADMITTED)
+                raise IncentiveError("application", NOT_ADMITTED, code="not_admitted")
             if amount > call.amount_per_beneficiary_cents:
-                raise IncentiveError("amount", AMOUNT_OVER_CAP, {"cap": euro(call.amount_per_beneficiary_cents)})
+                raise IncentiveError(
+                    "amount", AMOUNT_OVER_CAP, {"cap": euro(call.amount_per_beneficiary_cents)}, code="amount_over_cap"
+                )
             requested = (plan_of(application) or {}).get("requested_cents")
             if type(requested) is int and amount > requested:
-                raise IncentiveError("amount", AMOUNT_OVER_REQUESTED, {"requested": euro(requested)})
+                raise IncentiveError(
+                    "amount", AMOUNT_OVER_REQUESTED, {"requested": euro(requested)}, code="amount_over_requested"
+                )
             if amount > call.available_cents:
-                raise IncentiveError("amount", AMOUNT_OVER_AVAILABLE, {"available": euro(call.available_cents)})
+                raise IncentiveError(
+                    "amount",
+                    AMOUNT_OVER_AVAILABLE,
+                    {"available": euro(call.available_cents)},
+                    code="amount_over_available",
+                )
             grant = IncentiveGrant.objects.create(
                 application=application,
                 call=call,
@@ -487,7 +500,7 @@ def grant_create(
                 % {"protocol": application.protocol, "amount": euro(amount)},
             )
     except IntegrityError:  # the same application granted at the same moment by another request
-        raise IncentiveError("application", ALREADY_GRANTED) from None
+        raise IncentiveError("application", ALREADY_GRANTED, code="already_granted") from None
     return grant
 
 
@@ -497,9 +510,9 @@ def _locked_grant(grant: IncentiveGrant) -> IncentiveGrant:
 
 def _check_live(grant: IncentiveGrant) -> None:
     if grant.state == GrantState.REVOKED:
-        raise IncentiveError("grant", GRANT_REVOKED)
+        raise IncentiveError("grant", GRANT_REVOKED, code="grant_revoked")
     if grant.state == GrantState.PAID:
-        raise IncentiveError("grant", GRANT_PAID)
+        raise IncentiveError("grant", GRANT_PAID, code="grant_paid")
 
 
 def _change(grant: IncentiveGrant, by: Any, action: str, fields: list[str], request: Any, note: str = "") -> None:
@@ -521,27 +534,27 @@ def grant_report_send(
     plan are refused, a measure left empty is reported as not done. Sent while the grant waits for
     it (also after staff asked for changes); the grant then waits for review."""
     if not isinstance(report, dict):
-        raise IncentiveError("report", REPORT_EMPTY)
+        raise IncentiveError("report", REPORT_EMPTY, code="report_empty")
     with transaction.atomic():
         grant = _locked_grant(grant)
         _check_live(grant)
         if grant.state != GrantState.GRANTED:
-            raise IncentiveError("report", REPORT_NOT_EXPECTED)
+            raise IncentiveError("report", REPORT_NOT_EXPECTED, code="report_not_expected")
         planned = [m["code"] for m in (plan_of(grant.application) or {}).get("measures", [])]
         cleaned: dict[str, Any] = {}
         for code, entry in report.items():
             if code not in planned or not isinstance(entry, dict):
-                raise IncentiveError("report", MEASURE_UNKNOWN)
+                raise IncentiveError("report", MEASURE_UNKNOWN, code="measure_unknown")
             done = _text(entry.get("done"), f"{code}_done", MAX_TEXT)
             if not done:
                 continue
             start = _date(entry.get("start"), f"{code}_start")
             end = _date(entry.get("end"), f"{code}_end")
             if end < start:
-                raise IncentiveError(f"{code}_end", END_BEFORE_START)
+                raise IncentiveError(f"{code}_end", END_BEFORE_START, code="end_before_start")
             cleaned[code] = {"done": done, "start": start.isoformat(), "end": end.isoformat()}
         if not cleaned:
-            raise IncentiveError("report", REPORT_EMPTY)
+            raise IncentiveError("report", REPORT_EMPTY, code="report_empty")
         grant.report = cleaned
         grant.report_sent_at = timezone.now()
         grant.state = GrantState.REPORTING
@@ -556,13 +569,17 @@ def grant_document_attach(
     the report can still be written."""
     name = (name or "").strip()
     if not name:
-        raise IncentiveError("name", DOCUMENT_NAME_MISSING)
+        raise IncentiveError("name", DOCUMENT_NAME_MISSING, code="document_name_missing")
     if len(name) > MAX_NAME_LENGTH:
-        raise IncentiveError("name", DOCUMENT_NAME_TOO_LONG, {"maximum": MAX_NAME_LENGTH})
+        raise IncentiveError(
+            "name", DOCUMENT_NAME_TOO_LONG, {"maximum": MAX_NAME_LENGTH}, code="document_name_too_long"
+        )
     if not content:
-        raise IncentiveError("file", DOCUMENT_EMPTY)
+        raise IncentiveError("file", DOCUMENT_EMPTY, code="document_empty")
     if len(content) > MAX_DOCUMENT_BYTES:
-        raise IncentiveError("file", DOCUMENT_TOO_LARGE, {"maximum": MAX_DOCUMENT_BYTES // (1024 * 1024)})
+        raise IncentiveError(
+            "file", DOCUMENT_TOO_LARGE, {"maximum": MAX_DOCUMENT_BYTES // (1024 * 1024)}, code="document_too_large"
+        )
     try:
         kind = document_kind(filename, content)
     except ApplicationError as error:
@@ -571,9 +588,9 @@ def grant_document_attach(
         grant = _locked_grant(grant)
         _check_live(grant)
         if grant.state != GrantState.GRANTED:
-            raise IncentiveError("file", REPORT_NOT_EXPECTED)
+            raise IncentiveError("file", REPORT_NOT_EXPECTED, code="report_not_expected")
         if grant.documents.count() >= MAX_DOCUMENTS:
-            raise IncentiveError("file", TOO_MANY_DOCUMENTS, {"maximum": MAX_DOCUMENTS})
+            raise IncentiveError("file", TOO_MANY_DOCUMENTS, {"maximum": MAX_DOCUMENTS}, code="too_many_documents")
         document = GrantDocument.objects.create(
             grant=grant,
             name=name,
@@ -603,7 +620,7 @@ def grant_review(
         grant = _locked_grant(grant)
         _check_live(grant)
         if grant.state != GrantState.REPORTING:
-            raise IncentiveError("note", REVIEW_NOT_EXPECTED)
+            raise IncentiveError("note", REVIEW_NOT_EXPECTED, code="review_not_expected")
         grant.state = GrantState.APPROVED if approve else GrantState.GRANTED
         grant.review_note = note
         _change(grant, by, "calls.grant.review", ["state", "review_note"], request, note=note)
@@ -620,9 +637,9 @@ def grant_payment_request(*, grant: IncentiveGrant, by: Any, request: HttpReques
         grant = _locked_grant(grant)
         _check_live(grant)
         if grant.state != GrantState.APPROVED:
-            raise IncentiveError("payment", PAYMENT_NOT_READY)
+            raise IncentiveError("payment", PAYMENT_NOT_READY, code="payment_not_ready")
         if grant.payment_state != PaymentState.NONE:
-            raise IncentiveError("payment", PAYMENT_ALREADY_REQUESTED)
+            raise IncentiveError("payment", PAYMENT_ALREADY_REQUESTED, code="payment_already_requested")
         grant.payment_state = PaymentState.REQUESTED
         _change(grant, by, "calls.grant.payment_request", ["payment_state"], request)
     return grant
@@ -634,7 +651,7 @@ def grant_payment_approve(*, grant: IncentiveGrant, by: Any, request: HttpReques
         grant = _locked_grant(grant)
         _check_live(grant)
         if grant.payment_state != PaymentState.REQUESTED:
-            raise IncentiveError("payment", PAYMENT_NOT_REQUESTED)
+            raise IncentiveError("payment", PAYMENT_NOT_REQUESTED, code="payment_not_requested")
         grant.payment_state = PaymentState.APPROVED
         _change(grant, by, "calls.grant.payment_approve", ["payment_state"], request)
     return grant
@@ -647,13 +664,13 @@ def grant_pay(
     amount moves from the grant to "paid to a company". Paying twice is refused."""
     paid_on = _date(paid_on, "paid_on")
     if paid_on > rome_today():
-        raise IncentiveError("paid_on", DATE_INVALID)
+        raise IncentiveError("paid_on", DATE_INVALID, code="date_invalid")
     reference = _text(reference, "reference", MAX_REFERENCE, missing=REFERENCE_MISSING)
     with transaction.atomic():
         grant = _locked_grant(grant)
         _check_live(grant)
         if grant.payment_state != PaymentState.APPROVED:
-            raise IncentiveError("payment", PAYMENT_NOT_APPROVED)
+            raise IncentiveError("payment", PAYMENT_NOT_APPROVED, code="payment_not_approved")
         amount = grant.amount_cents - grant.paid_cents
         _post(EntryKind.GRANT_PAYMENT, grant, [(Account.GRANT, -amount), (Account.GRANT_PAID, amount)], by)
         grant.paid_cents = grant.amount_cents

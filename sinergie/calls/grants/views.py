@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -43,16 +42,14 @@ from sinergie.calls.grants.forms import (
 from sinergie.calls.grants.services import MEASURE_LABELS, IncentiveError
 from sinergie.calls.models import Application, ApplicationState, Call, GrantState, IncentiveGrant, PaymentState
 from sinergie.calls.services import euro, rome_today
+from sinergie.lib.downloads import file_response
+from sinergie.lib.errors import refuse_on_form
 
 MAX_UPLOAD_READ = 10 * 1024 * 1024 + 1  # one byte more than allowed: enough to tell it is too large
 
 
 def _title(call: Call) -> str:
     return call.title("en" if (get_language() or "it").startswith("en") else "it")
-
-
-def _refused(form: forms.Form, error: IncentiveError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.messages)
 
 
 def _day(value: Any) -> Any:
@@ -159,7 +156,7 @@ def plan(request: HttpRequest, pk: Any) -> HttpResponse:
                     messages.success(request, _("Plan saved."))
                 return redirect("incentives:plan", pk=application.pk)
             except IncentiveError as refused:
-                _refused(form, refused)
+                refuse_on_form(form, refused)
         status = 400
     else:
         form = PlanForm(initial=PlanForm.initial_from(stored, company.vat_number if company else ""))
@@ -246,7 +243,7 @@ def grant_new(request: HttpRequest, pk: Any) -> HttpResponse:
                     request=request,
                 )
             except IncentiveError as refused:
-                _refused(form, refused)
+                refuse_on_form(form, refused)
             else:
                 messages.success(request, _("Grant agreement recorded."))
                 return redirect("incentives:grant", pk=grant.pk)
@@ -340,7 +337,7 @@ def grant_report(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             incentives.grant_report_send(grant=grant, report=form.report(), by=request.user, request=request)
         except IncentiveError as refused:
-            _refused(form, refused)
+            refuse_on_form(form, refused)
         else:
             messages.success(request, _("Report sent: the alliance will review it."))
             return redirect("incentives:grant", pk=grant.pk)
@@ -364,7 +361,7 @@ def grant_document(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except IncentiveError as refused:
-            _refused(form, refused)
+            refuse_on_form(form, refused)
         else:
             messages.success(request, _("Document attached."))
             return redirect("incentives:grant", pk=grant.pk)
@@ -376,11 +373,7 @@ def grant_document(request: HttpRequest, pk: int) -> HttpResponse:
 def grant_document_download(request: HttpRequest, pk: Any) -> HttpResponse:
     """The file as it was uploaded, always as a download of its checked type."""
     document = get_grant_document_for_user(request.user, pk)
-    response = HttpResponse(bytes(document.content), content_type=document.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(document.filename)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(bytes(document.content), document.filename, document.content_type, private=True)
 
 
 @login_required
@@ -398,7 +391,7 @@ def grant_review(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except IncentiveError as refused:
-            _refused(form, refused)
+            refuse_on_form(form, refused)
         else:
             messages.success(request, _("Review recorded."))
             return redirect("incentives:grant", pk=grant.pk)
@@ -429,7 +422,7 @@ def grant_payment(request: HttpRequest, pk: int) -> HttpResponse:
                     request=request,
                 )
             except IncentiveError as refused:
-                _refused(form, refused)
+                refuse_on_form(form, refused)
                 return _render_grant(request, grant, side, status=400, pay_form=form)
         else:
             return HttpResponse(_("Unknown step."), status=400, content_type="text/plain; charset=utf-8")
@@ -449,7 +442,7 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             incentives.grant_revoke(grant=grant, reason=form.cleaned_data["reason"], by=request.user, request=request)
         except IncentiveError as refused:
-            _refused(form, refused)
+            refuse_on_form(form, refused)
         else:
             messages.success(request, _("Grant revoked: its unpaid amount is back in the call's budget."))
             return redirect("incentives:grant", pk=grant.pk)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,10 +17,8 @@ from openpyxl import Workbook
 from sinergie.calls.access import get_call_for_report
 from sinergie.calls.reports.selectors import call_report
 from sinergie.calls.services import decimal_text, euro
-from sinergie.catalogue.exporting import csv_safe
+from sinergie.lib.downloads import Figure, csv_response, xlsx_response
 from sinergie.lib.pdf import pdf_response
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -33,22 +30,13 @@ def report(request: HttpRequest, call_id: int) -> HttpResponse:
     fmt = request.GET.get("formato")
     stem = f"rendiconto-bando-{call.pk}"
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-        response.write("\ufeff")
-        out = csv.writer(response, delimiter=";")
-        out.writerow([_("section"), _("item"), _("number"), _("euro")])
+        rows: list[list[Any]] = [[_("section"), _("item"), _("number"), _("euro")]]
         for _key, section, lines in figures.sections():
-            for line in lines:
-                out.writerow(
-                    [
-                        csv_safe(section),
-                        csv_safe(line.label),
-                        line.count,
-                        "" if line.cents is None else decimal_text(line.cents),
-                    ]
-                )
-        return response
+            rows.extend(
+                [section, line.label, line.count, "" if line.cents is None else Figure(decimal_text(line.cents))]
+                for line in lines
+            )
+        return csv_response(rows, f"{stem}.csv", delimiter=";")
     if fmt == "xlsx":
         book = Workbook()
         book.remove(book.active)
@@ -57,12 +45,8 @@ def report(request: HttpRequest, call_id: int) -> HttpResponse:
             sheet.append([section])
             sheet.append([_("item"), _("number"), _("euro")])
             for line in lines:
-                sheet.append([csv_safe(line.label), line.count, None if line.cents is None else line.cents / 100])
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-        return response
+                sheet.append([line.label, line.count, None if line.cents is None else line.cents / 100])
+        return xlsx_response(book, f"{stem}.xlsx")
     sections = [
         (key, section, [(line.label, line.count, euro(line.cents) if line.cents is not None else "") for line in lines])
         for key, section, lines in figures.sections()

@@ -8,14 +8,11 @@ Staff pages need the second factor like every staff page (RequireStaffMFAMiddlew
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import uuid
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -28,9 +25,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from sinergie.calls import access, selectors, services
 from sinergie.calls.models import Call, EntryKind, Redemption, Voucher
-from sinergie.calls.services import CANCEL_WINDOW, KEY_MISSING, KEY_REUSED, OverridableRefusal, VoucherError
+from sinergie.calls.services import CANCEL_WINDOW, KEY_MISSING, KEY_REUSED_CODE, OverridableRefusal, VoucherError
 from sinergie.calls.vouchers.forms import CancelForm, CodeForm, RedeemForm, StatementForm
-from sinergie.catalogue.exporting import csv_safe
+from sinergie.lib.downloads import Figure, csv_response, xlsx_response
+from sinergie.lib.errors import refuse_on_form
 from sinergie.lib.pdf import pdf_response
 from sinergie.lib.qr import qr_svg
 from sinergie.organizations.models import Organization
@@ -47,10 +45,6 @@ REDEEM_FIELDS = {
     "override_reason": "override_reason",
 }
 CANCEL_FIELDS = {"reason": "reason"}
-
-
-def _show_error(form: forms.Form, error: VoucherError, fields: dict[str, str]) -> None:
-    form.add_error(fields.get(error.field), error.messages)
 
 
 # The wallet ------------------------------------------------------------------------------------
@@ -170,7 +164,7 @@ def desk(request: HttpRequest, provider: str) -> HttpResponse:
     try:
         voucher = selectors.voucher_for_desk(organization, code_form.cleaned_data["code"])
     except VoucherError as error:
-        _show_error(code_form, error, REDEEM_FIELDS)
+        refuse_on_form(code_form, error, REDEEM_FIELDS)
         return _render_code_step(request, organization, code_form, status=400)
     key = uuid.uuid4().hex
     form = _redeem_form(organization, voucher, initial={"service_date": services.rome_today()})
@@ -185,7 +179,7 @@ def _confirm(request: HttpRequest, provider: Organization) -> HttpResponse:
         code_form = CodeForm({"code": request.POST.get("code", "")[:40]})
         code_form.is_valid()
         if "code" not in code_form.errors:
-            _show_error(code_form, error, REDEEM_FIELDS)
+            refuse_on_form(code_form, error, REDEEM_FIELDS)
         return _render_code_step(request, provider, code_form, status=400)
 
     form = _redeem_form(provider, voucher, data=request.POST)
@@ -213,8 +207,8 @@ def _confirm(request: HttpRequest, provider: Organization) -> HttpResponse:
             request=request,
         )
     except VoucherError as error:
-        _show_error(form, error, REDEEM_FIELDS)
-        if error.messages == [str(KEY_REUSED)]:
+        refuse_on_form(form, error, REDEEM_FIELDS)
+        if error.code == KEY_REUSED_CODE:
             # A different request under a used key: a fresh key lets the corrected form through.
             key = uuid.uuid4().hex
         voucher.refresh_from_db()
@@ -296,7 +290,7 @@ def redemption_cancel(request: HttpRequest, provider: str, pk: Any) -> HttpRespo
             request=request,
         )
     except VoucherError as error:
-        _show_error(form, error, CANCEL_FIELDS)
+        refuse_on_form(form, error, CANCEL_FIELDS)
         redemption.refresh_from_db()
         return _render_redemption(request, organization, redemption, form, status=400)
     messages.success(request, _("Redemption cancelled: the amount is back on the voucher."))
@@ -333,7 +327,7 @@ def _statement_for(request: HttpRequest, provider: str) -> tuple[Organization, S
     try:
         statement = selectors.provider_statement(organization, form.cleaned_data["year"], form.cleaned_data["month"])
     except VoucherError as error:  # pragma: no cover - the form checks the same bounds first
-        _show_error(form, error, {"month": "month", "year": "year"})
+        refuse_on_form(form, error)
         return organization, form, None
     return organization, form, statement
 
@@ -360,14 +354,14 @@ def _statement_table(statement: selectors.Statement) -> tuple[list[str], list[li
         _("Date of the service"),
         _("Amount (€)"),
     ]
-    # Text a provider or staff typed never becomes a spreadsheet formula (CSV injection).
+    # Text a provider or staff typed never becomes a spreadsheet formula: `lib.downloads` guards it.
     rows = [
         [
             row["when"],
-            csv_safe(row["kind"]),
-            csv_safe(row["call"]),
+            row["kind"],
+            row["call"],
             row["voucher_code"],
-            csv_safe(row["service"]),
+            row["service"],
             row["service_date"],
             Decimal(row["amount_cents"]) / 100,
         ]
@@ -385,10 +379,10 @@ def _bad_statement_request(form: StatementForm) -> HttpResponse:
     return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
 
 
-def _cents_it(cents: int) -> str:
+def _cents_it(cents: int) -> Figure:
     """Cents for an Italian spreadsheet cell: comma for decimals, no grouping (Excel reads it as a number)."""
     whole, rest = divmod(abs(cents), 100)
-    return f"{'-' if cents < 0 else ''}{whole},{rest:02d}"
+    return Figure(f"{'-' if cents < 0 else ''}{whole},{rest:02d}")
 
 
 @login_required
@@ -399,12 +393,9 @@ def statement_csv(request: HttpRequest, provider: str) -> HttpResponse:
     if result is None:
         return _bad_statement_request(form)
     header, rows = _statement_table(result)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
+    lines: list[list[Any]] = [header]
     for when, kind, call, code, service, service_date, _amount in rows:
-        writer.writerow(
+        lines.append(
             [
                 when.strftime("%d/%m/%Y %H:%M"),
                 kind,
@@ -415,10 +406,8 @@ def statement_csv(request: HttpRequest, provider: str) -> HttpResponse:
                 _cents_it(int(_amount * 100)),
             ]
         )
-    writer.writerow(["", _("Total"), "", "", "", "", _cents_it(result.total_cents)])
-    response = HttpResponse(out.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(result, "csv")}"'
-    return response
+    lines.append(["", _("Total"), "", "", "", "", _cents_it(result.total_cents)])
+    return csv_response(lines, _filename(result, "csv"), delimiter=";")
 
 
 @login_required
@@ -451,7 +440,7 @@ def statement_xlsx(request: HttpRequest, provider: str) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{result.year}-{result.month:02d}"
-    sheet.append([csv_safe(result.provider.name), date_format(datetime.date(result.year, result.month, 1), "F Y")])
+    sheet.append([result.provider.name, date_format(datetime.date(result.year, result.month, 1), "F Y")])
     sheet.append(header)
     for when, kind, call, code, service, service_date, amount in rows:
         sheet.append([when.replace(tzinfo=None), kind, call, code, service, service_date, amount])
@@ -460,10 +449,4 @@ def statement_xlsx(request: HttpRequest, provider: str) -> HttpResponse:
         row[0].number_format = "DD/MM/YYYY HH:MM"
         row[5].number_format = "DD/MM/YYYY"
         row[6].number_format = "#,##0.00"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(result, "xlsx")}"'
-    return response
+    return xlsx_response(workbook, _filename(result, "xlsx"))

@@ -10,7 +10,7 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from sinergie.surveys.exports import export_filename, report_rows, safe_text
+from sinergie.surveys.exports import export_filename, report_rows
 from sinergie.surveys.models import Question
 from sinergie.surveys.report import MESSAGE_COLLECTING, MESSAGE_TOO_FEW, build_report, engine_for
 from sinergie.surveys.services import K
@@ -234,9 +234,7 @@ def test_labels_that_look_like_formulas_are_neutralised(client, world, login):
     assert all(c.data_type != "f" for row in workbook.active.iter_rows() for c in row)
 
 
-def test_safe_text_and_file_names(world):
-    assert safe_text("=1+1") == "'=1+1" and safe_text("\tx") == "'\tx" and safe_text("ok") == "ok"
-    assert safe_text(-3) == -3  # numbers stay numbers
+def test_file_names_are_safe(world):
     campaign = make_campaign(world.company)
     campaign.title = 'a"b\r\nContent-Type: x; ../../etc'
     assert export_filename(campaign, "csv") == f"risultati-{campaign.pk}-ab-content-type-x-etc.csv"
