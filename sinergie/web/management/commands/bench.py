@@ -25,7 +25,7 @@ BENCHMARKS: dict[str, str] = {
     "school-calendar": "sinergie.schoolcalendar.bench:bench_school_calendar",
     "search": "sinergie.directory.search_bench:bench_search",
     "vouchers": "sinergie.calls.bench:bench_vouchers",
-    "ranking": "sinergie.calls.evaluation.services.bench:bench_ranking",
+    "ranking": "sinergie.calls.evaluation.bench:bench_ranking",
     "surveys": "sinergie.surveys.bench:bench_surveys",
 }
 
