@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.lib import privacy
+
+if TYPE_CHECKING:
+    from sinergie.accounts.models import User
 
 NAME_MAX = 150
 
@@ -29,7 +32,7 @@ class SignupForm(NameForm):
 
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
 
-    def signup(self, request: HttpRequest, user: Any) -> None:
+    def signup(self, request: HttpRequest, user: User) -> None:
         # allauth's adapter (save_user) has already copied first_name and last_name onto the user
         # and saved it; the signup page showed the account's privacy notice (GDPR art. 13).
         user.privacy_notice_version = privacy.current("account").cited

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,6 +27,9 @@ from django.utils.translation import gettext_noop
 
 from sinergie.organizations.access import user_has_staff_role
 
+if TYPE_CHECKING:
+    from sinergie.accounts.models import User
+
 # Session keys (seconds since the epoch).
 SIGNED_IN_AT = "sinergie_signed_in_at"
 LAST_SEEN_AT = "sinergie_last_seen_at"
@@ -39,7 +42,7 @@ MAX_AGE_MESSAGE = gettext_noop("Your session ended after %(hours)d hours. Please
 EXEMPT_PREFIXES = ("/static/", "/healthz")
 
 
-def session_signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+def session_signed_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     """A new sign-in starts the clocks afresh (Django keeps the session's data when the same
     person signs in again without logging out)."""
     now = int(timezone.now().timestamp())

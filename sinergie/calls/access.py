@@ -29,12 +29,13 @@ Relationship → what it grants → when the door closes:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.calls.models import (
     Application,
     ApplicationDocument,
@@ -49,8 +50,11 @@ from sinergie.calls.models import (
 )
 from sinergie.organizations.models import Alliance, Membership, Organization, OrganizationKind, Role
 
+if TYPE_CHECKING:
+    from sinergie.accounts.models import User
 
-def is_provider_staff(user: Any, provider: Organization) -> bool:
+
+def is_provider_staff(user: AnyUser, provider: Organization) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if provider.kind != OrganizationKind.PROVIDER:
@@ -58,14 +62,14 @@ def is_provider_staff(user: Any, provider: Organization) -> bool:
     return Membership.objects.filter(user=user, organization=provider, role=Role.PROVIDER_STAFF).exists()
 
 
-def provider_for_redeeming(user: Any, provider: Organization) -> Organization:
+def provider_for_redeeming(user: AnyUser, provider: Organization) -> Organization:
     """`provider` when `user` may redeem vouchers in its name; PermissionDenied otherwise."""
     if not is_provider_staff(user, provider):
         raise PermissionDenied
     return provider
 
 
-def may_override_redemption_checks(user: Any, provider: Organization, call: Call) -> bool:
+def may_override_redemption_checks(user: AnyUser, provider: Organization, call: Call) -> bool:
     """Whether `user` may register a redemption that the service's own data refuses, with a reason.
 
     A service's flag "accepts vouchers" and its published hours are the provider's data and can be
@@ -79,7 +83,7 @@ def may_override_redemption_checks(user: Any, provider: Organization, call: Call
     return _is_call_alliance_staff(user, call)
 
 
-def get_redemption_for_provider_user(user: Any, provider: Organization, redemption_id: Any) -> Redemption:
+def get_redemption_for_provider_user(user: AnyUser, provider: Organization, redemption_id: Any) -> Redemption:
     """One of the provider's own redemptions, for its staff; 404 for anyone or anything else."""
     if not is_provider_staff(user, provider):
         raise Http404
@@ -89,9 +93,9 @@ def get_redemption_for_provider_user(user: Any, provider: Organization, redempti
         raise Http404 from None
 
 
-def get_voucher_for_beneficiary(user: Any, voucher_id: Any) -> Voucher:
+def get_voucher_for_beneficiary(user: AnyUser, voucher_id: Any) -> Voucher:
     """The beneficiary's own voucher (the wallet); 404 for anyone else's."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         raise Http404
     try:
         return Voucher.objects.select_related("call").get(pk=voucher_id, beneficiary=user)
@@ -104,14 +108,14 @@ def get_voucher_for_beneficiary(user: Any, voucher_id: Any) -> Voucher:
 # application; the staff of the call's alliance may see it; anyone else gets 404.
 
 
-def _is_call_alliance_staff(user: Any, call: Call) -> bool:
+def _is_call_alliance_staff(user: User, call: Call) -> bool:
     """`user` is staff of the alliance that runs `call` (platform administrators are not, by this)."""
     return Membership.objects.filter(
         user=user, organization_id=call.alliance.organization_id, role=Role.ALLIANCE_STAFF
     ).exists()
 
 
-def application_can_change(user: Any, application: Application) -> bool:
+def application_can_change(user: AnyUser, application: Application) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.pk == application.applicant_id:
@@ -120,7 +124,7 @@ def application_can_change(user: Any, application: Application) -> bool:
     return user.pk == application.assisted_by_id and may_assist_applicants(user)
 
 
-def application_can_view(user: Any, application: Application) -> bool:
+def application_can_view(user: AnyUser, application: Application) -> bool:
     if application_can_change(user, application):
         return True
     return bool(
@@ -128,7 +132,7 @@ def application_can_view(user: Any, application: Application) -> bool:
     )
 
 
-def get_application_for_user(user: Any, application_id: Any, *, change: bool = False) -> Application:
+def get_application_for_user(user: AnyUser, application_id: Any, *, change: bool = False) -> Application:
     """An application `user` may see (or, with `change`, change); 404 for anyone else."""
     try:
         application = Application.objects.select_related("call__alliance", "applicant").get(pk=application_id)
@@ -140,7 +144,7 @@ def get_application_for_user(user: Any, application_id: Any, *, change: bool = F
     return application
 
 
-def get_document_for_user(user: Any, document_id: Any) -> ApplicationDocument:
+def get_document_for_user(user: AnyUser, document_id: Any) -> ApplicationDocument:
     """A document of an application `user` may see; 404 for anyone else."""
     try:
         document = ApplicationDocument.objects.select_related("application__call__alliance").get(pk=document_id)
@@ -151,7 +155,7 @@ def get_document_for_user(user: Any, document_id: Any) -> ApplicationDocument:
     return document
 
 
-def get_document_for_change(user: Any, document_id: Any) -> ApplicationDocument:
+def get_document_for_change(user: AnyUser, document_id: Any) -> ApplicationDocument:
     """A document of an application `user` may change (to remove it); 404 for anyone else."""
     try:
         document = ApplicationDocument.objects.select_related("application__call").get(pk=document_id)
@@ -162,7 +166,7 @@ def get_document_for_change(user: Any, document_id: Any) -> ApplicationDocument:
     return document
 
 
-def may_assist_applicants(user: Any) -> bool:
+def may_assist_applicants(user: AnyUser) -> bool:
     """Information-point operators (of any organization) may fill applications in for citizens."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -178,14 +182,14 @@ def get_call_for_applying(call_id: Any) -> Call:
     return call
 
 
-def get_call_for_assisting(user: Any, call_id: Any) -> Call:
+def get_call_for_assisting(user: AnyUser, call_id: Any) -> Call:
     """A worker-voucher call an information-point operator may apply to for a citizen; 404 for anyone else."""
     if not may_assist_applicants(user):
         raise Http404
     return get_call_for_applying(call_id)
 
 
-def providers_for_desk(user: Any) -> list[Organization]:
+def providers_for_desk(user: AnyUser) -> list[Organization]:
     """The providers whose redemption desk `user` may open (they are its staff), by name."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
@@ -198,7 +202,7 @@ def providers_for_desk(user: Any) -> list[Organization]:
     )
 
 
-def get_provider_for_desk(user: Any, slug: Any) -> Organization:
+def get_provider_for_desk(user: AnyUser, slug: Any) -> Organization:
     """The provider with this slug when `user` is its staff (desk, redemptions, statements); 404 otherwise."""
     try:
         provider = Organization.objects.get(slug=slug, kind=OrganizationKind.PROVIDER)
@@ -212,7 +216,7 @@ def get_provider_for_desk(user: Any, slug: Any) -> Organization:
 # --- Calls ---------------------------------------------------------------------------------------
 
 
-def alliances_for_call_design(user: Any) -> QuerySet[Alliance]:
+def alliances_for_call_design(user: AnyUser) -> QuerySet[Alliance]:
     """The alliances whose calls `user` designs: their alliance staff, or every alliance for an admin."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Alliance.objects.none()
@@ -224,12 +228,12 @@ def alliances_for_call_design(user: Any) -> QuerySet[Alliance]:
     return queryset.order_by("organization__name", "pk")
 
 
-def may_design_calls(user: Any) -> bool:
+def may_design_calls(user: AnyUser) -> bool:
     """Whether the call design pages are for `user` at all."""
     return alliances_for_call_design(user).exists()
 
 
-def can_design_call(user: Any, call: Call) -> bool:
+def can_design_call(user: AnyUser, call: Call) -> bool:
     return alliances_for_call_design(user).filter(pk=call.alliance_id).exists()
 
 
@@ -244,7 +248,7 @@ def _call_pk(call_id: Any) -> int:
     return pk
 
 
-def get_call_for_designer(user: Any, call_id: Any) -> Call:
+def get_call_for_designer(user: AnyUser, call_id: Any) -> Call:
     """A call of an alliance `user` designs for; 404 for anything else (a draft's existence is not revealed)."""
     pk = _call_pk(call_id)
     try:
@@ -267,12 +271,12 @@ def get_public_call(call_id: Any) -> Call:
         raise Http404 from None
 
 
-def may_read_report(user: Any, call: Call) -> bool:
+def may_read_report(user: AnyUser, call: Call) -> bool:
     """Whether `user` may read the report of `call` (staff of its alliance)."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_active) and _is_call_alliance_staff(user, call)
+    return _active(user) and _is_call_alliance_staff(user, call)
 
 
-def get_call_for_report(user: Any, call_id: Any) -> Call:
+def get_call_for_report(user: AnyUser, call_id: Any) -> Call:
     """A call whose report `user` may read: staff of the call's alliance; 404 for anyone else."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404
@@ -291,11 +295,11 @@ def get_call_for_report(user: Any, call_id: Any) -> Call:
 # them, and their personal data only after declaring no conflict of interest; 404 otherwise.
 
 
-def _active(user: Any) -> bool:
+def _active(user: AnyUser) -> TypeGuard[User]:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def get_call_for_evaluation(user: Any, call_id: Any) -> Call:
+def get_call_for_evaluation(user: AnyUser, call_id: Any) -> Call:
     """A call whose applications `user` evaluates as staff of its alliance; 404 for anyone else."""
     if not _active(user):
         raise Http404
@@ -309,12 +313,12 @@ def get_call_for_evaluation(user: Any, call_id: Any) -> Call:
     return call
 
 
-def may_evaluate(user: Any, call: Call) -> bool:
+def may_evaluate(user: AnyUser, call: Call) -> bool:
     """Whether the staff's evaluation pages of `call` are for `user`."""
     return _active(user) and _is_call_alliance_staff(user, call)
 
 
-def get_application_for_evaluation(user: Any, call: Call, application_id: Any) -> Application:
+def get_application_for_evaluation(user: AnyUser, call: Call, application_id: Any) -> Application:
     """A sent application of `call` (already checked with get_call_for_evaluation); 404 otherwise."""
     try:
         return Application.objects.select_related("call__alliance", "applicant", "evaluation").get(
@@ -324,7 +328,7 @@ def get_application_for_evaluation(user: Any, call: Call, application_id: Any) -
         raise Http404 from None
 
 
-def is_call_evaluator(user: Any, call: Call) -> bool:
+def is_call_evaluator(user: AnyUser, call: Call) -> bool:
     """`user` is an evaluator of the alliance that runs `call`."""
     if not _active(user):
         return False
@@ -333,7 +337,7 @@ def is_call_evaluator(user: Any, call: Call) -> bool:
     ).exists()
 
 
-def assignments_for_evaluator(user: Any) -> QuerySet[EvaluatorAssignment]:
+def assignments_for_evaluator(user: AnyUser) -> QuerySet[EvaluatorAssignment]:
     """The assignments `user` holds while still an evaluator of the call's alliance and while the
     evaluation lasts: once the call's ranking is published the applicants' data is closed to
     evaluators (staff make any later correction)."""
@@ -352,7 +356,7 @@ def assignments_for_evaluator(user: Any) -> QuerySet[EvaluatorAssignment]:
     )
 
 
-def get_assignment_for_evaluator(user: Any, application_id: Any, *, cleared: bool = False) -> EvaluatorAssignment:
+def get_assignment_for_evaluator(user: AnyUser, application_id: Any, *, cleared: bool = False) -> EvaluatorAssignment:
     """`user`'s assignment on this application (with `cleared`: only once declared free of
     conflicts); a conflicted assignment, another's application or a forged id is 404."""
     try:
@@ -368,7 +372,7 @@ def get_assignment_for_evaluator(user: Any, application_id: Any, *, cleared: boo
     return assignment
 
 
-def get_document_for_evaluator(user: Any, document_id: Any) -> ApplicationDocument:
+def get_document_for_evaluator(user: AnyUser, document_id: Any) -> ApplicationDocument:
     """A document of an application assigned to `user` and declared free of conflicts; 404 otherwise."""
     try:
         document = ApplicationDocument.objects.get(pk=document_id)

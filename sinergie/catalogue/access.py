@@ -13,12 +13,12 @@ removed or the provider stops being a partner (the uploader then gets 403 on the
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.catalogue.models import ImportBatch
 from sinergie.organizations.models import Organization, OrganizationKind, Role
 
@@ -31,11 +31,11 @@ SERVICE_OWNER_KINDS = (
 )
 
 
-def _is_admin(user: Any) -> bool:
+def _is_admin(user: AnyUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
-def organizations_for_import(user: Any) -> QuerySet[Organization]:
+def organizations_for_import(user: AnyUser) -> QuerySet[Organization]:
     """The organizations `user` may import services for, by name."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Organization.objects.none()
@@ -48,7 +48,7 @@ def organizations_for_import(user: Any) -> QuerySet[Organization]:
     return queryset.order_by("name", "pk")
 
 
-def may_import(user: Any) -> bool:
+def may_import(user: AnyUser) -> bool:
     """Whether the import page is for `user` at all (an admin, or alliance staff)."""
     if _is_admin(user):
         return True
@@ -57,11 +57,11 @@ def may_import(user: Any) -> bool:
     return user.memberships.filter(role=Role.ALLIANCE_STAFF).exists()
 
 
-def can_import_for(user: Any, organization: Organization) -> bool:
+def can_import_for(user: AnyUser, organization: Organization) -> bool:
     return organizations_for_import(user).filter(pk=organization.pk).exists()
 
 
-def get_organization_for_import(user: Any, value: str) -> Organization:
+def get_organization_for_import(user: AnyUser, value: str) -> Organization:
     """The organization given by id or slug, if `user` may import for it (404 if unknown, else 403)."""
     value = str(value).strip()
     queryset = Organization.objects.all()
@@ -73,7 +73,7 @@ def get_organization_for_import(user: Any, value: str) -> Organization:
     return organization
 
 
-def get_batch_for_user(user: Any, batch_id: uuid.UUID) -> ImportBatch:
+def get_batch_for_user(user: AnyUser, batch_id: uuid.UUID) -> ImportBatch:
     """A batch only for the person who uploaded it (or an admin), while they may still import for its provider."""
     batch = ImportBatch.objects.select_related("organization").filter(pk=batch_id).first()
     if batch is None or not (_is_admin(user) or batch.created_by_id == getattr(user, "pk", None)):

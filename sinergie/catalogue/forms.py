@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.catalogue.access import organizations_for_import
 from sinergie.catalogue.importing import MAX_BYTES
 from sinergie.organizations.models import Organization
@@ -24,7 +25,7 @@ class ImportUploadForm(forms.Form):
         help_text=_("CSV or Excel (.xlsx) in the format of the template, at most 10 MB and 20,000 rows."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations_for_import(user)
 

@@ -21,21 +21,25 @@ in web/tests/test_access_doors.py or companies/tests/test_companies.py):
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.companies.models import Agreement, JoinRequest, JoinState, LabelAward, Pairing
 from sinergie.organizations.models import Alliance, Membership, Organization, OrganizationKind, Role
 
+if TYPE_CHECKING:
+    from sinergie.accounts.models import User
 
-def _active(user: Any) -> bool:
+
+def _active(user: AnyUser) -> TypeGuard[User]:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def _admin(user: Any) -> bool:
+def _admin(user: AnyUser) -> bool:
     return _active(user) and user.is_superuser
 
 
@@ -46,13 +50,13 @@ def _company(slug: Any) -> Organization:
         raise Http404 from None
 
 
-def is_referent(user: Any, company: Organization) -> bool:
+def is_referent(user: AnyUser, company: Organization) -> bool:
     return _active(user) and (
         _admin(user) or Membership.objects.filter(user=user, organization=company, role=Role.COMPANY_REFERENT).exists()
     )
 
 
-def staff_alliances(user: Any) -> QuerySet[Alliance]:
+def staff_alliances(user: AnyUser) -> QuerySet[Alliance]:
     """The alliances `user` works for as staff."""
     if not _active(user):
         return Alliance.objects.none()
@@ -61,7 +65,7 @@ def staff_alliances(user: Any) -> QuerySet[Alliance]:
     ).distinct()
 
 
-def is_overseeing_staff(user: Any, company: Organization) -> bool:
+def is_overseeing_staff(user: AnyUser, company: Organization) -> bool:
     """Staff of an alliance the company is a partner of, or has asked to join and is waiting for:
     a refused or withdrawn request gives no access (issue 12, point 2), an accepted one made the
     company a partner."""
@@ -75,7 +79,7 @@ def is_overseeing_staff(user: Any, company: Organization) -> bool:
     )
 
 
-def company_for_referent(user: Any, slug: Any) -> Organization:
+def company_for_referent(user: AnyUser, slug: Any) -> Organization:
     """The company at `slug`, for one who may change its profile and ask to join alliances."""
     company = _company(slug)
     if not is_referent(user, company):
@@ -83,7 +87,7 @@ def company_for_referent(user: Any, slug: Any) -> Organization:
     return company
 
 
-def company_for_viewing(user: Any, slug: Any) -> Organization:
+def company_for_viewing(user: AnyUser, slug: Any) -> Organization:
     """The company at `slug`, for its referents and the staff who oversee it."""
     company = _company(slug)
     if not (is_referent(user, company) or (_active(user) and is_overseeing_staff(user, company))):
@@ -91,7 +95,7 @@ def company_for_viewing(user: Any, slug: Any) -> Organization:
     return company
 
 
-def companies_of_referent(user: Any) -> QuerySet[Organization]:
+def companies_of_referent(user: AnyUser) -> QuerySet[Organization]:
     if not _active(user):
         return Organization.objects.none()
     return Organization.objects.filter(
@@ -99,7 +103,7 @@ def companies_of_referent(user: Any) -> QuerySet[Organization]:
     ).distinct()
 
 
-def join_request_for_staff(user: Any, pk: Any) -> JoinRequest:
+def join_request_for_staff(user: AnyUser, pk: Any) -> JoinRequest:
     """A request to join one of the alliances `user` works for; 404 for any other."""
     try:
         join = JoinRequest.objects.select_related("company", "alliance__organization").get(pk=int(pk))
@@ -110,18 +114,18 @@ def join_request_for_staff(user: Any, pk: Any) -> JoinRequest:
     return join
 
 
-def join_request_for_referent(user: Any, company: Organization, pk: Any) -> JoinRequest:
+def join_request_for_referent(user: AnyUser, company: Organization, pk: Any) -> JoinRequest:
     try:
         return JoinRequest.objects.get(pk=int(pk), company=company_for_referent(user, company.slug))
     except (JoinRequest.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def is_alliance_staff(user: Any, alliance: Alliance) -> bool:
+def is_alliance_staff(user: AnyUser, alliance: Alliance) -> bool:
     return _admin(user) or staff_alliances(user).filter(pk=alliance.pk).exists()
 
 
-def alliance_for_staff(user: Any, slug: Any) -> Alliance:
+def alliance_for_staff(user: AnyUser, slug: Any) -> Alliance:
     """The alliance at `slug`, for its staff (the label's rules, the Manifesto's text); 404 otherwise."""
     try:
         alliance = Alliance.objects.select_related("organization").get(organization__slug=str(slug))
@@ -132,19 +136,19 @@ def alliance_for_staff(user: Any, slug: Any) -> Alliance:
     return alliance
 
 
-def label_awards_for_staff(user: Any) -> QuerySet[LabelAward]:
+def label_awards_for_staff(user: AnyUser) -> QuerySet[LabelAward]:
     found = LabelAward.objects.select_related("company", "scheme__alliance__organization")
     return found if _admin(user) else found.filter(scheme__alliance__in=staff_alliances(user))
 
 
-def label_award_for_staff(user: Any, pk: Any) -> LabelAward:
+def label_award_for_staff(user: AnyUser, pk: Any) -> LabelAward:
     try:
         return label_awards_for_staff(user).get(pk=int(pk))
     except (LabelAward.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def pairing_roles(user: Any, pk: Any) -> tuple[Pairing, set[str]]:
+def pairing_roles(user: AnyUser, pk: Any) -> tuple[Pairing, set[str]]:
     """A pairing with what `user` is in it: "staff" of its alliance, referent of the "company" or
     of the "witness"; 404 for anyone with no part in it."""
     try:

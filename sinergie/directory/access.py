@@ -22,25 +22,29 @@ being a partner of the alliance; the provider's municipality leaves the alliance
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.directory.models import Service, ServiceRevision
 from sinergie.organizations.models import Alliance, AlliancePartner, Membership, Organization, Role
 
+if TYPE_CHECKING:
+    from sinergie.accounts.models import User
 
-def _authenticated(user: Any) -> bool:
+
+def _authenticated(user: AnyUser) -> TypeGuard[User]:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def is_admin(user: Any) -> bool:
+def is_admin(user: AnyUser) -> bool:
     return _authenticated(user) and bool(user.is_superuser)
 
 
-def provider_organization_ids(user: Any) -> set[int]:
+def provider_organization_ids(user: AnyUser) -> set[int]:
     """The organizations whose services this user edits as provider staff."""
     if not _authenticated(user):
         return set()
@@ -53,14 +57,14 @@ def provider_organization_ids(user: Any) -> set[int]:
     return cached
 
 
-def provider_organizations(user: Any) -> QuerySet[Organization]:
+def provider_organizations(user: AnyUser) -> QuerySet[Organization]:
     """Where this user may create services: its provider organizations (all providers for admins)."""
     if is_admin(user):
         return Organization.objects.filter(kind="provider").order_by("name")
     return Organization.objects.filter(pk__in=provider_organization_ids(user)).order_by("name")
 
 
-def moderating_alliance_ids(user: Any) -> set[int]:
+def moderating_alliance_ids(user: AnyUser) -> set[int]:
     """The alliances whose staff this user is."""
     if not _authenticated(user):
         return set()
@@ -96,16 +100,16 @@ def alliances_moderating(organization: Organization) -> QuerySet[Alliance]:
     return Alliance.objects.filter(condition).distinct().select_related("organization")
 
 
-def can_edit_services_of(user: Any, organization_id: int) -> bool:
+def can_edit_services_of(user: AnyUser, organization_id: int) -> bool:
     return is_admin(user) or organization_id in provider_organization_ids(user)
 
 
-def can_edit(user: Any, service: Service) -> bool:
+def can_edit(user: AnyUser, service: Service) -> bool:
     """Create, edit, submit, withdraw, discard and archive: the owner's provider staff, admins."""
     return can_edit_services_of(user, service.organization_id)
 
 
-def can_moderate(user: Any, service: Service) -> bool:
+def can_moderate(user: AnyUser, service: Service) -> bool:
     """Approve or reject: staff of an alliance that moderates the owner, admins."""
     if is_admin(user):
         return True
@@ -117,19 +121,19 @@ def can_moderate(user: Any, service: Service) -> bool:
     ).exists()
 
 
-def can_view(user: Any, service: Service) -> bool:
+def can_view(user: AnyUser, service: Service) -> bool:
     """Drafts, revisions, previews and history."""
     return can_edit(user, service) or can_moderate(user, service)
 
 
-def services_for_editor(user: Any) -> QuerySet[Service]:
+def services_for_editor(user: AnyUser) -> QuerySet[Service]:
     services = Service.objects.select_related("organization")
     if is_admin(user):
         return services
     return services.filter(organization_id__in=provider_organization_ids(user))
 
 
-def revisions_for_moderator(user: Any) -> QuerySet[ServiceRevision]:
+def revisions_for_moderator(user: AnyUser) -> QuerySet[ServiceRevision]:
     revisions = ServiceRevision.objects.select_related("service__organization", "author")
     if is_admin(user):
         return revisions
@@ -139,7 +143,7 @@ def revisions_for_moderator(user: Any) -> QuerySet[ServiceRevision]:
     return revisions.filter(moderated_organizations_condition(alliance_ids, field="service__organization_id"))
 
 
-def get_service_for_editor(user: Any, pk: uuid.UUID) -> Service:
+def get_service_for_editor(user: AnyUser, pk: uuid.UUID) -> Service:
     """The service at `pk` for an action only its editors may take: 404 unseen, 403 seen but not editable."""
     service = get_service_for_viewer(user, pk)
     if not can_edit(user, service):
@@ -147,7 +151,7 @@ def get_service_for_editor(user: Any, pk: uuid.UUID) -> Service:
     return service
 
 
-def get_service_for_viewer(user: Any, pk: uuid.UUID) -> Service:
+def get_service_for_viewer(user: AnyUser, pk: uuid.UUID) -> Service:
     try:
         service = Service.objects.select_related("organization__municipality").get(pk=pk)
     except Service.DoesNotExist:
@@ -157,7 +161,7 @@ def get_service_for_viewer(user: Any, pk: uuid.UUID) -> Service:
     return service
 
 
-def get_revision_for_moderator(user: Any, pk: uuid.UUID) -> ServiceRevision:
+def get_revision_for_moderator(user: AnyUser, pk: uuid.UUID) -> ServiceRevision:
     """A revision to review: 404 unseen, 403 for its provider (who sees it but may not decide)."""
     try:
         revision = ServiceRevision.objects.select_related("service__organization", "author", "moderator").get(pk=pk)

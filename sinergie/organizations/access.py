@@ -14,12 +14,15 @@ them when a service changes them.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from sinergie.organizations.models import Alliance, Membership, Organization, Role
+
+if TYPE_CHECKING:
+    from sinergie.accounts.typing import AnyUser
 
 # Every role except the visitor's and the citizen's needs a second factor (SPEC §3).
 STAFF_ROLES = frozenset(Role.values)
@@ -32,9 +35,9 @@ class Action(StrEnum):
     ALLIANCE_MANAGE = "alliance.manage"
 
 
-def _memberships(user: Any) -> list[Membership]:
+def _memberships(user: AnyUser) -> list[Membership]:
     """The user's memberships, read once per request object and cached on the user."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return []
     cached = getattr(user, "_sinergie_memberships", None)
     if cached is None:
@@ -43,32 +46,32 @@ def _memberships(user: Any) -> list[Membership]:
     return cached
 
 
-def forget_cached_memberships(user: Any) -> None:
+def forget_cached_memberships(user: AnyUser) -> None:
     if hasattr(user, "_sinergie_memberships"):
         del user._sinergie_memberships
 
 
-def user_roles(user: Any) -> set[str]:
+def user_roles(user: AnyUser) -> set[str]:
     return {m.role for m in _memberships(user)}
 
 
-def user_has_staff_role(user: Any) -> bool:
+def user_has_staff_role(user: AnyUser) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_superuser or user.is_staff or user_roles(user) & STAFF_ROLES)
 
 
-def _is_admin(user: Any) -> bool:
+def _is_admin(user: AnyUser) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
-def _member_of(user: Any, organization: Organization, *, roles: set[str] | None = None) -> list[Membership]:
+def _member_of(user: AnyUser, organization: Organization, *, roles: set[str] | None = None) -> list[Membership]:
     return [
         m for m in _memberships(user) if m.organization_id == organization.pk and (roles is None or m.role in roles)
     ]
 
 
-def _alliance_staff_over(user: Any, organization: Organization) -> bool:
+def _alliance_staff_over(user: AnyUser, organization: Organization) -> bool:
     """Alliance staff oversee the organizations that are partners of their alliance."""
     staff_alliance_orgs = {m.organization_id for m in _memberships(user) if m.role == Role.ALLIANCE_STAFF}
     if not staff_alliance_orgs:
@@ -80,7 +83,7 @@ def _alliance_staff_over(user: Any, organization: Organization) -> bool:
     ).exists()
 
 
-def can(user: Any, action: Action | str, obj: Organization | Alliance) -> bool:
+def can(user: AnyUser, action: Action | str, obj: Organization | Alliance) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if _is_admin(user):
@@ -101,7 +104,7 @@ def can(user: Any, action: Action | str, obj: Organization | Alliance) -> bool:
     raise ValueError(f"Unknown action {action!r}")
 
 
-def get_organization_for_user(user: Any, slug: str, action: Action | None = None) -> Organization:
+def get_organization_for_user(user: AnyUser, slug: str, action: Action | None = None) -> Organization:
     """The organization at `slug`; public data needs no action, anything else is checked here."""
     organization = get_object_or_404(Organization.objects.select_related("municipality__province"), slug=slug)
     if action is not None and not can(user, action, organization):
@@ -109,7 +112,7 @@ def get_organization_for_user(user: Any, slug: str, action: Action | None = None
     return organization
 
 
-def get_alliance_for_user(user: Any, slug: str, action: Action | None = None) -> Alliance:
+def get_alliance_for_user(user: AnyUser, slug: str, action: Action | None = None) -> Alliance:
     alliance = get_object_or_404(Alliance.objects.select_related("organization"), organization__slug=slug)
     if action is not None and not can(user, action, alliance):
         raise PermissionDenied

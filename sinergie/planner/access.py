@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.http import Http404
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.planner.models import Plan
 
 
-def get_plan_for_user(user: Any, pk: int) -> Plan:
+def get_plan_for_user(user: AnyUser, pk: int) -> Plan:
     """The plan `pk` if `user` owns it; 404 otherwise, so others cannot even learn that it exists."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         raise Http404
     plan = Plan.objects.filter(pk=pk, owner=user).first()
     if plan is None:

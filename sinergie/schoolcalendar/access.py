@@ -7,7 +7,7 @@ The door closes (403) when the membership is removed or the municipality leaves 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -16,8 +16,11 @@ from django.shortcuts import get_object_or_404
 from sinergie.organizations.models import Membership, Role
 from sinergie.territory.models import Municipality
 
+if TYPE_CHECKING:
+    from sinergie.accounts.typing import AnyUser
 
-def can_manage_calendar(user: Any, municipality: Municipality) -> bool:
+
+def can_manage_calendar(user: AnyUser, municipality: Municipality) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
@@ -27,7 +30,7 @@ def can_manage_calendar(user: Any, municipality: Municipality) -> bool:
     ).exists()
 
 
-def get_municipality_for_user(user: Any, istat_code: str, *, manage: bool = False) -> Municipality:
+def get_municipality_for_user(user: AnyUser, istat_code: str, *, manage: bool = False) -> Municipality:
     """The municipality at `istat_code` (404 if unknown); with `manage`, only for its managers."""
     if "\x00" in istat_code:
         raise Http404  # no code has one, and PostgreSQL refuses it in a query (it was a server error)

@@ -11,7 +11,7 @@ Free text is for the alliance side only (staff, administrators), never for compa
 
 Every relationship is read at every request (memberships, `AlliancePartner` rows): the report
 and its API twin close (404) when the membership is removed or the company stops being a
-partner (web/tests/test_access_doors.py).
+partner (core/tests/test_access_doors.py).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 
 from django.http import Http404
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.organizations.access import _is_admin, _memberships
 from sinergie.organizations.models import AlliancePartner, OrganizationKind, Role
 from sinergie.surveys.models import Campaign, Survey
@@ -41,7 +42,7 @@ def _alliance_orgs_over(campaign: Campaign) -> set[int]:
     )
 
 
-def viewer_side(user: Any, campaign: Campaign) -> str | None:
+def viewer_side(user: AnyUser, campaign: Campaign) -> str | None:
     """ "alliance", "company", "analyst" or None: which view of the campaign's report the user gets."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
@@ -60,7 +61,7 @@ def viewer_side(user: Any, campaign: Campaign) -> str | None:
     return None
 
 
-def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
+def can_manage_campaign(user: AnyUser, campaign: Campaign) -> bool:
     """Generate links: the company's referents, the alliance's staff (not analysts), administrators."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -74,7 +75,7 @@ def can_manage_campaign(user: Any, campaign: Campaign) -> bool:
     return any(m.organization_id == campaign.organization_id and m.role == Role.ALLIANCE_STAFF for m in memberships)
 
 
-def get_campaign_for_user(user: Any, campaign_id: int) -> tuple[Campaign, str]:
+def get_campaign_for_user(user: AnyUser, campaign_id: int) -> tuple[Campaign, str]:
     """The campaign and the viewer's side, or 404 for anyone who may not see it."""
     campaign = Campaign.objects.select_related("organization", "survey").filter(pk=campaign_id).first()
     if campaign is None:
@@ -94,7 +95,7 @@ def get_campaign_for_user(user: Any, campaign_id: int) -> tuple[Campaign, str]:
 # - administrators may edit every survey; anyone else gets 404 (a survey's existence is private).
 
 
-def survey_owner_ids(user: Any) -> set[int]:
+def survey_owner_ids(user: AnyUser) -> set[int]:
     """The organizations whose surveys the user edits (and where they may create or copy one)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
@@ -106,7 +107,7 @@ def survey_owner_ids(user: Any) -> set[int]:
     }
 
 
-def can_edit_survey(user: Any, survey: Survey) -> bool:
+def can_edit_survey(user: AnyUser, survey: Survey) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if _is_admin(user):
@@ -116,14 +117,14 @@ def can_edit_survey(user: Any, survey: Survey) -> bool:
     return survey.owner_id in survey_owner_ids(user)
 
 
-def can_copy_survey(user: Any, survey: Survey) -> bool:
+def can_copy_survey(user: AnyUser, survey: Survey) -> bool:
     """Copy into a new version: a survey one may edit, or a platform template for anyone who owns surveys."""
     if can_edit_survey(user, survey):
         return True
     return survey.is_template and survey.owner_id is None and bool(survey_owner_ids(user))
 
 
-def get_survey_for_editor(user: Any, survey_id: int, *, copy: bool = False) -> Survey:
+def get_survey_for_editor(user: AnyUser, survey_id: int, *, copy: bool = False) -> Survey:
     """The survey the user may edit (or copy, with `copy`), or 404."""
     survey = Survey.objects.select_related("owner").filter(pk=survey_id).first()
     if survey is None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.organizations.access import _is_admin, _memberships
 from sinergie.organizations.models import AlliancePartner, Organization, OrganizationKind, Role
 from sinergie.surveys.access import ALLIANCE_ROLES, is_analyst
@@ -17,7 +17,7 @@ from sinergie.surveys.models import Campaign, Survey
 ROME = ZoneInfo("Europe/Rome")
 
 
-def campaigns_for_user(user: Any) -> QuerySet[Campaign]:
+def campaigns_for_user(user: AnyUser) -> QuerySet[Campaign]:
     """The campaigns whose report the user may see (the same rules as `access.viewer_side`)."""
     campaigns = Campaign.objects.select_related("organization", "survey").order_by("-opens_at", "pk")
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -40,7 +40,7 @@ def campaigns_for_user(user: Any) -> QuerySet[Campaign]:
     )
 
 
-def organizations_running_campaigns(user: Any) -> QuerySet[Organization]:
+def organizations_running_campaigns(user: AnyUser) -> QuerySet[Organization]:
     """Where the user may open a campaign: their companies (referents), their alliances (staff)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Organization.objects.none()
@@ -83,7 +83,7 @@ def latest_closed_campaign_day(organization: Organization) -> datetime.date | No
     return None if closed is None else timezone.localtime(closed, ROME).date()
 
 
-def surveys_editable_by(user: Any) -> QuerySet[Survey]:
+def surveys_editable_by(user: AnyUser) -> QuerySet[Survey]:
     """The surveys the user edits in the builder (the rules of `access.can_edit_survey`)."""
     from sinergie.surveys.access import survey_owner_ids
 

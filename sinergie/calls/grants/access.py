@@ -11,24 +11,28 @@ Both relationships are memberships read at every request (`company_referent` of 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.calls.access import _call_pk
 from sinergie.calls.grants.services import COMPANY_KINDS
 from sinergie.calls.models import Application, Call, GrantDocument, IncentiveGrant
 from sinergie.organizations.models import Membership, Organization, OrganizationKind, Role
 
+if TYPE_CHECKING:
+    from sinergie.accounts.models import User
+
 Side = Literal["company", "staff"]
 
 
-def _active(user: Any) -> bool:
+def _active(user: AnyUser) -> TypeGuard[User]:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def companies_for_referent(user: Any) -> list[Organization]:
+def companies_for_referent(user: AnyUser) -> list[Organization]:
     """The companies `user` is a referent of, by name."""
     if not _active(user):
         return []
@@ -41,20 +45,20 @@ def companies_for_referent(user: Any) -> list[Organization]:
     )
 
 
-def _is_referent(user: Any, organization_id: int | None) -> bool:
+def _is_referent(user: User, organization_id: int | None) -> bool:
     return (
         organization_id is not None
         and Membership.objects.filter(user=user, organization_id=organization_id, role=Role.COMPANY_REFERENT).exists()
     )
 
 
-def _is_staff(user: Any, call: Call) -> bool:
+def _is_staff(user: User, call: Call) -> bool:
     return Membership.objects.filter(
         user=user, organization_id=call.alliance.organization_id, role=Role.ALLIANCE_STAFF
     ).exists()
 
 
-def side_of(user: Any, organization_id: int | None, call: Call) -> Side | None:
+def side_of(user: AnyUser, organization_id: int | None, call: Call) -> Side | None:
     """ "company" for a referent of the company, "staff" for the call's alliance staff, None for anyone else."""
     if not _active(user):
         return None
@@ -66,7 +70,7 @@ def side_of(user: Any, organization_id: int | None, call: Call) -> Side | None:
 
 
 def get_company_application_for_user(
-    user: Any, application_id: Any, *, change: bool = False
+    user: AnyUser, application_id: Any, *, change: bool = False
 ) -> tuple[Application, Side]:
     """A company's application to a company call that `user` may see (with `change`, change: its
     referents only), and on which side `user` stands; 404 for anyone or anything else."""
@@ -82,7 +86,7 @@ def get_company_application_for_user(
     return application, side
 
 
-def get_company_call_for_staff(user: Any, call_id: Any) -> Call:
+def get_company_call_for_staff(user: AnyUser, call_id: Any) -> Call:
     """A company call of an alliance `user` is staff of; 404 otherwise."""
     pk = _call_pk(call_id)
     try:
@@ -94,7 +98,7 @@ def get_company_call_for_staff(user: Any, call_id: Any) -> Call:
     return call
 
 
-def get_grant_for_user(user: Any, grant_id: Any, *, side: Side | None = None) -> tuple[IncentiveGrant, Side]:
+def get_grant_for_user(user: AnyUser, grant_id: Any, *, side: Side | None = None) -> tuple[IncentiveGrant, Side]:
     """A grant `user` may see as its company or as staff (with `side`, only as that side); 404 otherwise."""
     try:
         grant = IncentiveGrant.objects.select_related("call__alliance", "organization", "application").get(
@@ -108,7 +112,7 @@ def get_grant_for_user(user: Any, grant_id: Any, *, side: Side | None = None) ->
     return grant, found
 
 
-def get_grant_document_for_user(user: Any, document_id: Any) -> GrantDocument:
+def get_grant_document_for_user(user: AnyUser, document_id: Any) -> GrantDocument:
     """A document of a grant `user` may see; 404 for anyone else."""
     try:
         document = GrantDocument.objects.select_related("grant__call__alliance").get(pk=document_id)
