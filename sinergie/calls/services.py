@@ -11,8 +11,6 @@ balances in the same transaction and appends an audit event. A refusal raises `V
 from __future__ import annotations
 
 import datetime
-import uuid
-from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,12 +23,12 @@ from django.utils.translation import gettext_lazy as _
 from sinergie.audit.services import audit_record, snapshot
 from sinergie.calls import access
 from sinergie.calls.codes import code_generate, code_normalize
+from sinergie.calls.ledger import call_set_available, ledger_post
 from sinergie.calls.models import (
     Account,
     Call,
     CallState,
     EntryKind,
-    LedgerEntry,
     Redemption,
     Voucher,
     VoucherState,
@@ -38,6 +36,7 @@ from sinergie.calls.models import (
 from sinergie.directory.models import Service, TaxonomyTerm
 from sinergie.directory.opening import operates_on
 from sinergie.lib.errors import FieldError
+from sinergie.lib.money import format_euro, spreadsheet_text
 from sinergie.organizations.models import Organization
 
 ROME = ZoneInfo("Europe/Rome")
@@ -109,16 +108,15 @@ class OverridableRefusal(VoucherError):
 
 
 def euro(cents: int) -> str:
-    """Cents as euro for messages: 1234567 → "€ 12.345,67" (Italian grouping, as on paper)."""
-    whole, rest = divmod(abs(cents), 100)
-    grouped = f"{whole:,}".replace(",", ".")
-    return f"{'-' if cents < 0 else ''}€ {grouped},{rest:02d}"
+    """Cents as euro for the services' messages and the pages built from them: 1234567 → "€ 12.345,67".
+
+    Italian grouping in both languages, as these messages always wrote it."""
+    return format_euro(cents, language="it")
 
 
 def decimal_text(hundredths: int) -> str:
     """Hundredths (of a euro, of a point) as a decimal for Italian spreadsheets: 123456 → "1234,56"."""
-    whole, rest = divmod(abs(hundredths), 100)
-    return f"{'-' if hundredths < 0 else ''}{whole},{rest:02d}"
+    return spreadsheet_text(hundredths)
 
 
 def rome_today(now: datetime.datetime | None = None) -> datetime.date:
@@ -143,83 +141,6 @@ def _check_date(value: Any, field: str) -> datetime.date:
     return value
 
 
-def _post(
-    kind: str,
-    call_id: int,
-    lines: Iterable[tuple[str, int, dict[str, Any]]],
-    *,
-    by: Any,
-    redemption: Redemption | None = None,
-) -> list[LedgerEntry]:
-    """Append one transaction: `lines` are (account, signed cents, references) and must sum to zero."""
-    transaction_id = uuid.uuid4()
-    now = timezone.now()
-    author = by if getattr(by, "is_authenticated", False) else None
-    entries = [
-        LedgerEntry(
-            transaction=transaction_id,
-            kind=kind,
-            account=account,
-            amount_cents=amount,
-            call_id=call_id,
-            redemption=redemption,
-            created_by=author,
-            created_at=now,
-            **references,
-        )
-        for account, amount, references in lines
-        if amount != 0
-    ]
-    if sum(entry.amount_cents for entry in entries) != 0 or len(entries) < 2:
-        # A programming error, never a user's: refuse rather than write an unbalanced book.
-        raise AssertionError(f"unbalanced ledger transaction {kind}: {[(e.account, e.amount_cents) for e in entries]}")
-    _insert(entries)
-    return entries
-
-
-_LEDGER_COLUMNS = [
-    LedgerEntry._meta.get_field(name)
-    for name in (
-        "transaction",
-        "kind",
-        "account",
-        "amount_cents",
-        "call",
-        "voucher",
-        "provider",
-        "redemption",
-        "created_by",
-        "created_at",
-    )
-]
-
-
-def _insert(entries: list[LedgerEntry]) -> None:
-    """One multi-row INSERT of the lines: the ORM's bulk_create costs more than the statement on this hot path.
-
-    Values go through each field's own conversion (UUIDs on SQLite, aware datetimes), as the ORM would.
-    """
-    row = "(" + ", ".join(["%s"] * len(_LEDGER_COLUMNS)) + ")"
-    sql = "INSERT INTO {table} ({columns}) VALUES {rows}".format(  # noqa: S608 - names from the model, values bound
-        table=connection.ops.quote_name(LedgerEntry._meta.db_table),
-        columns=", ".join(connection.ops.quote_name(field.column) for field in _LEDGER_COLUMNS),
-        rows=", ".join([row] * len(entries)),
-    )
-    params = [
-        field.get_db_prep_save(getattr(entry, field.attname), connection)
-        for entry in entries
-        for field in _LEDGER_COLUMNS
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _set_available(call: Call, available: int) -> None:
-    # An UPDATE of the cache alone: Call.save() would re-read the row to guard the frozen rules.
-    Call.objects.filter(pk=call.pk).update(available_cents=available, updated_at=timezone.now())
-    call.available_cents = available
-
-
 # --- Calls ---------------------------------------------------------------------------------------
 
 
@@ -238,7 +159,7 @@ def call_publish(*, call: Call, by: Any, request: HttpRequest | None = None) -> 
         call.state = CallState.PUBLISHED
         call.available_cents = call.budget_cents
         call.save(update_fields=["state", "available_cents", "updated_at"])
-        _post(
+        ledger_post(
             EntryKind.FUNDING,
             call.pk,
             [(Account.FUNDING, -call.budget_cents, {}), (Account.AVAILABLE, call.budget_cents, {})],
@@ -331,13 +252,13 @@ def voucher_issue(
             valid_from=valid_from,
             valid_to=valid_to,
         )
-        _post(
+        ledger_post(
             EntryKind.ISSUE,
             call.pk,
             [(Account.AVAILABLE, -value, {}), (Account.VOUCHER, value, {"voucher": voucher})],
             by=by,
         )
-        _set_available(call, call.available_cents - value)
+        call_set_available(call, call.available_cents - value)
         audit_record(
             actor=by,
             action="calls.voucher.issue",
@@ -355,13 +276,13 @@ def _voucher_close(
     before = snapshot(voucher, ["state", "balance_cents"])
     returned = voucher.balance_cents
     if returned:
-        _post(
+        ledger_post(
             kind,
             call.pk,
             [(Account.VOUCHER, -returned, {"voucher": voucher}), (Account.AVAILABLE, returned, {})],
             by=by,
         )
-        _set_available(call, call.available_cents + returned)
+        call_set_available(call, call.available_cents + returned)
     voucher.state = state
     voucher.balance_cents = 0
     voucher.save(update_fields=["state", "balance_cents", "updated_at"])
@@ -679,7 +600,7 @@ def _redeem(  # noqa: C901
         created_by=author,
         created_at=timezone.now(),
     )
-    _post(
+    ledger_post(
         EntryKind.REDEMPTION,
         voucher.call_id,
         [(Account.VOUCHER, -amount, {"voucher": voucher}), (Account.PAYABLE, amount, {"provider": provider})],
@@ -735,8 +656,8 @@ def redemption_cancel(
         else:
             call = Call.objects.select_for_update(no_key=True).get(pk=voucher.call_id)
             lines += [(Account.VOUCHER, -amount, {"voucher": voucher}), (Account.AVAILABLE, amount, {})]
-            _set_available(call, call.available_cents + amount)
-        _post(EntryKind.CANCELLATION, voucher.call_id, lines, by=by, redemption=redemption)
+            call_set_available(call, call.available_cents + amount)
+        ledger_post(EntryKind.CANCELLATION, voucher.call_id, lines, by=by, redemption=redemption)
         redemption.cancelled_at = now
         redemption.cancelled_by = by if getattr(by, "is_authenticated", False) else None
         redemption.cancel_reason = reason

@@ -16,7 +16,6 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from typing import IO, Any
 
 from django.db.models import QuerySet
@@ -27,6 +26,7 @@ from sinergie.catalogue.selectors import location_state, service_state
 from sinergie.directory import hsds
 from sinergie.directory.models import CostUnit, Service, ServiceKind, TaxonomyTerm
 from sinergie.lib import downloads
+from sinergie.lib.money import spreadsheet_text
 
 CHUNK = 500
 CSV_DELIMITER = ";"
@@ -62,7 +62,7 @@ def hours_text(hours: Iterable[HoursData]) -> str:
 def _euro(cents: int | None) -> str:
     if cents is None:
         return "on request"
-    return str((Decimal(cents) / 100).quantize(Decimal("0.01"))).replace(".", ",")
+    return spreadsheet_text(cents)
 
 
 def _coordinate(value: float) -> str:

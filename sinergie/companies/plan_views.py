@@ -90,7 +90,7 @@ def measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "owner": item.owner,
         "starts_on": item.starts_on,
         "ends_on": item.ends_on,
-        "cost": f"{item.cost_cents // 100},{item.cost_cents % 100:02d}" if item.cost_cents else "",
+        "cost": item.cost_cents or None,  # the field shows cents as typed
         "need": item.need,
     }
     form = MeasureForm(initial=initial)

@@ -20,7 +20,6 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import get_language, get_language_info, ngettext, pgettext
@@ -43,6 +42,7 @@ from sinergie.directory.models import (
 )
 from sinergie.directory.opening import intervals_text, next_openings, open_status, open_status_text
 from sinergie.lib.downloads import CALENDAR_TYPE, file_response
+from sinergie.lib.money import format_euro
 from sinergie.organizations.access import Action, can
 
 WEEKDAY_ORDER = list(Weekday.values)  # MO … SU, as iCalendar writes them
@@ -154,8 +154,8 @@ def age_range_text(minimum: int | None, maximum: int | None) -> str:
 
 
 def euro(cents: int) -> str:
-    """'95,00' in Italian, '95.00' in English, with the thousands separator."""
-    return number_format(Decimal(cents) / 100, decimal_pos=2, use_l10n=True, force_grouping=True)
+    """'1.295,00' in Italian, '1,295.00' in English: the sentences around it put the '€'."""
+    return format_euro(cents, symbol=False)
 
 
 def cost_text(cost: CostOption) -> str:

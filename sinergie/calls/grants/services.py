@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import uuid
 from pathlib import PurePath
 from typing import Any
 
@@ -45,6 +44,7 @@ from sinergie.calls.applications.services import (
     application_withdraw,
     document_kind,
 )
+from sinergie.calls.ledger import call_set_available, ledger_post
 from sinergie.calls.models import (
     Account,
     Application,
@@ -56,7 +56,6 @@ from sinergie.calls.models import (
     GrantDocument,
     GrantState,
     IncentiveGrant,
-    LedgerEntry,
     PaymentState,
     RankingRow,
 )
@@ -349,28 +348,9 @@ def incentive_withdraw(*, application: Application, by: Any, request: HttpReques
 # --- Money ---------------------------------------------------------------------------------------
 
 
-def _post(kind: str, grant: IncentiveGrant, lines: list[tuple[str, int]], by: Any) -> None:
+def _post_grant(kind: str, grant: IncentiveGrant, lines: list[tuple[str, int]], by: Any) -> None:
     """Append one balanced ledger transaction about `grant`: (account, signed cents) lines summing to zero."""
-    transaction_id = uuid.uuid4()
-    now = timezone.now()
-    author = by if getattr(by, "is_authenticated", False) else None
-    entries = [
-        LedgerEntry(
-            transaction=transaction_id,
-            kind=kind,
-            account=account,
-            amount_cents=amount,
-            call_id=grant.call_id,
-            grant=grant,
-            created_by=author,
-            created_at=now,
-        )
-        for account, amount in lines
-        if amount != 0
-    ]
-    if sum(entry.amount_cents for entry in entries) != 0 or len(entries) < 2:
-        raise AssertionError(f"unbalanced ledger transaction {kind}: {lines}")
-    LedgerEntry.objects.bulk_create(entries)
+    ledger_post(kind, grant.call_id, [(account, amount, {}) for account, amount in lines], by=by, grant=grant)
 
 
 def _notify(grant: IncentiveGrant, subject: Any, body: Any) -> None:
@@ -386,11 +366,6 @@ def _notify(grant: IncentiveGrant, subject: Any, body: Any) -> None:
     if addresses:
         subject, body = str(subject), str(body)
         transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=addresses))
-
-
-def _set_available(call: Call, available: int) -> None:
-    Call.objects.filter(pk=call.pk).update(available_cents=available, updated_at=timezone.now())
-    call.available_cents = available
 
 
 def _admitted(application: Application) -> tuple[bool, int]:
@@ -484,8 +459,8 @@ def grant_create(
                 conditions=conditions,
                 created_by=by,
             )
-            _post(EntryKind.GRANT, grant, [(Account.AVAILABLE, -amount), (Account.GRANT, amount)], by)
-            _set_available(call, call.available_cents - amount)
+            _post_grant(EntryKind.GRANT, grant, [(Account.AVAILABLE, -amount), (Account.GRANT, amount)], by)
+            call_set_available(call, call.available_cents - amount)
             audit_record(
                 actor=by,
                 action="calls.grant.create",
@@ -672,7 +647,7 @@ def grant_pay(
         if grant.payment_state != PaymentState.APPROVED:
             raise IncentiveError("payment", PAYMENT_NOT_APPROVED, code="payment_not_approved")
         amount = grant.amount_cents - grant.paid_cents
-        _post(EntryKind.GRANT_PAYMENT, grant, [(Account.GRANT, -amount), (Account.GRANT_PAID, amount)], by)
+        _post_grant(EntryKind.GRANT_PAYMENT, grant, [(Account.GRANT, -amount), (Account.GRANT_PAID, amount)], by)
         grant.paid_cents = grant.amount_cents
         grant.state = GrantState.PAID
         grant.payment_state = PaymentState.PAID
@@ -703,8 +678,8 @@ def grant_revoke(*, grant: IncentiveGrant, reason: Any, by: Any, request: HttpRe
         call = Call.objects.select_for_update(no_key=True).get(pk=grant.call_id)
         returned = grant.amount_cents - grant.paid_cents
         if returned:
-            _post(EntryKind.GRANT_REVOKE, grant, [(Account.GRANT, -returned), (Account.AVAILABLE, returned)], by)
-            _set_available(call, call.available_cents + returned)
+            _post_grant(EntryKind.GRANT_REVOKE, grant, [(Account.GRANT, -returned), (Account.AVAILABLE, returned)], by)
+            call_set_available(call, call.available_cents + returned)
         grant.state = GrantState.REVOKED
         grant.revoked_reason = reason
         _change(grant, by, "calls.grant.revoke", ["state", "revoked_reason"], request, note=reason)

@@ -250,7 +250,7 @@ def grant_new(request: HttpRequest, pk: Any) -> HttpResponse:
         status = 400
     else:
         default = incentives.grant_default_amount(application)
-        form = GrantForm(initial={"amount": f"{default // 100},{default % 100:02d}", "signed_at": rome_today()})
+        form = GrantForm(initial={"amount": default, "signed_at": rome_today()})
         status = 200
     context = {
         "application": application,

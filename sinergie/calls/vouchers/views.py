@@ -29,6 +29,7 @@ from sinergie.calls.services import CANCEL_WINDOW, KEY_MISSING, KEY_REUSED_CODE,
 from sinergie.calls.vouchers.forms import CancelForm, CodeForm, RedeemForm, StatementForm
 from sinergie.lib.downloads import Figure, csv_response, xlsx_response
 from sinergie.lib.errors import refuse_on_form
+from sinergie.lib.money import spreadsheet_text
 from sinergie.lib.pdf import pdf_response
 from sinergie.lib.qr import qr_svg
 from sinergie.organizations.models import Organization
@@ -381,8 +382,7 @@ def _bad_statement_request(form: StatementForm) -> HttpResponse:
 
 def _cents_it(cents: int) -> Figure:
     """Cents for an Italian spreadsheet cell: comma for decimals, no grouping (Excel reads it as a number)."""
-    whole, rest = divmod(abs(cents), 100)
-    return Figure(f"{'-' if cents < 0 else ''}{whole},{rest:02d}")
+    return Figure(spreadsheet_text(cents))
 
 
 @login_required
