@@ -14,7 +14,8 @@ from sinergie.calls.design import design_of
 from sinergie.calls.models import Call, CallKind, CallState
 from sinergie.calls.precheck import OTHER
 from sinergie.directory.models import ServiceKind
-from sinergie.directory.selectors import ServiceHit, ServiceSearch, services_search
+from sinergie.directory.search.query import ServiceSearch
+from sinergie.directory.search.results import ServiceHit, services_search
 from sinergie.territory.models import Municipality
 from sinergie.territory.selectors import municipality_get
 

@@ -20,10 +20,11 @@ from typing import IO, Any
 
 from django.db.models import QuerySet
 
+from sinergie.catalogue.cells import WEEKDAYS
 from sinergie.catalogue.columns import COLUMNS, HEADERS
-from sinergie.catalogue.importing import WEEKDAYS, HoursData, LocationData, ServiceData
+from sinergie.catalogue.records import HoursData, LocationData, ServiceData
 from sinergie.catalogue.selectors import location_state, service_state
-from sinergie.directory import hsds
+from sinergie.directory import hsds, hsds_selectors
 from sinergie.directory.models import CostUnit, Service, ServiceKind, TaxonomyTerm
 from sinergie.lib import downloads
 from sinergie.lib.money import spreadsheet_text
@@ -461,9 +462,9 @@ def write_hsds_package(services: QuerySet[Service] | Iterable[Service], output: 
 
     tables = _TableWriters()
     try:
-        for taxonomy in hsds.taxonomies_all():
+        for taxonomy in hsds_selectors.taxonomies_all():
             tables.add("taxonomies", hsds.taxonomy_to_hsds(taxonomy))
-        for term in hsds.taxonomy_terms_all():
+        for term in hsds_selectors.taxonomy_terms_all():
             tables.add("taxonomy_terms", hsds.taxonomy_term_to_hsds(term))
         seen_organizations: set[str] = set()
         seen_locations: set[str] = set()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from sinergie.catalogue.importing import (
+from sinergie.catalogue.cells import hours_key
+from sinergie.catalogue.importing import istat_codes_in
+from sinergie.catalogue.records import (
     ClosureData,
     CostData,
     HoursData,
@@ -13,8 +15,6 @@ from sinergie.catalogue.importing import (
     ServiceData,
     SiteData,
     Table,
-    hours_key,
-    istat_codes_in,
 )
 from sinergie.directory.models import (
     ClosureAvailability,

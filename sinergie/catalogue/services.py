@@ -24,16 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinergie.audit.services import audit_record, snapshot
-from sinergie.catalogue.importing import (
-    ImportFileError,
-    LocationData,
-    Plan,
-    RowError,
-    ServiceData,
-    read_table,
-    validate,
-)
+from sinergie.catalogue.importing import read_table, validate
 from sinergie.catalogue.models import BatchStatus, ImportBatch
+from sinergie.catalogue.records import ImportFileError, LocationData, Plan, RowError, ServiceData
 from sinergie.catalogue.selectors import (
     existing_locations,
     existing_services,

@@ -18,7 +18,7 @@ from sinergie.catalogue.forms import ImportUploadForm
 from sinergie.catalogue.importing import MAX_BYTES, all_errors
 from sinergie.catalogue.models import BatchStatus
 from sinergie.catalogue.selectors import catalogue_published
-from sinergie.directory.hsds import services_public
+from sinergie.directory.hsds_selectors import services_public
 from sinergie.lib.downloads import CSV_TYPE, XLSX_TYPE, file_response, streaming_response
 
 # The preview lists at most this many errors (they are all counted): enough to fix a file, bounded to render.

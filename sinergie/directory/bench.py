@@ -24,24 +24,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from sinergie.lib.bench import timed_get
 from sinergie.directory.generate import LOMBARDY, generate_services, synthetic_count
 from sinergie.directory.models import Service, TaxonomyTerm
-from sinergie.directory.search_index import vocabulary
-from sinergie.directory.selectors import (
-    COUNT_CAP,
-    DEFAULT_RADIUS_KM,
-    PAGE_SIZE,
-    ServiceSearch,
-    _level_for,
-    degrees,
-    parse_search,
-    period_dates,
-    search_centre,
-    search_terms,
-    services_search,
-    text_matches,
-)
+from sinergie.directory.search.near import degrees, search_centre
+from sinergie.directory.search.query import COUNT_CAP, DEFAULT_RADIUS_KM, PAGE_SIZE, ServiceSearch, parse_search
+from sinergie.directory.search.results import services_search
+from sinergie.directory.search.text import text_matches
+from sinergie.directory.search_index import search_terms, vocabulary
+from sinergie.directory.selectors import level_for_ages, period_dates
+from sinergie.lib.bench import timed_get
 from sinergie.lib.geo import bounding_box
 from sinergie.territory.models import Municipality
 from sinergie.territory.selectors import municipality_get
@@ -187,7 +178,7 @@ def floor_statement(filters: ServiceSearch) -> tuple[str, list[Any]]:
         stem = words.category(filters.category)
         where.append(holds([stem] if stem else []))
     if filters.period:
-        period = period_dates(filters.period, municipality, level=_level_for(filters.age_years))
+        period = period_dates(filters.period, municipality, level=level_for_ages(filters.age_years))
         if postgres:
             where.append(holds(words.months(period.start, period.end)))
             where.append("x.closures && daterange(%s, %s, '[]')")

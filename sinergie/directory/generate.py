@@ -42,8 +42,9 @@ from sinergie.directory.models import (
     ServiceKind,
     TaxonomyTerm,
 )
+from sinergie.directory.search.query import ITALY_LAT, ITALY_LON
 from sinergie.directory.search_index import reindex_services
-from sinergie.directory.selectors import ITALY_LAT, ITALY_LON, period_dates
+from sinergie.directory.selectors import period_dates
 from sinergie.organizations.models import Organization, OrganizationKind
 from sinergie.territory.models import Municipality
 

@@ -25,7 +25,7 @@ from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import HttpError
 from pydantic import field_validator
 
-from sinergie.directory import hsds
+from sinergie.directory import hsds, hsds_selectors
 from sinergie.lib.api_errors import ErrorOut, ValidationErrorOut, invalid_parameter, not_found
 from sinergie.lib.api_head import HeadAsGetMixin
 
@@ -290,7 +290,7 @@ def root(request: HttpRequest) -> dict[str, str]:
 )
 def services(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[str, Any]:
     """One-to-one fields and the organization; with `full=true` everything, as /services/{id}. Filters AND."""
-    queryset = hsds.services_public(**_service_filters(filters), full=filters.full)
+    queryset = hsds_selectors.services_public(**_service_filters(filters), full=filters.full)
     return hsds.page_to_hsds(
         queryset,
         page=filters.page,
@@ -307,7 +307,7 @@ def services(request: HttpRequest, filters: Query[ServiceFilters]) -> dict[str, 
     openapi_extra=_documented("The service.", "service.json"),
 )
 def service_detail(request: HttpRequest, id: uuid.UUID, params: Query[Language]) -> dict[str, Any]:
-    service = hsds.service_public_get(id)
+    service = hsds_selectors.service_public_get(id)
     if service is None:
         raise _not_found("service", id)
     return hsds.service_to_hsds(service, language=params.lang, full=True)
@@ -322,7 +322,7 @@ def service_detail(request: HttpRequest, id: uuid.UUID, params: Query[Language])
 )
 def service_at_locations(request: HttpRequest, filters: Query[ServiceAtLocationFilters]) -> dict[str, Any]:
     """Each with its location and service (one-to-one fields); the service filters apply, AND."""
-    queryset = hsds.service_at_locations_public(
+    queryset = hsds_selectors.service_at_locations_public(
         **_service_filters(filters), postcode=filters.postcode, full=filters.full
     )
     return hsds.page_to_hsds(
@@ -341,7 +341,7 @@ def service_at_locations(request: HttpRequest, filters: Query[ServiceAtLocationF
     openapi_extra=_documented("The service at a location.", "service_at_location.json"),
 )
 def service_at_location_detail(request: HttpRequest, id: uuid.UUID, params: Query[Language]) -> dict[str, Any]:
-    sal = hsds.service_at_location_public_get(id)
+    sal = hsds_selectors.service_at_location_public_get(id)
     if sal is None:
         raise _not_found("service at location", id)
     return hsds.service_at_location_to_hsds(sal, params.lang, full=True, with_service=True)
@@ -356,7 +356,7 @@ def service_at_location_detail(request: HttpRequest, id: uuid.UUID, params: Quer
 )
 def organizations(request: HttpRequest, filters: Query[OrganizationFilters]) -> dict[str, Any]:
     return hsds.page_to_hsds(
-        hsds.organizations_public(search=filters.search),
+        hsds_selectors.organizations_public(search=filters.search),
         page=filters.page,
         per_page=filters.per_page,
         convert=lambda organization: hsds.organization_to_hsds(organization, filters.lang),
@@ -374,12 +374,12 @@ def organization_detail(request: HttpRequest, path: Path[OrganizationRef], param
     """`id` is the HSDS UUID or Sinergie's numeric id."""
     id = path.id
     try:
-        organization = hsds.organization_public_get(id)
-    except hsds.OrganizationIdError:
+        organization = hsds_selectors.organization_public_get(id)
+    except hsds_selectors.OrganizationIdError:
         raise invalid_parameter("id", BAD_ORGANIZATION_ID, location="path") from None
     if organization is None:
         raise _not_found("organization", id)
-    services, locations = hsds.organization_services_and_locations(organization)
+    services, locations = hsds_selectors.organization_services_and_locations(organization)
     return hsds.organization_full_to_hsds(organization, services=services, locations=locations, language=params.lang)
 
 
@@ -393,7 +393,7 @@ def organization_detail(request: HttpRequest, path: Path[OrganizationRef], param
 def taxonomies(request: HttpRequest, filters: Query[TaxonomyFilters]) -> dict[str, Any]:
     """Sinergie's conciliation taxonomy and the extension taxonomy of this profile."""
     return hsds.page_to_hsds(
-        hsds.taxonomies_all(search=filters.search),
+        hsds_selectors.taxonomies_all(search=filters.search),
         page=filters.page,
         per_page=filters.per_page,
         convert=hsds.taxonomy_to_hsds,
@@ -408,7 +408,7 @@ def taxonomies(request: HttpRequest, filters: Query[TaxonomyFilters]) -> dict[st
     openapi_extra=_documented("The taxonomy.", "taxonomy.json"),
 )
 def taxonomy_detail(request: HttpRequest, id: uuid.UUID) -> dict[str, Any]:
-    taxonomy = hsds.taxonomy_get(id)
+    taxonomy = hsds_selectors.taxonomy_get(id)
     if taxonomy is None:
         raise _not_found("taxonomy", id)
     return hsds.taxonomy_to_hsds(taxonomy)
@@ -422,7 +422,7 @@ def taxonomy_detail(request: HttpRequest, id: uuid.UUID) -> dict[str, Any]:
     openapi_extra=_documented("A page of taxonomy terms.", "taxonomy_term.json", page=True),
 )
 def taxonomy_terms(request: HttpRequest, filters: Query[TaxonomyTermFilters]) -> dict[str, Any]:
-    terms = hsds.taxonomy_terms_all(
+    terms = hsds_selectors.taxonomy_terms_all(
         search=filters.search, taxonomy_id=filters.taxonomy_id, parent_id=filters.parent_id, top_only=filters.top_only
     )
     return hsds.page_to_hsds(
@@ -441,7 +441,7 @@ def taxonomy_terms(request: HttpRequest, filters: Query[TaxonomyTermFilters]) ->
     openapi_extra=_documented("The taxonomy term.", "taxonomy_term.json"),
 )
 def taxonomy_term_detail(request: HttpRequest, id: uuid.UUID, params: Query[Language]) -> dict[str, Any]:
-    term = hsds.taxonomy_term_get(id)
+    term = hsds_selectors.taxonomy_term_get(id)
     if term is None:
         raise _not_found("taxonomy term", id)
     return hsds.taxonomy_term_to_hsds(term, params.lang)

@@ -432,7 +432,7 @@ class ServiceRevision(models.Model):
 
 
 class SearchStem(models.Model):
-    """One word of the search vocabulary: a folded, stemmed word (see selectors.search_terms).
+    """One word of the search vocabulary: a folded, stemmed word (see search_index.search_terms).
 
     Only ever grows (a stem no service uses any more matches nothing), so its highest id tells
     a process whether the vocabulary it holds in memory is still complete.
@@ -574,7 +574,7 @@ class SearchSite(SearchFields):
     """A published service at one of its locations, as a search around a point reads it: the
     site's coordinates beside every filter, so the rows near the point need no join.
 
-    PostgreSQL also indexes the plane point of selectors._PLANE_POINT (migration 0009).
+    PostgreSQL also indexes the plane point of search.near.PLANE_POINT (migration 0009).
     """
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="search_sites")

@@ -1,9 +1,9 @@
 """Search of the directory as JSON, mounted at /api/v1/services/ (see sinergie/api.py).
 
-Every parameter is taken as text and validated by `selectors.parse_search`, the one place that
-knows the rules, so a bad value gets the same message here as in the pages: HTTP 422 with
+Every parameter is taken as text and validated by `search.query.parse_query`, the one place
+that knows the rules, so a bad value gets the same message here as in the pages: HTTP 422 with
 {"detail": [{"type": "value_error", "loc": ["query", "<parameter>"], "msg": "..."}]}. The OpenAPI
-document describes each parameter as what parse_search accepts (numbers with their bounds, the
+document describes each parameter as what parse_query accepts (numbers with their bounds, the
 orders as an enum), from the same constants.
 """
 
@@ -16,7 +16,7 @@ from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
 from sinergie.directory.models import ServiceKind
-from sinergie.directory.selectors import (
+from sinergie.directory.search.query import (
     ISO_639_1,
     ITALY_LAT,
     ITALY_LON,
@@ -27,11 +27,9 @@ from sinergie.directory.selectors import (
     MAX_RADIUS_KM,
     PAGE_SIZE,
     SORTS,
-    SearchError,
-    ServiceHit,
-    parse_search,
-    services_search,
+    parse_query,
 )
+from sinergie.directory.search.results import ServiceHit, services_search
 from sinergie.lib.api_errors import invalid_parameters, responses
 from sinergie.lib.school_calendar import YEAR_MAX, YEAR_MIN
 
@@ -68,7 +66,7 @@ class SearchPage(Schema):
 
 
 def _documented(schema: dict[str, Any], description: str) -> Any:
-    """A text parameter that the OpenAPI document describes as what parse_search accepts."""
+    """A text parameter that the OpenAPI document describes as what parse_query accepts."""
 
     def replace(generated: dict[str, Any]) -> None:
         generated.clear()
@@ -78,7 +76,7 @@ def _documented(schema: dict[str, Any], description: str) -> Any:
 
 
 class SearchParams(Schema):
-    """Taken as text and checked by parse_search (the pages' messages); documented as what it accepts."""
+    """Taken as text and checked by parse_query (the pages' messages); documented as what it accepts."""
 
     municipality: str | None = _documented(
         {"type": "string", "pattern": "^[0-9]{6}$"}, "ISTAT code; without lat/lon it is the centre (10 km)."
@@ -176,10 +174,10 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, objec
     raw = {key: value for key, value in params.dict().items() if value is not None}
     language = raw.get("lang") if raw.get("lang") in ("it", "en") else translation.get_language() or "it"
     with translation.override(language):
-        try:
-            filters = parse_search(raw)
-        except SearchError as error:
-            raise invalid_parameters(error.errors) from None
+        query = parse_query(raw)
+        if query.search is None:
+            raise invalid_parameters(query.errors)
+        filters = query.search
         result = services_search(filters=filters)
     return {
         "count": result.count,

@@ -1,18 +1,16 @@
-"""What the families' search page adds around the search selector: its form and its words.
+"""What the families' search page adds around the search: its form and its words.
 
-`selectors.parse_search` validates the query parameters the API takes (ISTAT codes, cents);
-people type a municipality's name and a price in euro. This module turns what the page's form
-sends into those parameters (`page_params_to_search`), and gives the form its choices: the
-taxonomy grouped by parent, the coming school closure periods labelled in the page's language.
+The page's parameters (a municipality's name, a price in euro) are parsed by
+`search.query.parse_query(source="page")`, like the API's; the form renders the filters, shows
+the parser's messages next to their fields, and gets its choices here: the taxonomy grouped by
+parent, the coming school closure periods labelled in the page's language.
 """
 
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -20,23 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sinergie.directory.models import ServiceKind, TaxonomyTerm
-from sinergie.directory.selectors import MAX_RADIUS_KM, PAGE_SIZE, PERIOD_WORDS, age_tokens, period_dates
-from sinergie.lib.text import fold
+from sinergie.directory.search.query import LOMBARDY, MAX_RADIUS_KM, PAGE_SIZE, age_tokens
+from sinergie.directory.selectors import PERIOD_WORDS, period_dates
 from sinergie.territory.models import Municipality
-
-LOMBARDY = "03"
-MAX_MUNICIPALITY_LENGTH = 120
-MAX_PRICE_EUR = Decimal(100_000)
-# "Melzo (MI)": the name a datalist suggests when two municipalities share it.
-_WITH_PROVINCE = re.compile(r"^(.*\S)\s*\(\s*([A-Za-z]{2})\s*\)$")
-
-UNKNOWN_MUNICIPALITY_NAME = gettext_lazy(
-    "No municipality is called “%(name)s”: check the spelling or choose one from the list."
-)
-AMBIGUOUS_MUNICIPALITY = gettext_lazy("More than one municipality is called “%(name)s”: write one of %(choices)s.")
-BAD_EURO = gettext_lazy("Enter an amount in euro, 0 or more, e.g. 80 or 12.50.")
-# Which page parameter carries each of parse_search's parameters, when the names differ.
-PAGE_FIELD = {"max_price": "max_price_eur"}
 
 # The slug words of each period kind, the order they come in a school year, and their labels.
 PERIOD_SLUGS = (
@@ -49,7 +33,7 @@ PERIOD_SLUGS = (
 
 
 class SearchForm(forms.Form):
-    """Renders the filters with their labels; the values are validated by parse_search."""
+    """Renders the filters with their labels; the values are validated by parse_query."""
 
     q = forms.CharField(label=gettext_lazy("What are you looking for?"), required=False)
     municipality = forms.CharField(
@@ -113,11 +97,10 @@ class SearchForm(forms.Form):
         ]
 
     def add_search_errors(self, errors: Mapping[str, str]) -> None:
-        """Put parse_search's messages on the fields they are about (hidden ones: on the form)."""
+        """Put parse_query's messages on the fields they name (hidden ones: on the form)."""
         for name, message in errors.items():
-            field = PAGE_FIELD.get(name, name)
-            if field in self.fields and not self.fields[field].widget.is_hidden:
-                self.add_error(field, message)
+            if name in self.fields and not self.fields[name].widget.is_hidden:
+                self.add_error(name, message)
             else:
                 self.add_error(None, message)
 
@@ -195,81 +178,6 @@ def lombardy_municipalities() -> list[MunicipalityChoice]:
         MunicipalityChoice(name=name, label=f"{name} ({province})" if seen[name] > 1 and province else name)
         for name, province in rows
     ]
-
-
-class MunicipalityNameError(ValueError):
-    pass
-
-
-def municipality_code(text: str) -> str:
-    """The ISTAT code of the municipality named `text` (accents and case ignored).
-
-    Digits are passed through (parse_search checks the code). "Name (PR)" picks the province; a
-    name shared by several municipalities picks the one in Lombardy, if only one is. Raises
-    MunicipalityNameError with the message to show otherwise.
-    """
-    value = text.strip()
-    if value.isdigit():
-        return value
-    name, province = value, None
-    match = _WITH_PROVINCE.match(value)
-    if match:
-        name, province = match.group(1), match.group(2).upper()
-    if len(name) > MAX_MUNICIPALITY_LENGTH:
-        raise MunicipalityNameError(str(UNKNOWN_MUNICIPALITY_NAME % {"name": name[:40] + "…"}))
-    candidates = list(
-        Municipality.objects.filter(search_name=fold(name)).values_list(
-            "istat_code", "name", "province__abbreviation", "region__istat_code"
-        )
-    )
-    if province:
-        candidates = [c for c in candidates if (c[2] or "").upper() == province]
-    if len(candidates) > 1:
-        in_lombardy = [c for c in candidates if c[3] == LOMBARDY]
-        if len(in_lombardy) == 1:
-            candidates = in_lombardy
-    if not candidates:
-        raise MunicipalityNameError(str(UNKNOWN_MUNICIPALITY_NAME % {"name": value}))
-    if len(candidates) > 1:
-        options = ", ".join(f"“{c[1]} ({c[2]})”" for c in sorted(candidates, key=lambda c: c[2] or ""))
-        raise MunicipalityNameError(str(AMBIGUOUS_MUNICIPALITY % {"name": name, "choices": options}))
-    return candidates[0][0]
-
-
-def page_params_to_search(params: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """The page's query parameters as parse_search's, and the errors found on the way (by page field)."""
-    # NUL cannot reach PostgreSQL in a string; nobody types it. Ages may come once per child.
-    ages = ",".join(age_tokens(params)).replace("\x00", "")
-    params = {key: (params.get(key) or "").replace("\x00", "") for key in params}
-    if ages:
-        params["age"] = ages
-    search: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    for name in (
-        "q", "radius_km", "age", "category", "period", "date", "free", "voucher", "open_now", "kind", "sort",
-        "lat", "lon", "page",
-    ):  # fmt: skip
-        value = params.get(name)
-        if value is not None:
-            search[name] = value
-    municipality = (params.get("municipality") or "").strip()
-    if municipality:
-        try:
-            search["municipality"] = municipality_code(municipality)
-        except MunicipalityNameError as error:
-            errors["municipality"] = str(error)
-    euro = (params.get("max_price_eur") or "").strip().replace("€", "").replace(" ", "")
-    if euro:
-        # "12,50" and "12.50" are both cents-exact; thousands separators are not accepted.
-        try:
-            amount = Decimal(euro.replace(",", "."))
-        except InvalidOperation:
-            amount = None
-        if amount is None or not amount.is_finite() or amount < 0 or amount > MAX_PRICE_EUR:
-            errors["max_price_eur"] = str(BAD_EURO)
-        else:
-            search["max_price"] = str(int((amount * 100).to_integral_value()))
-    return search, errors
 
 
 @dataclass(frozen=True)

@@ -22,21 +22,9 @@ from django.views.decorators.http import require_safe
 
 from sinergie.directory.models import ServiceKind
 from sinergie.directory.opening import intervals_text, open_status, open_status_text, opening_today
-from sinergie.directory.search_page import (
-    SearchForm,
-    lombardy_municipalities,
-    municipality_boundaries,
-    page_links,
-    page_params_to_search,
-)
-from sinergie.directory.selectors import (
-    DEFAULT_RADIUS_KM,
-    SearchError,
-    SearchResult,
-    ServiceHit,
-    parse_search,
-    services_search,
-)
+from sinergie.directory.search.query import DEFAULT_RADIUS_KM, parse_query
+from sinergie.directory.search.results import SearchResult, ServiceHit, services_search
+from sinergie.directory.search_page import SearchForm, lombardy_municipalities, municipality_boundaries, page_links
 from sinergie.directory.views import age_range_text, cost_text, language_names, long_date, opening_hours
 from sinergie.territory.models import Municipality
 
@@ -128,29 +116,19 @@ def _search(request: HttpRequest, *, info_points: bool) -> HttpResponse:
         del form.fields["kind"]
     form.is_valid()  # every field is optional text: this only prepares cleaned_data for add_error
 
-    params, errors = page_params_to_search(request.GET)
-    if info_points:
-        params["kind"] = ServiceKind.INFO_POINT
-    params["lang"] = language
-    filters = None
-    try:
-        filters = parse_search(params, now=now)
-    except SearchError as error:
-        # The page's own messages (name, euro) win over parse_search's on the same field.
-        for name, message in error.errors.items():
-            if name not in errors and not (name == "max_price" and "max_price_eur" in errors):
-                errors[name] = message
-    if errors:
-        # On the full page each message sits next to its field and in the summary; an htmx
-        # request (a filter just changed) gets the summary in place of the results, its links
-        # leading to the fields, without reloading the form under the visitor's cursor.
-        form.add_search_errors(errors)
+    fixed = {"lang": language, "kind": ServiceKind.INFO_POINT} if info_points else {"lang": language}
+    query = parse_query(request.GET, source="page", fixed=fixed, now=now)
+    # On the full page each message sits next to its field and in the summary; an htmx request
+    # (a filter just changed) gets the summary in place of the results, its links leading to the
+    # fields, without reloading the form under the visitor's cursor.
+    form.add_search_errors(query.errors)
+    filters = query.search
 
     result: SearchResult | None = None
     rows: list[dict[str, Any]] = []
     boundary, municipality_name = None, ""
     centre: list[float] | None = None
-    if filters is not None and not errors:
+    if filters is not None:
         result = services_search(filters=filters, today=now.date())
         rows = [_hit_row(request, hit, language, now) for hit in result.results]
         if filters.lat is not None and filters.lon is not None:
@@ -177,14 +155,14 @@ def _search(request: HttpRequest, *, info_points: bool) -> HttpResponse:
         "page": page_links(result.count, result.page) if result else None,
         "map_data": _map_data(rows, boundary, municipality_name, centre, radius),
         "has_centre": filters is not None and (filters.municipality is not None or filters.lat is not None),
-        "near_me": filters is not None and filters.lat is not None,
+        "near_me": query.point is not None,
         "default_radius": int(DEFAULT_RADIUS_KM),
         "radius": radius,
         "form_action": request.path,
         # On a phone the filters fold into a disclosure so that the first result shows in the
         # first screen; open when nothing is searched yet or a field has a message to read.
         "active_filters": _active_filters(request),
-        "filters_open": bool(errors) or not _active_filters(request),
+        "filters_open": bool(query.errors) or not _active_filters(request),
     }
     if _is_htmx(request):
         context["is_htmx"] = True

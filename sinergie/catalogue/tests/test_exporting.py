@@ -17,7 +17,7 @@ from sinergie.catalogue.exporting import HSDS_ENTITIES, catalogue_rows, write_hs
 from sinergie.catalogue.selectors import catalogue_published
 from sinergie.catalogue.tests.conftest import ROWS, csv_bytes
 from sinergie.catalogue.tests.test_services import run_import
-from sinergie.directory.hsds import services_public
+from sinergie.directory.hsds_selectors import services_public
 
 REPO = Path(__file__).resolve().parents[3]
 SCHEMA_DIRS = [

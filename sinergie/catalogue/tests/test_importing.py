@@ -10,24 +10,9 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook
 
-from sinergie.catalogue.importing import (
-    MAX_ROWS,
-    ClosureData,
-    CostData,
-    HoursData,
-    ImportFileError,
-    Lookups,
-    RowError,
-    detect_delimiter,
-    map_headers,
-    parse_closures,
-    parse_costs,
-    parse_days,
-    parse_decimal,
-    parse_opening_hours,
-    read_table,
-    validate,
-)
+from sinergie.catalogue.cells import parse_closures, parse_costs, parse_days, parse_decimal, parse_opening_hours
+from sinergie.catalogue.importing import MAX_ROWS, detect_delimiter, map_headers, read_table, validate
+from sinergie.catalogue.records import ClosureData, CostData, HoursData, ImportFileError, Lookups, RowError
 from sinergie.catalogue.tests.conftest import HEADER, ROWS, csv_bytes
 
 LOOKUPS = Lookups(

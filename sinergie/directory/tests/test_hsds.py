@@ -19,7 +19,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from sinergie.conftest import OrganizationFactory
-from sinergie.directory import hsds
+from sinergie.directory import hsds, hsds_selectors
 from sinergie.directory.models import (
     ClosureAvailability,
     CostOption,
@@ -757,7 +757,7 @@ def test_ages_in_years_come_from_months() -> None:
 
 
 def test_the_search_pattern_ignores_accents_and_escapes_the_rest() -> None:
-    pattern = hsds.accent_insensitive_pattern("Caffè.")
+    pattern = hsds_selectors.accent_insensitive_pattern("Caffè.")
 
     assert pattern.startswith("[cçCÇ][aàáâäãAÀÁÂÄÃ]ff[eèéêëEÈÉÊË]")
     assert pattern.endswith(r"\.")

@@ -10,12 +10,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from sinergie.directory import bench, selectors
+from sinergie.directory import bench
 from sinergie.directory.bench import bench_directory, floor_run, query_mix
 from sinergie.directory.generate import generate_services, synthetic_count
 from sinergie.directory.models import Location, SearchTerm, Service, TaxonomyTerm
+from sinergie.directory.search import near, results
+from sinergie.directory.search.query import SearchError, parse_search
+from sinergie.directory.search.results import services_search
 from sinergie.directory.search_index import one_edit_apart, reindex_services
-from sinergie.directory.selectors import SearchError, parse_search, services_search
 
 from .test_search import TODAY
 
@@ -102,10 +104,10 @@ def caps(request, monkeypatch) -> str:
     """The shipped caps, or caps small enough for 400 services to take every path of a search
     with more matches than the cap (walks by name, the nearest-first index, named relevance)."""
     if request.param == "small caps":
-        for module in (selectors, bench):
+        for module in (results, bench):
             monkeypatch.setattr(module, "COUNT_CAP", 15)
-        monkeypatch.setattr(selectors, "NAME_WALK", 40)
-        monkeypatch.setattr(selectors, "NEAREST_MIN_FETCH", 5)
+        monkeypatch.setattr(results, "NAME_WALK", 40)
+        monkeypatch.setattr(near, "NEAREST_MIN_FETCH", 5)
     return request.param
 
 

@@ -7,7 +7,6 @@ import pytest
 from django.utils import translation
 
 from sinergie.conftest import OrganizationFactory
-from sinergie.directory import selectors
 from sinergie.directory.models import (
     ClosureAvailability,
     CostOption,
@@ -18,14 +17,11 @@ from sinergie.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from sinergie.directory.selectors import (
-    ROME,
-    SearchError,
-    parse_search,
-    period_dates,
-    search_terms,
-    services_search,
-)
+from sinergie.directory.search import near, query, results
+from sinergie.directory.search.query import SearchError, parse_search
+from sinergie.directory.search.results import services_search
+from sinergie.directory.search_index import search_terms
+from sinergie.directory.selectors import ROME, period_dates
 from sinergie.territory.models import Municipality, Province, Region
 
 TODAY = datetime.date(2026, 11, 2)
@@ -477,7 +473,7 @@ def test_the_query_count_is_bounded_for_thirty_results(directory, client, django
 
 @pytest.fixture
 def cap_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(results, "COUNT_CAP", 3)
 
 
 def test_the_count_stops_at_the_cap_and_says_so(directory, client, cap_of_three):
@@ -504,12 +500,12 @@ def test_an_exact_count_past_the_first_page(directory, client):
 
 
 def test_a_page_past_the_capped_ones_is_refused_with_a_message(directory, client):
-    response = search(client, page=selectors.MAX_PAGE + 1)
+    response = search(client, page=query.MAX_PAGE + 1)
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert detail[0]["loc"] == ["query", "page"]
-    assert str(selectors.MAX_PAGE) in detail[0]["msg"]
-    assert search(client, page=selectors.MAX_PAGE).status_code == 200
+    assert str(query.MAX_PAGE) in detail[0]["msg"]
+    assert search(client, page=query.MAX_PAGE).status_code == 200
 
 
 def test_the_search_page_says_more_than_the_cap(directory, client, cap_of_three):
@@ -540,9 +536,9 @@ def thirty_camps(directory: Directory) -> Directory:
 @pytest.mark.parametrize("page", ["1", "2"])
 def test_the_nearest_first_reading_gives_the_full_order(thirty_camps, monkeypatch, params, page):
     expected = services_search(filters=parse_search({**params, "page": page}), today=TODAY)
-    monkeypatch.setattr(selectors, "COUNT_CAP", 3)  # past the cap: sites nearest first
-    monkeypatch.setattr(selectors, "NEAREST_FETCH_FACTOR", 0)
-    monkeypatch.setattr(selectors, "NEAREST_MIN_FETCH", 2)  # read a few rows, then more
+    monkeypatch.setattr(results, "COUNT_CAP", 3)  # past the cap: sites nearest first
+    monkeypatch.setattr(near, "NEAREST_FETCH_FACTOR", 0)
+    monkeypatch.setattr(near, "NEAREST_MIN_FETCH", 2)  # read a few rows, then more
     result = services_search(filters=parse_search({**params, "page": page}), today=TODAY)
     assert [h.service.pk for h in result.results] == [h.service.pk for h in expected.results]
     assert [h.distance_km for h in result.results] == sorted(h.distance_km for h in result.results)
@@ -553,6 +549,6 @@ def test_the_nearest_first_reading_gives_the_full_order(thirty_camps, monkeypatc
 @pytest.mark.parametrize("page", ["1", "2"])
 def test_the_best_scored_first_gives_the_full_relevance_order(thirty_camps, monkeypatch, q, page):
     expected = services_search(filters=parse_search({"q": q, "page": page}), today=TODAY)
-    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(results, "COUNT_CAP", 3)
     result = services_search(filters=parse_search({"q": q, "page": page}), today=TODAY)
     assert [h.service.pk for h in result.results] == [h.service.pk for h in expected.results]

@@ -9,7 +9,10 @@ from django.http import QueryDict
 
 from sinergie.directory import selectors
 from sinergie.directory.models import Service, ServiceAtLocation
-from sinergie.directory.selectors import SearchError, next_available, parse_search, services_search
+from sinergie.directory.search import results
+from sinergie.directory.search.query import SearchError, parse_search
+from sinergie.directory.search.results import services_search
+from sinergie.directory.selectors import next_available
 from sinergie.directory.tests.test_search import TODAY, URL, D, Directory, names
 
 
@@ -124,7 +127,7 @@ def test_next_available_many_agrees_with_next_available(directory, unpriced):
 
 
 def test_past_the_cap_the_date_order_ranks_the_first_in_the_default_order(directory, monkeypatch):
-    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(results, "COUNT_CAP", 3)
     result = services_search(filters=parse_search({"municipality": "015142", "sort": "next_available"}), today=TODAY)
     assert result.count_exact is False
     nearest = names({"municipality": "015142"})[:3]
@@ -238,7 +241,7 @@ def test_a_second_site_does_not_change_the_price_order(directory):
 def test_the_price_order_is_the_same_past_the_cap(directory, monkeypatch):
     expected = names({"sort": "price"})
     expected_near = names({"sort": "price", "municipality": "015142"})
-    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    monkeypatch.setattr(results, "COUNT_CAP", 3)
     assert names({"sort": "price"}) == expected
     assert names({"sort": "price", "municipality": "015142"}) == expected_near
 

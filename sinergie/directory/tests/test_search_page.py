@@ -14,12 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sinergie.directory.models import Location, Schedule, ServiceAtLocation
-from sinergie.directory.search_page import (
-    MunicipalityNameError,
-    municipality_code,
-    page_params_to_search,
-    period_choices,
-)
+from sinergie.directory.search.query import MunicipalityNameError, municipality_code, parse_query
+from sinergie.directory.search_page import period_choices
 from sinergie.directory.tests.test_search import Directory
 from sinergie.territory.models import Municipality, Province, Region
 
@@ -163,11 +159,34 @@ def test_a_name_shared_by_two_municipalities_asks_which(directory):
         municipality_code("Melzo")
 
 
+def page_query(params: dict[str, str]) -> Any:
+    return parse_query(params, source="page")
+
+
 def test_the_price_in_euro_becomes_cents(db):
-    assert page_params_to_search({"max_price_eur": "12,50"}) == ({"max_price": "1250"}, {})
-    assert page_params_to_search({"max_price_eur": "€ 80"}) == ({"max_price": "8000"}, {})
+    assert page_query({"max_price_eur": "12,50"}).search.max_price_cents == 1250
+    assert page_query({"max_price_eur": "€ 80"}).search.max_price_cents == 8000
     for bad in ("-1", "dieci", "1e400", "NaN", "1.000.000"):
-        assert "max_price_eur" in page_params_to_search({"max_price_eur": bad})[1], bad
+        query = page_query({"max_price_eur": bad})
+        assert query.search is None, bad
+        assert list(query.errors) == ["max_price_eur"], bad
+
+
+def test_the_page_reads_only_its_own_parameters(db):
+    # Not the API's price in cents, spoken language or language of the answer.
+    search = page_query({"max_price": "x", "language": "zz", "lang": "de"}).search
+    assert search is not None
+    assert (search.max_price_cents, search.spoken_language, search.language) == (None, None, "it")
+    fixed = parse_query({"lang": "de", "kind": "service"}, source="page", fixed={"lang": "en", "kind": "info_point"})
+    assert fixed.search is not None
+    assert (fixed.search.language, fixed.search.kind) == ("en", "info_point")
+
+
+def test_a_shared_position_is_kept_beside_a_bad_value(directory):
+    query = page_query({"lat": "45.5", "lon": "9.4", "age": "200"})
+    assert query.search is None
+    assert query.point == (45.5, 9.4)
+    assert page_query({"lat": "91", "lon": "9.4"}).point is None
 
 
 def test_the_periods_offered_are_the_coming_ones_of_this_school_year_and_the_next():

@@ -22,8 +22,9 @@ from sinergie.directory.models import (
     TaxonomyTerm,
 )
 from sinergie.directory.revisions import service_payload
+from sinergie.directory.search.loading import _attach
 from sinergie.directory.search_index import age_years, month_stems, reindex_all, vocabulary
-from sinergie.directory.selectors import _attach, _schedule_next, _schedule_runs_on
+from sinergie.directory.selectors import _schedule_next, _schedule_runs_on
 
 from .test_scale import found
 
@@ -160,7 +161,7 @@ ages = st.one_of(st.none(), st.integers(min_value=0, max_value=250))
 
 @given(minimum=ages, maximum=ages, years=st.integers(min_value=0, max_value=17))
 def test_age_stems_say_what_the_age_condition_says(minimum, maximum, years):
-    # selectors._age_condition: a child of `years` is 12*years .. 12*years + 11 months old.
+    # search.filters._age_condition: a child of `years` is 12*years .. 12*years + 11 months old.
     low, high = years * 12, years * 12 + 11
     takes = (minimum is None or minimum <= high) and (maximum is None or maximum >= low)
     assert (years in age_years(minimum, maximum)) == takes

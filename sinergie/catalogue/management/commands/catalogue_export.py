@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sinergie.catalogue import exporting
 from sinergie.catalogue.selectors import catalogue_published
-from sinergie.directory.hsds import services_public
+from sinergie.directory.hsds_selectors import services_public
 
 
 class Command(BaseCommand):
