@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.calls.codes import code_normalize
 from sinergie.calls.models import (
     Account,
@@ -271,12 +272,12 @@ def voucher_movements(voucher: Voucher) -> QuerySet[LedgerEntry]:
     return voucher.ledger_entries.filter(account=Account.VOUCHER).select_related("redemption__provider")
 
 
-def vouchers_for_beneficiary(user: Any) -> QuerySet[Voucher]:
+def vouchers_for_beneficiary(user: AnyUser) -> QuerySet[Voucher]:
     """A beneficiary's own vouchers with their calls (the wallet), newest first."""
     return Voucher.objects.filter(beneficiary=user).select_related("call").order_by("-created_at", "-id")
 
 
-def applications_for_user(user: Any) -> QuerySet[Application]:
+def applications_for_user(user: AnyUser) -> QuerySet[Application]:
     """The applications `user` made or filled in for someone at an information point, newest first."""
     return (
         Application.objects.filter(Q(applicant=user) | Q(assisted_by=user))

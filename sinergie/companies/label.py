@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.audit.services import audit_record
 from sinergie.companies.models import (
     LabelAward,
@@ -309,8 +310,8 @@ def labels_remind(today: datetime.date | None = None) -> int:
 # --- Manifesto ------------------------------------------------------------------------------
 
 
-def can_sign_for(user: Any, manifesto: Manifesto, organization: Organization) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def can_sign_for(user: AnyUser, manifesto: Manifesto, organization: Organization) -> bool:
+    if not user.is_authenticated or not user.is_active:
         return False
     partner = AlliancePartner.objects.filter(alliance=manifesto.alliance, organization=organization).exists()
     partner = partner or manifesto.alliance.organization_id == organization.pk
@@ -320,8 +321,8 @@ def can_sign_for(user: Any, manifesto: Manifesto, organization: Organization) ->
     return partner and manager
 
 
-def organizations_that_can_sign(user: Any, manifesto: Manifesto) -> list[Organization]:
-    if not getattr(user, "is_authenticated", False):
+def organizations_that_can_sign(user: AnyUser, manifesto: Manifesto) -> list[Organization]:
+    if not user.is_authenticated:
         return []
     managed = Organization.objects.filter(memberships__user=user, memberships__is_manager=True).distinct()
     signed = manifesto.signatures.values("organization")

@@ -26,6 +26,7 @@ from django.utils.translation import get_language, get_language_info, ngettext, 
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.directory.ics import service_ics
 from sinergie.directory.models import (
     ClosureAvailability,
@@ -62,7 +63,7 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 
 
 def get_service_for_user(
-    user: Any, pk: uuid.UUID, *, preview: bool = True, queryset: QuerySet[Service] | None = None
+    user: AnyUser, pk: uuid.UUID, *, preview: bool = True, queryset: QuerySet[Service] | None = None
 ) -> Service:
     """The service at `pk` if published; with `preview`, also unpublished for its provider and admins.
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.lib.errors import error_codes, refuse_on_form
 from sinergie.organizations.access import _is_admin
 from sinergie.organizations.models import Organization
@@ -27,13 +28,13 @@ from sinergie.surveys.models import SURVEY_FROZEN_CODE, Question, QuestionKind, 
 from sinergie.surveys.views import _field
 
 
-def _owners(user: Any) -> Any:
+def _owners(user: AnyUser) -> Any:
     if _is_admin(user):
         return selectors.organizations_running_campaigns(user)
     return Organization.objects.filter(pk__in=survey_owner_ids(user)).order_by("name")
 
 
-def _copy_form(user: Any, data: Any = None) -> SurveyCopyForm:
+def _copy_form(user: AnyUser, data: Any = None) -> SurveyCopyForm:
     return SurveyCopyForm(data, organizations=_owners(user), templates=_is_admin(user), prefix="copy")
 
 

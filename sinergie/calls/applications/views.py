@@ -7,7 +7,7 @@ a refused step comes back as a message on the field it names (HTTP 400), nothing
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.calls.access import (
     get_application_for_user,
     get_call_for_applying,
@@ -42,6 +43,9 @@ from sinergie.calls.selectors import applications_for_user
 from sinergie.lib.errors import refuse_on_form
 from sinergie.lib.pdf import pdf_response
 
+if TYPE_CHECKING:
+    from sinergie.accounts.models import User
+
 PER_PAGE = 20
 CONTINUE = "continua"
 
@@ -50,11 +54,11 @@ def _language() -> str:
     return "en" if (get_language() or "it").startswith("en") else "it"
 
 
-def _live_application(call: Call, user: Any) -> Application | None:
+def _live_application(call: Call, user: User) -> Application | None:
     return Application.objects.filter(call=call, applicant=user).exclude(state=ApplicationState.WITHDRAWN).first()
 
 
-def apply_context(user: Any, call: Call, is_open: bool) -> dict[str, Any]:
+def apply_context(user: AnyUser, call: Call, is_open: bool) -> dict[str, Any]:
     """What the public call page needs for its "Apply" / "Resume" buttons."""
     applying = is_open and call.kind == CallKind.WORKER_VOUCHERS
     mine = _live_application(call, user) if applying and user.is_authenticated else None

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.it import iva
 
+from sinergie.accounts.typing import AnyUser
 from sinergie.audit.services import audit_record, snapshot
 from sinergie.calls.applications.services import (
     DOCUMENT_EMPTY,
@@ -142,8 +143,8 @@ class IncentiveError(FieldError):
 # --- The plan ------------------------------------------------------------------------------------
 
 
-def is_company_referent(user: Any, organization: Organization) -> bool:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def is_company_referent(user: AnyUser, organization: Organization) -> bool:
+    if not user.is_authenticated or not user.is_active:
         return False
     if organization.kind != OrganizationKind.COMPANY:
         return False
