@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from sinergie.companies import assessment
 from sinergie.companies.models import LabelAward, LabelScheme, LabelState, PlanMeasure
-from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.directory.tests.test_moderation_browser import _log_in
 from sinergie.surveys import services
 from sinergie.surveys.models import Campaign, Question, Response, Section, Survey
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

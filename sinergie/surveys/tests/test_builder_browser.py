@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.surveys.models import Response, Survey
 from sinergie.surveys.tests.helpers import make_campaign
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.surveys.tests.test_peers import _own, _peers, _template
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
