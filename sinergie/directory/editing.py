@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sinergie.audit.services import audit_record, snapshot
-from sinergie.lib.tasks import send_email
 from sinergie.directory import access
 from sinergie.directory.models import (
     OPEN_REVISION_STATES,
@@ -50,6 +49,7 @@ from sinergie.directory.models import (
 )
 from sinergie.directory.revisions import SCALAR_FIELDS, service_payload
 from sinergie.directory.search_index import deferred_reindex
+from sinergie.lib.tasks import send_email
 from sinergie.organizations.models import Membership, Organization, Role
 from sinergie.territory.models import Municipality
 

@@ -4,7 +4,7 @@ Django answers `id=99999999999999999999` with no rows (its integer lookups know 
 range), but passes `id__in=[99999999999999999999]` to the database, where SQLite raises an
 OverflowError. Every ModelMultipleChoiceField checks the submitted ids with `pk__in`, so one
 huge id in a form (`municipalities=99999999999999999999` on the admin's district form) was a
-server error instead of "not a valid choice". Registered by `CoreConfig.ready()`.
+server error instead of "not a valid choice". Registered by `WebConfig.ready()`.
 """
 
 from __future__ import annotations

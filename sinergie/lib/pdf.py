@@ -1,6 +1,6 @@
 """PDF documents from Django templates: the one place that calls WeasyPrint.
 
-A PDF template extends `core/pdf_base.html` (A4, the site's fonts and colours, a header with
+A PDF template extends `web/pdf_base.html` (A4, the site's fonts and colours, a header with
 the platform's name and a footer with page numbers). Resources are read only from the site's
 static files: any other URL in a template (a CDN, a link typed by a user) is refused, so
 rendering never reaches the network.

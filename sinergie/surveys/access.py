@@ -11,7 +11,7 @@ Free text is for the alliance side only (staff, administrators), never for compa
 
 Every relationship is read at every request (memberships, `AlliancePartner` rows): the report
 and its API twin close (404) when the membership is removed or the company stops being a
-partner (core/tests/test_access_doors.py).
+partner (web/tests/test_access_doors.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from sinergie.web import privacy_views, views
 from sinergie.lib.privacy import NOTICES
+from sinergie.web import privacy_views, views
 
 app_name = "web"
 urlpatterns = [

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from sinergie.catalogue.tests.conftest import ROWS, csv_bytes
-from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.directory.models import Service
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

@@ -12,8 +12,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from sinergie.conftest import PASSWORD
-from sinergie.web.tests.browser_support import assert_accessible, new_context, totp_code
 from sinergie.directory.tests.moderation_world import Moderation, moderation_fixture  # noqa: F401
+from sinergie.web.tests.browser_support import assert_accessible, new_context, totp_code
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 import pytest
 from django.core.management import call_command
 
-from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.directory.models import Taxonomy, TaxonomyTerm
 from sinergie.directory.taxonomy import taxonomy_sync
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

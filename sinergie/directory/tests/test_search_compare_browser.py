@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from sinergie.web.tests.browser_support import assert_accessible, new_context
 from sinergie.directory.models import Taxonomy, TaxonomyTerm
 from sinergie.directory.taxonomy import taxonomy_sync
+from sinergie.web.tests.browser_support import assert_accessible, new_context
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

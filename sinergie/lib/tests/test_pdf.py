@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
-from sinergie.web import pdf
+from sinergie.lib import pdf
 from sinergie.lib.pdf import PdfResourceRefused, pdf_bytes, pdf_response, static_path_of
 
 
