@@ -33,8 +33,8 @@ from sinergie.calls.models import (
     ProtocolCounter,
 )
 from sinergie.lib import privacy
-from sinergie.lib.tasks import send_email
 from sinergie.lib.errors import FieldError
+from sinergie.lib.tasks import send_email
 from sinergie.organizations.models import Organization
 
 ROME = ZoneInfo("Europe/Rome")
