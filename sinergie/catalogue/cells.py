@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from sinergie.catalogue.columns import normalize_header
 from sinergie.catalogue.records import ClosureData, CostData, HoursData
 from sinergie.directory.models import ClosurePeriodKind, CostUnit, ServiceKind
+from sinergie.lib.money import parse_euro
 from sinergie.lib.text import fold
 
 # The rough box around Italy of the Location model's check constraint.
@@ -230,6 +231,10 @@ def parse_closures(text: str) -> tuple[ClosureData, ...]:
     return tuple(sorted(result, key=lambda closure: (closure.start, closure.end, closure.period)))
 
 
+# A price above a million euro is a typing error (lib.money reads the amount by its one rule).
+MAX_PRICE_CENTS = 100_000_000
+
+
 def parse_costs(price_text: str, unit_text: str) -> tuple[CostData, ...]:
     prices = [part.strip() for part in price_text.split(";") if part.strip()]
     units = [part.strip() for part in unit_text.split(";") if part.strip()]
@@ -253,15 +258,11 @@ def parse_costs(price_text: str, unit_text: str) -> tuple[CostData, ...]:
         if normalize_header(price) in ON_REQUEST_WORDS:
             costs.append(CostData(None, str(unit)))
             continue
-        amount = parse_decimal(price)
-        if amount < 0:
-            raise ValueError(_("A price cannot be negative."))
-        if amount > 1_000_000:
-            raise ValueError(_("%(value)s euro is not a plausible price.") % {"value": price})
-        cents = (amount * 100).quantize(Decimal(1))
-        if cents != amount * 100:
-            raise ValueError(_("“%(value)s”: euro have at most two decimals.") % {"value": price})
-        costs.append(CostData(int(cents), str(unit)))
+        try:
+            cents = parse_euro(price, maximum=MAX_PRICE_CENTS)
+        except ValidationError as error:
+            raise ValueError(_("“%(value)s”: %(problem)s") % {"value": price, "problem": error.messages[0]}) from None
+        costs.append(CostData(cents, str(unit)))
     return tuple(sorted(set(costs), key=lambda cost: (cost.amount_cents or 0, cost.unit)))
 
 

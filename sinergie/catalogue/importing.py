@@ -143,13 +143,14 @@ def _unescape(cell: str) -> str:
 
 
 def excel_cell_text(value: object) -> str:
-    """An Excel cell as the text a person typed: 1001.0 -> '1001', a date -> '2026-12-23', 7:30 -> '07:30'."""
+    """An Excel cell as the text a person typed in Italian: 1001.0 -> '1001', 12.5 -> '12,5' (decimal
+    comma, as lib.money reads amounts), a date -> '2026-12-23', 7:30 -> '07:30'."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
     if isinstance(value, datetime.datetime):
         if value.time() == datetime.time(0):
             return value.date().isoformat()

@@ -11,7 +11,7 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from sinergie.catalogue.cells import parse_closures, parse_costs, parse_days, parse_decimal, parse_opening_hours
-from sinergie.catalogue.importing import MAX_ROWS, detect_delimiter, map_headers, read_table, validate
+from sinergie.catalogue.importing import MAX_ROWS, detect_delimiter, excel_cell_text, map_headers, read_table, validate
 from sinergie.catalogue.records import ClosureData, CostData, HoursData, ImportFileError, Lookups, RowError
 from sinergie.catalogue.tests.conftest import HEADER, ROWS, csv_bytes
 
@@ -224,9 +224,21 @@ def test_closures_accept_english_and_italian_periods_and_refuse_nonsense():
             parse_closures(bad)
 
 
-def test_prices_in_italian_or_english_notation():
+def test_numbers_in_italian_or_english_notation_but_prices_by_the_one_euro_rule():
+    # Coordinates and ages take either notation; a price follows lib.money's rule, as every form does.
     assert parse_decimal("1.234,50") == parse_decimal("1234.5") == parse_decimal("€ 1234,50")
     assert parse_costs("0; 10", "week") == (CostData(0, "week"), CostData(1000, "week"))
+    assert parse_costs("1.234,50; € 12,5", "day") == (CostData(1250, "day"), CostData(123450, "day"))
+    for price in ("12.50", "1,234", "-5", "1.000.001"):
+        with pytest.raises(ValueError, match=price.replace(".", r"\.")):
+            parse_costs(price, "day")
+
+
+def test_a_spreadsheet_number_cell_reads_as_an_italian_amount():
+    # A price typed as a number in Excel arrives as a float: it is written back with a decimal comma,
+    # so the one euro rule reads it as the person saw it.
+    assert [excel_cell_text(value) for value in (12.5, 1001.0, 0.25)] == ["12,5", "1001", "0,25"]
+    assert parse_costs(excel_cell_text(12.5), "day") == (CostData(1250, "day"),)
     assert parse_costs("su richiesta", "mese") == (CostData(None, "month"),)
     for price, unit in (("10", ""), ("", "week"), ("10", "fortnight"), ("10,999", "day"), ("1;2", "day;week;hour")):
         with pytest.raises(ValueError):

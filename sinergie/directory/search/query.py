@@ -16,13 +16,15 @@ import re
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sinergie.directory.models import ServiceKind, TaxonomyTerm
 from sinergie.directory.selectors import ROME, period_parse
+from sinergie.lib.money import parse_euro
 from sinergie.lib.school_calendar import YEAR_MAX, YEAR_MIN
 from sinergie.lib.text import fold
 from sinergie.territory.models import Municipality
@@ -97,7 +99,7 @@ BAD_SPOKEN_LANGUAGE = _("The spoken language must be a two-letter ISO 639-1 code
 # The page's own: people type a municipality's name and a price in euro.
 UNKNOWN_MUNICIPALITY_NAME = _("No municipality is called “%(name)s”: check the spelling or choose one from the list.")
 AMBIGUOUS_MUNICIPALITY = _("More than one municipality is called “%(name)s”: write one of %(choices)s.")
-BAD_EURO = _("Enter an amount in euro, 0 or more, e.g. 80 or 12.50.")
+BAD_EURO = _("Enter an amount in euro, 0 or more, e.g. 80 or 12,50.")
 
 _TRUE = {"1", "true", "yes", "on", "si", "sì"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -238,16 +240,12 @@ def municipality_code(text: str) -> str:
 
 
 def euro_cents(text: str) -> int | None:
-    """A price typed in euro ("12,50", "12.50", "€ 80") in cents; None when it is not an amount
-    from 0 to MAX_PRICE_EUR. Thousands separators are not accepted."""
-    euro = text.strip().replace("€", "").replace(" ", "")
+    """A price typed in euro by lib.money's one rule ("12,50", "1.000", "€ 80") in cents; None when
+    it is not an amount from 0 to MAX_PRICE_EUR."""
     try:
-        amount = Decimal(euro.replace(",", "."))
-    except InvalidOperation:
+        return parse_euro(text, maximum=int(MAX_PRICE_EUR * 100))
+    except ValidationError:
         return None
-    if not amount.is_finite() or amount < 0 or amount > MAX_PRICE_EUR:
-        return None
-    return int((amount * 100).to_integral_value())
 
 
 class _Parser:
