@@ -457,6 +457,11 @@ class Application(models.Model):
             return ""
         return f"{self.call_id}/{self.protocol_year}/{self.protocol_sequence:06d}"
 
+    @property
+    def changeable(self) -> bool:
+        """Whether the applicant may still change it: not withdrawn, and its call still open."""
+        return self.state != ApplicationState.WITHDRAWN and self.call.is_open()
+
 
 class ProtocolCounter(models.Model):
     """The last protocol sequence given for a call in a year (locked while the next is taken)."""

@@ -62,10 +62,6 @@ def _call_context(call: Call) -> dict[str, Any]:
 @require_safe
 def call_list(request: HttpRequest) -> HttpResponse:
     sections = design.calls_public()
-    language = _language()
-    for calls in sections.values():
-        for call in calls:
-            call.display_title = call.title(language)
     return render(request, "calls/list.html", {"sections": sections, "now": timezone.now()})
 
 
@@ -130,9 +126,6 @@ def _designer_alliances(request: HttpRequest) -> Any:
 def manage_list(request: HttpRequest) -> HttpResponse:
     alliances = _designer_alliances(request)
     calls = design.calls_for_designer(alliances)
-    language = _language()
-    for call in calls:
-        call.display_title = call.title(language)
     return render(request, "calls/manage_list.html", {"calls": calls})
 
 

@@ -227,12 +227,7 @@ def document_remove(request: HttpRequest, pk: str) -> HttpResponse:
 @require_safe
 def mine(request: HttpRequest) -> HttpResponse:
     """The applications I made, or filled in for someone at an information point."""
-    language = _language()
     page = Paginator(applications_for_user(request.user), PER_PAGE).get_page(request.GET.get("page"))
-    now = timezone.now()
-    for application in page:
-        application.call_title = application.call.title(language)
-        application.changeable = application.state != ApplicationState.WITHDRAWN and application.call.is_open(now)
     return render(request, "calls/applications/mine.html", {"page": page})
 
 

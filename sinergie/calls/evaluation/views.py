@@ -69,14 +69,16 @@ def applications(request: HttpRequest, call_id: int) -> HttpResponse:
     assignment = request.GET.get("valutatore", "")
     queryset = S.applications_for_evaluation(call, admissibility=admissibility, assignment=assignment)
     page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    for application in page:
-        application.live = S.live_assignment(application)
-        application.conflicts = S.conflicts_of(application)
+    rows = [
+        {"application": application, "live": S.live_assignment(application), "conflicts": S.conflicts_of(application)}
+        for application in page
+    ]
     evaluators = S.evaluators_of(call)
     context = {
         "call": call,
         "call_title": _title(call),
         "page": page,
+        "rows": rows,
         "admissibility": admissibility if admissibility in S.ADMISSIBILITY_FILTERS else "",
         "assignment": assignment if assignment in S.ASSIGNMENT_FILTERS else "",
         "spread_form": SpreadForm(evaluators=evaluators, prefix="spread"),
@@ -351,8 +353,6 @@ def ranking_staff_export(request: HttpRequest, call_id: int) -> HttpResponse:
 def evaluator_list(request: HttpRequest) -> HttpResponse:
     assignments = S.assignments_of_evaluator(assignments_for_evaluator(request.user))
     page = Paginator(assignments, PER_PAGE).get_page(request.GET.get("page"))
-    for assignment in page:
-        assignment.call_title = _title(assignment.application.call)
     return render(request, "calls/evaluation/evaluator_list.html", {"page": page})
 
 
