@@ -23,7 +23,10 @@ class FieldError(ValidationError):
 
 
 class _Form(Protocol):
-    fields: Mapping[str, Any]
+    # A read-only property: a form's `fields` is a dict of its own field types, which a plain
+    # (mutable, so invariant) attribute here would refuse.
+    @property
+    def fields(self) -> Mapping[str, Any]: ...
 
     def add_error(self, field: str | None, error: Any) -> None: ...
 
