@@ -17,18 +17,36 @@ in web/tests/test_access_doors.py or companies/tests/test_companies.py):
   to the witness that took part in it.
 - `alliance_staff` membership → the alliance's label rules, Manifesto, requests and pairings → the
   membership is removed.
+- `alliance_staff` membership of any alliance → the lists of join requests (403 otherwise) and of
+  label requests (404 otherwise), each showing that alliance's only; platform administrators see
+  every alliance's. The witness desk (marking witness companies) is for alliance staff alone, on
+  their own alliances' partners (404 otherwise, administrators included).
+- a role in a pairing (`pairing_roles`) → what may be done to it (`PAIRING_ACTIONS`): the staff
+  propose a witness, the company accepts or declines, all three record meetings, the company and
+  the staff complete it.
+- the Manifesto: anyone reads a published one, its alliance's staff an unpublished one too;
+  signing is `label.can_sign_for`'s. An agreement is public; a referent may join it with their
+  companies that are partners of its alliance and not in it yet.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from sinergie.accounts.typing import AnyUser
-from sinergie.companies.models import Agreement, JoinRequest, JoinState, LabelAward, Pairing
+from sinergie.companies.models import (
+    Agreement,
+    JoinRequest,
+    JoinState,
+    LabelAward,
+    Manifesto,
+    Pairing,
+    PlanMeasure,
+)
 from sinergie.organizations.models import Alliance, Membership, Organization, OrganizationKind, Role
 
 if TYPE_CHECKING:
@@ -51,6 +69,7 @@ def _company(slug: Any) -> Organization:
 
 
 def is_referent(user: AnyUser, company: Organization) -> bool:
+    """A referent of `company` (who may change it), or a platform administrator."""
     return _active(user) and (
         _admin(user) or Membership.objects.filter(user=user, organization=company, role=Role.COMPANY_REFERENT).exists()
     )
@@ -96,6 +115,7 @@ def company_for_viewing(user: AnyUser, slug: Any) -> Organization:
 
 
 def companies_of_referent(user: AnyUser) -> QuerySet[Organization]:
+    """The companies `user` is a referent of (none for an administrator who is not one)."""
     if not _active(user):
         return Organization.objects.none()
     return Organization.objects.filter(
@@ -115,6 +135,7 @@ def join_request_for_staff(user: AnyUser, pk: Any) -> JoinRequest:
 
 
 def join_request_for_referent(user: AnyUser, company: Organization, pk: Any) -> JoinRequest:
+    """The company's own request `pk`, for one of its referents; 404 for any other."""
     try:
         return JoinRequest.objects.get(pk=int(pk), company=company_for_referent(user, company.slug))
     except (JoinRequest.DoesNotExist, ValueError, TypeError):
@@ -122,6 +143,7 @@ def join_request_for_referent(user: AnyUser, company: Organization, pk: Any) -> 
 
 
 def is_alliance_staff(user: AnyUser, alliance: Alliance) -> bool:
+    """Staff of `alliance`, or a platform administrator."""
     return _admin(user) or staff_alliances(user).filter(pk=alliance.pk).exists()
 
 
@@ -137,11 +159,13 @@ def alliance_for_staff(user: AnyUser, slug: Any) -> Alliance:
 
 
 def label_awards_for_staff(user: AnyUser) -> QuerySet[LabelAward]:
+    """The label requests of the alliances `user` works for (every one for an administrator)."""
     found = LabelAward.objects.select_related("company", "scheme__alliance__organization")
     return found if _admin(user) else found.filter(scheme__alliance__in=staff_alliances(user))
 
 
 def label_award_for_staff(user: AnyUser, pk: Any) -> LabelAward:
+    """One of `label_awards_for_staff`; 404 for any other."""
     try:
         return label_awards_for_staff(user).get(pk=int(pk))
     except (LabelAward.DoesNotExist, ValueError, TypeError):
@@ -168,7 +192,90 @@ def pairing_roles(user: AnyUser, pk: Any) -> tuple[Pairing, set[str]]:
 
 
 def agreement_get(pk: Any) -> Agreement:
+    """Any agreement (they are public); 404 for an unknown id."""
     try:
         return Agreement.objects.select_related("alliance__organization", "provider").get(pk=int(pk))
     except (Agreement.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def join_requests_for_staff(user: AnyUser) -> QuerySet[JoinRequest]:
+    """The requests to join the alliances `user` works for (every alliance's for an
+    administrator); PermissionDenied for one who is neither."""
+    alliances = staff_alliances(user)
+    admin = _admin(user)
+    if not (admin or alliances.exists()):
+        raise PermissionDenied
+    found = JoinRequest.objects.select_related("company", "alliance__organization", "requested_by")
+    return found if admin else found.filter(alliance__in=alliances)
+
+
+def label_desk_alliances(user: AnyUser) -> QuerySet[Alliance]:
+    """The alliances whose label requests `user` decides, for the label desk; 404 for one who is
+    neither alliance staff nor an administrator (an administrator's list may be empty)."""
+    alliances = staff_alliances(user)
+    if not (alliances.exists() or _admin(user)):
+        raise Http404
+    return alliances.select_related("organization")
+
+
+def witness_desk_alliances(user: AnyUser) -> QuerySet[Alliance]:
+    """The alliances whose witness companies `user` marks; 404 for one who works for none."""
+    alliances = staff_alliances(user).select_related("organization")
+    if not alliances.exists():
+        raise Http404
+    return alliances
+
+
+def witness_desk_target(user: AnyUser, alliance_pk: int, company_pk: int) -> tuple[Alliance, Organization]:
+    """One of `user`'s alliances and a company, to mark or unmark as a witness; 404 when either is
+    not found (an alliance `user` does not work for is not found)."""
+    alliance = staff_alliances(user).filter(pk=alliance_pk).first()
+    company = Organization.objects.filter(pk=company_pk, kind=OrganizationKind.COMPANY).first()
+    if alliance is None or company is None:
+        raise Http404
+    return alliance, company
+
+
+def measure_of_company(company: Organization, pk: Any) -> PlanMeasure:
+    """A measure of `company`'s plan (the company already checked for the user); 404 for any other."""
+    try:
+        return PlanMeasure.objects.select_related("plan").get(pk=int(pk), plan__company=company)
+    except (PlanMeasure.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+PAIRING_ACTIONS: dict[str, frozenset[str]] = {
+    "propose": frozenset({"staff"}),
+    "accept": frozenset({"company"}),
+    "decline": frozenset({"company"}),
+    "meeting": frozenset({"company", "witness", "staff"}),
+    "complete": frozenset({"company", "staff"}),
+}
+"""Pairing action → the roles of `pairing_roles` that may take it."""
+
+
+def may_act_on_pairing(roles: set[str], action: str) -> bool:
+    """Whether one with `roles` in a pairing may take `action` (an unknown action: no one)."""
+    return bool(roles & PAIRING_ACTIONS.get(action, frozenset()))
+
+
+def manifesto_for_reader(user: AnyUser, alliance_slug: Any) -> tuple[Manifesto, bool]:
+    """The Manifesto of the alliance at `alliance_slug` and whether `user` is its staff; 404 when
+    there is none, or it is unpublished and `user` is not its staff."""
+    try:
+        text = Manifesto.objects.select_related("alliance__organization").get(
+            alliance__organization__slug=str(alliance_slug)
+        )
+    except Manifesto.DoesNotExist:
+        raise Http404 from None
+    staff = is_alliance_staff(user, text.alliance)
+    if not text.published and not staff:
+        raise Http404
+    return text, staff
+
+
+def companies_joining_agreement(user: AnyUser, agreement: Agreement) -> QuerySet[Organization]:
+    """The companies `user` may put in `agreement`: theirs, partners of its alliance, not in it yet."""
+    companies = companies_of_referent(user).filter(alliancepartner__alliance=agreement.alliance)
+    return companies.exclude(agreements__agreement=agreement)

@@ -9,9 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from sinergie.companies import access, assessment
+from sinergie.companies import access, assessment, selectors
 from sinergie.companies.measures import AREAS
-from sinergie.companies.models import PlanMeasure
 
 
 def _sections(values: dict, errors: dict) -> list[dict]:
@@ -53,7 +52,7 @@ def self_assessment(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("The self-assessment is saved: here are your scores."))
             return redirect("companies:assessment", slug=company.slug)
     answering = bool(errors) or (can_edit and (current is None or request.GET.get("nuova") == "1"))
-    planned = set(PlanMeasure.objects.filter(plan__company=company).values_list("measure", flat=True))
+    planned = selectors.planned_measure_codes(company)
     context = {
         "company": company,
         "can_edit": can_edit,
@@ -69,7 +68,7 @@ def self_assessment(request: HttpRequest, slug: str) -> HttpResponse:
         ]
         if current
         else [],
-        "history": company.self_assessments.all()[:10],
+        "history": selectors.self_assessments_of_company(company),
         "peers_minimum": assessment.PEERS_MINIMUM,
     }
     return render(request, "companies/assessment.html", context, status=400 if errors else 200)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from sinergie.companies import access, contamination
+from sinergie.companies import access, contamination, selectors
 from sinergie.companies.forms import (
     AgreementForm,
     JoinAgreementForm,
@@ -21,9 +21,8 @@ from sinergie.companies.forms import (
     ProposeForm,
 )
 from sinergie.companies.measures import BY_CODE
-from sinergie.companies.models import Agreement, GoodPractice, Pairing, PairingState, WitnessCompany
+from sinergie.companies.models import PairingState
 from sinergie.lib.errors import refuse_on_form
-from sinergie.organizations.models import Alliance, Organization, OrganizationKind
 
 
 def _number(value: object) -> int:
@@ -34,25 +33,21 @@ def _number(value: object) -> int:
 @require_safe
 def practices(request: HttpRequest) -> HttpResponse:
     """Public: the good practices of witness companies."""
-    found = GoodPractice.objects.filter(published=True, company__witness__isnull=False).select_related("company")
-    rows = [{"practice": p, "measure": BY_CODE.get(p.measure)} for p in found[:200]]
+    rows = [{"practice": p, "measure": BY_CODE.get(p.measure)} for p in selectors.practices_published()]
     return render(request, "companies/practices.html", {"rows": rows})
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def staff_home(request: HttpRequest) -> HttpResponse:
-    alliances = access.staff_alliances(request.user).select_related("organization")
-    if not alliances.exists():
-        raise Http404
+    alliances = access.witness_desk_alliances(request.user)
     if request.method == "POST":
-        alliance = alliances.filter(pk=_number(request.POST.get("alliance"))).first()
-        company = Organization.objects.filter(pk=_number(request.POST.get("company")), kind="company").first()
-        if alliance is None or company is None:
-            raise Http404
+        alliance, company = access.witness_desk_target(
+            request.user, _number(request.POST.get("alliance")), _number(request.POST.get("company"))
+        )
         try:
             if request.POST.get("action") == "unmark":
-                witness = WitnessCompany.objects.filter(company=company, alliance=alliance).first()
+                witness = selectors.witness_of(company, alliance)
                 if witness is None:
                     raise Http404
                 contamination.witness_unmark(witness=witness, by=request.user, request=request)
@@ -63,18 +58,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
         return redirect("companies:witness-staff")
-    sections = []
-    for alliance in alliances:
-        companies = Organization.objects.filter(kind=OrganizationKind.COMPANY, alliancepartner__alliance=alliance)
-        witnesses = set(WitnessCompany.objects.filter(alliance=alliance).values_list("company_id", flat=True))
-        sections.append(
-            {
-                "alliance": alliance,
-                "companies": [(c, c.pk in witnesses) for c in companies.order_by("name")],
-                "pairings": Pairing.objects.filter(alliance=alliance).select_related("company", "witness")[:100],
-                "agreements": Agreement.objects.filter(alliance=alliance)[:100],
-            }
-        )
+    sections = selectors.witness_desk_sections(alliances)
     return render(request, "companies/witness_staff.html", {"sections": sections})
 
 
@@ -82,8 +66,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def company_pairing(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_referent(request.user, slug)
-    alliances = Alliance.objects.filter(alliancepartner__organization=company).select_related("organization")
-    is_witness = WitnessCompany.objects.filter(company=company).exists()
+    alliances = selectors.alliances_of_company(company)
+    is_witness = selectors.is_witness(company)
     ask = PairingAskForm(request.POST if "wish" in request.POST else None, alliances=alliances)
     practice = PracticeForm(request.POST if "problem" in request.POST else None)
     status = 200
@@ -123,9 +107,9 @@ def company_pairing(request: HttpRequest, slug: str) -> HttpResponse:
         "company": company,
         "ask": ask,
         "practice_form": practice if is_witness else None,
-        "mine": Pairing.objects.filter(company=company).select_related("witness", "alliance__organization"),
-        "accompanied": Pairing.objects.filter(witness=company).select_related("company"),
-        "practices": GoodPractice.objects.filter(company=company),
+        "mine": selectors.pairings_asked_by(company),
+        "accompanied": selectors.pairings_witnessed_by(company),
+        "practices": selectors.practices_of_company(company),
     }
     return render(request, "companies/pairing_company.html", context, status=status)
 
@@ -135,20 +119,13 @@ def company_pairing(request: HttpRequest, slug: str) -> HttpResponse:
 def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     found, roles = access.pairing_roles(request.user, pk)
     action = request.POST.get("action", "")
-    witnesses = Organization.objects.filter(witness__alliance=found.alliance).exclude(pk=found.company_id)
+    witnesses = selectors.witnesses_for_pairing(found)
     propose = ProposeForm(request.POST if action == "propose" else None, witnesses=witnesses)
     meeting = MeetingForm(request.POST if action == "meeting" else None)
     outcome = OutcomeForm(request.POST if action == "complete" else None)
     status = 200
     if request.method == "POST":
-        allowed = {
-            "propose": "staff" in roles,
-            "accept": "company" in roles,
-            "decline": "company" in roles,
-            "meeting": bool(roles & {"company", "witness", "staff"}),
-            "complete": bool(roles & {"company", "staff"}),
-        }
-        if not allowed.get(action):
+        if not access.may_act_on_pairing(roles, action):
             return HttpResponse(status=403)
         try:
             if action == "propose" and propose.is_valid():
@@ -183,12 +160,12 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "pairing": found,
         "roles": roles,
-        "candidates": contamination.pair_candidates(found) if "staff" in roles else [],
+        "candidates": contamination.pair_candidates(found) if access.may_act_on_pairing(roles, "propose") else [],
         "propose": propose,
         "meeting_form": meeting,
         "outcome_form": outcome,
-        "meetings": found.meetings.all(),
-        "can_complete": found.state == PairingState.ACTIVE and bool(roles & {"company", "staff"}),
+        "meetings": selectors.pairing_meetings(found),
+        "can_complete": found.state == PairingState.ACTIVE and access.may_act_on_pairing(roles, "complete"),
     }
     return render(request, "companies/pairing.html", context, status=status)
 
@@ -196,9 +173,8 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def agreements(request: HttpRequest) -> HttpResponse:
     """Public: the inter-company agreements, with places left."""
-    found = Agreement.objects.select_related("alliance__organization", "provider").order_by("-starts_on")[:200]
-    rows = [{"agreement": a, "left": a.capacity - contamination.places_taken(a)} for a in found]
-    staff = access.staff_alliances(request.user).select_related("organization") if request.user.is_authenticated else []
+    rows = [{"agreement": a, "left": a.capacity - contamination.places_taken(a)} for a in selectors.agreements_listed()]
+    staff = access.staff_alliances(request.user).select_related("organization")
     return render(request, "companies/agreements.html", {"rows": rows, "staff_alliances": staff})
 
 
@@ -206,7 +182,7 @@ def agreements(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def agreement_new(request: HttpRequest, alliance: str) -> HttpResponse:
     found = access.alliance_for_staff(request.user, alliance)
-    providers = Organization.objects.filter(kind=OrganizationKind.PROVIDER, alliancepartner__alliance=found)
+    providers = selectors.providers_of_alliance(found)
     form = AgreementForm(request.POST or None, providers=providers)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -237,8 +213,7 @@ def agreement_new(request: HttpRequest, alliance: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     found = access.agreement_get(pk)
-    companies = access.companies_of_referent(request.user).filter(alliancepartner__alliance=found.alliance)
-    companies = companies.exclude(agreements__agreement=found)
+    companies = access.companies_joining_agreement(request.user, found)
     form = JoinAgreementForm(request.POST or None, companies=companies)
     status = 200
     if request.method == "POST":
@@ -261,7 +236,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     context = {
         "agreement": found,
-        "members": found.members.select_related("company"),
+        "members": selectors.agreement_members(found),
         "left": found.capacity - contamination.places_taken(found),
         "form": form if companies.exists() else None,
     }

@@ -7,14 +7,14 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from sinergie.companies import access, label
+from sinergie.companies import access, label, selectors
 from sinergie.companies.forms import (
     LabelDecisionForm,
     LabelRequestForm,
@@ -23,18 +23,15 @@ from sinergie.companies.forms import (
     SchemeForm,
     SignForm,
 )
-from sinergie.companies.models import LabelAward, LabelScheme, LabelState, Manifesto
+from sinergie.companies.models import LabelState
 from sinergie.lib.errors import refuse_on_form
-from sinergie.organizations.models import Alliance, Organization
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def company_label(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_referent(request.user, slug)
-    schemes = LabelScheme.objects.filter(alliance__alliancepartner__organization=company).select_related(
-        "alliance__organization"
-    )
+    schemes = selectors.label_schemes_of_company(company)
     opens_on = {scheme.pk: label.request_opens_on(scheme, company) for scheme in schemes}
     requestable = schemes.filter(pk__in=[pk for pk, day in opens_on.items() if day is None])
     form = LabelRequestForm(request.POST or None, schemes=requestable)
@@ -68,7 +65,7 @@ def company_label(request: HttpRequest, slug: str) -> HttpResponse:
         }
         for scheme in schemes
     ]
-    history = LabelAward.objects.filter(company=company).select_related("scheme")
+    history = selectors.label_awards_of_company(company)
     context = {
         "company": company,
         "rows": rows,
@@ -81,14 +78,12 @@ def company_label(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def staff_labels(request: HttpRequest) -> HttpResponse:
-    alliances = access.staff_alliances(request.user)
-    if not alliances.exists() and not request.user.is_superuser:
-        raise Http404
+    alliances = access.label_desk_alliances(request.user)
     awards = access.label_awards_for_staff(request.user)
     context = {
         "waiting": awards.filter(state=LabelState.SUBMITTED),
         "decided": awards.exclude(state=LabelState.SUBMITTED)[:100],
-        "alliances": alliances.select_related("organization"),
+        "alliances": alliances,
     }
     return render(request, "companies/staff_labels.html", context)
 
@@ -132,7 +127,7 @@ def staff_label(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def scheme_edit(request: HttpRequest, alliance: str) -> HttpResponse:
     found = access.alliance_for_staff(request.user, alliance)
-    scheme = LabelScheme.objects.filter(alliance=found).first() or LabelScheme(alliance=found)
+    scheme = selectors.label_scheme_of_alliance(found)
     form = SchemeForm(request.POST or None, instance=scheme)
     if request.method == "POST" and form.is_valid():
         before = {} if scheme.pk is None else {f: getattr(scheme, f) for f in form.fields}
@@ -153,7 +148,7 @@ def scheme_edit(request: HttpRequest, alliance: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def manifesto_edit(request: HttpRequest, alliance: str) -> HttpResponse:
     found = access.alliance_for_staff(request.user, alliance)
-    manifesto = Manifesto.objects.filter(alliance=found).first() or Manifesto(alliance=found)
+    manifesto = selectors.manifesto_of_alliance(found)
     form = ManifestoForm(request.POST or None, instance=manifesto)
     if request.method == "POST" and form.is_valid():
         from sinergie.audit.services import audit_record
@@ -175,16 +170,10 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def manifesto(request: HttpRequest, alliance: str) -> HttpResponse:
-    try:
-        found = Alliance.objects.select_related("organization").get(organization__slug=str(alliance))
-        text = Manifesto.objects.get(alliance=found)
-    except (Alliance.DoesNotExist, Manifesto.DoesNotExist):
-        raise Http404 from None
-    staff = access.is_alliance_staff(request.user, found)
-    if not text.published and not staff:
-        raise Http404
+    text, staff = access.manifesto_for_reader(request.user, alliance)
+    found = text.alliance
     signers = label.organizations_that_can_sign(request.user, text) if text.published else []
-    form = SignForm(request.POST or None, organizations=Organization.objects.filter(pk__in=[o.pk for o in signers]))
+    form = SignForm(request.POST or None, organizations=selectors.organizations_among(signers))
     status = 200
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -210,7 +199,7 @@ def manifesto(request: HttpRequest, alliance: str) -> HttpResponse:
         "manifesto": text,
         "title": text.title_en if english and text.title_en else text.title_it,
         "text": text.text_en if english and text.text_en else text.text_it,
-        "signatures": text.signatures.select_related("organization"),
+        "signatures": selectors.manifesto_signatures(text),
         "form": form if signers else None,
         "staff": staff,
         "today": timezone.localdate(),

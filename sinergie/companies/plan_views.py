@@ -5,29 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from sinergie.companies import access, plans
+from sinergie.companies import access, plans, selectors
 from sinergie.companies.forms import GoalsForm, MeasureForm, ProgressForm
 from sinergie.companies.measures import BY_CODE
-from sinergie.companies.models import ConciliationPlan, PlanMeasure
+from sinergie.companies.models import ConciliationPlan
 from sinergie.lib.errors import refuse_on_form
 from sinergie.lib.pdf import pdf_response
-
-
-def _plan(company) -> ConciliationPlan | None:
-    return ConciliationPlan.objects.filter(company=company).first()
-
-
-def _measure(company, pk: int) -> PlanMeasure:
-    try:
-        return PlanMeasure.objects.select_related("plan").get(pk=int(pk), plan__company=company)
-    except (PlanMeasure.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
 
 
 def _rows(plan: ConciliationPlan | None) -> list[dict]:
@@ -41,7 +30,7 @@ def _rows(plan: ConciliationPlan | None) -> list[dict]:
 def plan(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_viewing(request.user, slug)
     can_edit = access.is_referent(request.user, company)
-    current = _plan(company)
+    current = selectors.plan_of_company(company)
     suggested = request.GET.get("measure", "")
     form = MeasureForm(initial={"measure": suggested} if suggested in BY_CODE else None)
     goals = GoalsForm(initial={"goals": current.goals if current else ""})
@@ -83,7 +72,7 @@ def plan(request: HttpRequest, slug: str) -> HttpResponse:
 def measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     company = access.company_for_viewing(request.user, slug)
     can_edit = access.is_referent(request.user, company)
-    item = _measure(company, pk)
+    item = access.measure_of_company(company, pk)
     initial = {
         "measure": item.measure,
         "target": item.target,
@@ -134,7 +123,7 @@ def measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "company": company,
         "item": item,
         "entry": BY_CODE.get(item.measure),
-        "updates": item.updates.select_related("recorded_by"),
+        "updates": selectors.measure_updates(item),
         "form": form,
         "progress_form": progress,
         "can_edit": can_edit,
@@ -146,7 +135,7 @@ def measure(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_safe
 def plan_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_viewing(request.user, slug)
-    current = _plan(company)
+    current = selectors.plan_of_company(company)
     context = {
         "company": company,
         "plan": current,

@@ -10,15 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sinergie.companies import access, ateco_codes, services
+from sinergie.companies import access, ateco_codes, selectors, services
 from sinergie.companies.forms import AtecoSearchForm, DecisionForm, JoinRequestForm, ProfileForm
-from sinergie.companies.models import CompanyProfile, JoinRequest, JoinState
+from sinergie.companies.models import JoinState
 from sinergie.lib.errors import refuse_on_form
-from sinergie.organizations.models import Alliance
-
-
-def _profile_of(company) -> CompanyProfile | None:
-    return CompanyProfile.objects.filter(organization=company).prefetch_related("sites").first()
 
 
 @login_required
@@ -35,7 +30,7 @@ def my_companies(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_viewing(request.user, slug)
     can_edit = access.is_referent(request.user, company)
-    current = _profile_of(company)
+    current = selectors.profile_of_company(company)
     search = AtecoSearchForm(request.GET or None)
     results = ateco_codes.search(search.cleaned_data["q"]) if search.is_valid() else []
     status = 200
@@ -80,10 +75,9 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def alliances(request: HttpRequest, slug: str) -> HttpResponse:
     company = access.company_for_referent(request.user, slug)
-    partners = Alliance.objects.filter(alliancepartner__organization=company).select_related("organization")
-    requests = JoinRequest.objects.filter(company=company).select_related("alliance__organization")
-    open_to = Alliance.objects.exclude(pk__in=partners.values("pk")).select_related("organization")
-    open_to = open_to.order_by("organization__name")
+    partners = selectors.alliances_of_company(company)
+    requests = selectors.join_requests_of_company(company)
+    open_to = selectors.alliances_open_to_company(company)
     form = JoinRequestForm(request.POST or None, alliances=open_to)
     status = 200
     if request.method == "POST":
@@ -124,12 +118,7 @@ def join_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_safe
 def join_requests(request: HttpRequest) -> HttpResponse:
     """The requests to join the alliances the user works for: pending first, then the decided ones."""
-    alliances = access.staff_alliances(request.user)
-    if not alliances.exists() and not request.user.is_superuser:
-        return HttpResponse(status=403)
-    found = JoinRequest.objects.select_related("company", "alliance__organization", "requested_by")
-    if not request.user.is_superuser:
-        found = found.filter(alliance__in=alliances)
+    found = access.join_requests_for_staff(request.user)
     pending = [join for join in found if join.state == JoinState.PENDING]
     decided = [join for join in found if join.state != JoinState.PENDING][:50]
     return render(request, "companies/join_requests.html", {"pending": pending, "decided": decided})
@@ -157,5 +146,5 @@ def join_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The decision is saved and the company can see it."))
                 return redirect("companies:join-requests")
         status = 400
-    context = {"join": join, "form": form, "profile": _profile_of(join.company)}
+    context = {"join": join, "form": form, "profile": selectors.profile_of_company(join.company)}
     return render(request, "companies/join_decide.html", context, status=status)
