@@ -36,6 +36,8 @@ LEVELS: list[tuple[int, Promise]] = [
 
 @dataclass(frozen=True)
 class Question:
+    """One question of the self-assessment, in one area."""
+
     code: str
     area: str
     text: Promise
@@ -79,6 +81,8 @@ MAX_LEVEL = max(level for level, _label in LEVELS)
 
 
 class AssessmentError(ValueError):
+    """Refused answers to the self-assessment, as a message by question code."""
+
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(errors))
         self.errors = errors
@@ -127,11 +131,14 @@ def assessment_submit(
 
 
 def latest(company: Organization) -> SelfAssessment | None:
+    """The company's latest self-assessment, None if it has none."""
     return SelfAssessment.objects.filter(company=company).order_by("-completed_at", "-pk").first()
 
 
 @dataclass(frozen=True)
 class Peers:
+    """How the company's scores compare with similar companies' (when there are enough of them)."""
+
     basis: str  # "size" or "sector"
     count: int
     medians: dict[str, int]

@@ -54,6 +54,8 @@ BAD_DATE = _("Give a date between 2000 and today.")
 
 
 class ContaminationError(ValidationError):
+    """A refused step of a witness, practice, pairing or agreement, as errors by field."""
+
     def __init__(self, errors: dict[str, list[Any]]) -> None:
         super().__init__({f: [ValidationError(m) for m in messages] for f, messages in errors.items()})
 
@@ -73,6 +75,8 @@ def _partner(alliance: Alliance, company: Organization) -> bool:
 def witness_mark(
     *, alliance: Alliance, company: Organization, by: Any, request: HttpRequest | None = None
 ) -> WitnessCompany:
+    """The alliance marks one of its partner companies as a witness; refused for an organization
+    that is not a partner company, or already a witness of it. Writes an audit record."""
     if company.kind != OrganizationKind.COMPANY or not _partner(alliance, company):
         raise _fail("company", NOT_A_PARTNER)
     try:
@@ -88,6 +92,7 @@ def witness_mark(
 
 @transaction.atomic
 def witness_unmark(*, witness: WitnessCompany, by: Any, request: HttpRequest | None = None) -> None:
+    """The alliance removes its mark of a witness company. Writes an audit record."""
     audit_record(
         actor=by,
         action="companies.witness_unmark",
@@ -100,6 +105,8 @@ def witness_unmark(*, witness: WitnessCompany, by: Any, request: HttpRequest | N
 
 @dataclass
 class PracticeData:
+    """A good practice as the form gives it, before it is checked."""
+
     title: str
     problem: str
     measure: str
@@ -112,6 +119,8 @@ class PracticeData:
 def practice_publish(
     *, company: Organization, data: PracticeData, by: Any, request: HttpRequest | None = None
 ) -> GoodPractice:
+    """A witness company publishes a good practice; refused for a company no alliance marked as a
+    witness, missing text, an unknown measure or a cost out of range. Writes an audit record."""
     errors: dict[str, list[Any]] = {}
     if not WitnessCompany.objects.filter(company=company).exists():
         errors["company"] = [NOT_A_WITNESS]
@@ -148,6 +157,8 @@ def practice_publish(
 def pairing_ask(
     *, alliance: Alliance, company: Organization, wish: str, by: Any, request: HttpRequest | None = None
 ) -> Pairing:
+    """A partner company asks its alliance for a witness to learn from; refused for a company not a
+    partner, an empty wish, or a pairing already open with that alliance. Writes an audit record."""
     if not _partner(alliance, company):
         raise _fail("alliance", NOT_A_PARTNER)
     wish = (wish or "").strip()
@@ -164,6 +175,8 @@ def pairing_ask(
 
 @dataclass(frozen=True)
 class Candidate:
+    """A witness company proposed for a pairing, its score and the reasons for it."""
+
     witness: Organization
     score: int
     reasons: list[str]
@@ -214,6 +227,8 @@ def pair_candidates(pairing: Pairing) -> list[Candidate]:
 def pairing_propose(
     *, pairing: Pairing, witness: Organization, why: str, by: Any, request: HttpRequest | None = None
 ) -> Pairing:
+    """The staff propose a witness for an asked (or declined) pairing; refused in another state, for
+    the company itself, or for a company not a witness of the alliance. Writes an audit record."""
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     if pairing.state not in (PairingState.ASKED, PairingState.DECLINED):
         raise _fail("state", WRONG_STATE)
@@ -261,6 +276,8 @@ def pairing_answer(*, pairing: Pairing, accept: bool, by: Any, request: HttpRequ
 def meeting_record(
     *, pairing: Pairing, on: datetime.date | None, notes: str, by: Any, request: HttpRequest | None = None
 ) -> PairingMeeting:
+    """Records a meeting of an active pairing (a day not in the future, notes required); refused
+    for a pairing not active. Writes an audit record."""
     if pairing.state != PairingState.ACTIVE:
         raise _fail("state", WRONG_STATE)
     errors: dict[str, list[Any]] = {}
@@ -277,6 +294,8 @@ def meeting_record(
 
 @transaction.atomic
 def pairing_complete(*, pairing: Pairing, outcome: str, by: Any, request: HttpRequest | None = None) -> Pairing:
+    """Closes an active pairing with its outcome (required); refused for a pairing not active.
+    Writes an audit record."""
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     if pairing.state != PairingState.ACTIVE:
         raise _fail("state", WRONG_STATE)
@@ -301,6 +320,8 @@ def pairing_complete(*, pairing: Pairing, outcome: str, by: Any, request: HttpRe
 
 @dataclass
 class AgreementData:
+    """An inter-company agreement as the form gives it, before it is checked."""
+
     title: str
     kind: str
     description: str
@@ -314,6 +335,8 @@ class AgreementData:
 def agreement_create(
     *, alliance: Alliance, data: AgreementData, by: Any, request: HttpRequest | None = None
 ) -> Agreement:
+    """The alliance opens an agreement with places to share; refused without title, description or
+    kind, with places out of range or the end before the start. Writes an audit record."""
     errors: dict[str, list[Any]] = {}
     for field in ("title", "description"):
         if not (getattr(data, field) or "").strip():
@@ -347,6 +370,7 @@ def agreement_create(
 
 
 def places_taken(agreement: Agreement) -> int:
+    """The places the agreement's companies have taken."""
     return agreement.members.aggregate(total=Sum("places"))["total"] or 0
 
 

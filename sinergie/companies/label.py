@@ -60,6 +60,8 @@ class LabelError(FieldError):
 
 @dataclass(frozen=True)
 class Check:
+    """One of a label's criteria, met (`ok`) or not, with what was found (`detail`)."""
+
     code: str
     text: str
     ok: bool
@@ -89,6 +91,8 @@ def needs_survey_date(company: Organization) -> datetime.date | None:
 
 
 def criteria_check(scheme: LabelScheme, company: Organization, today: datetime.date | None = None) -> list[Check]:
+    """The scheme's criteria checked for the company on `today`: enough measures in the plan, a
+    recent self-assessment and a recent needs survey (when the scheme asks for them). Reads only."""
     today = today or timezone.localdate()
     checks = []
     active = PlanMeasure.objects.filter(plan__company=company).exclude(status=MeasureStatus.DROPPED).count()
@@ -126,6 +130,7 @@ def criteria_check(scheme: LabelScheme, company: Organization, today: datetime.d
 
 
 def current_label(scheme: LabelScheme, company: Organization, today: datetime.date | None = None) -> LabelAward | None:
+    """The company's label of this scheme valid on `today` (the one lasting longest), None if none."""
     today = today or timezone.localdate()
     return (
         LabelAward.objects.filter(scheme=scheme, company=company, state=LabelState.VERIFIED, valid_until__gte=today)
@@ -160,6 +165,9 @@ def label_request(
     today: datetime.date | None = None,
     request: HttpRequest | None = None,
 ) -> LabelAward:
+    """The company asks for the label, with a declaration and evidence; refused for a company not a
+    partner of the scheme's alliance, with a request waiting, or with a label valid beyond the renewal
+    window. The criteria are recorded as checked now. Writes an audit record."""
     today = today or timezone.localdate()
     if not AlliancePartner.objects.filter(alliance=scheme.alliance, organization=company).exists():
         raise LabelError("scheme", NOT_A_PARTNER, code="not_a_partner")
@@ -211,6 +219,9 @@ def label_decide(
     today: datetime.date | None = None,
     request: HttpRequest | None = None,
 ) -> LabelAward:
+    """The staff grant the label (valid `validity_months` from today) or refuse it; refused when the
+    request no longer waits, a refusal without a reason, or a grant with failing criteria and no
+    note. Writes an audit record."""
     today = today or timezone.localdate()
     award = LabelAward.objects.select_for_update().select_related("scheme").get(pk=award.pk)
     if award.state != LabelState.SUBMITTED:
@@ -241,6 +252,8 @@ def label_decide(
 
 @transaction.atomic
 def label_revoke(*, award: LabelAward, reason: str, by: Any, request: HttpRequest | None = None) -> LabelAward:
+    """The staff revoke a granted label, with a reason (required); refused for a label not granted.
+    Writes an audit record."""
     award = LabelAward.objects.select_for_update().get(pk=award.pk)
     if award.state != LabelState.VERIFIED:
         raise LabelError("state", NOT_AWARDED, code="not_awarded")
@@ -262,6 +275,7 @@ def label_revoke(*, award: LabelAward, reason: str, by: Any, request: HttpReques
 
 
 def public_register(today: datetime.date | None = None) -> QuerySet[LabelAward]:
+    """The labels valid on `today`, for the public register, by company and alliance."""
     today = today or timezone.localdate()
     return (
         LabelAward.objects.filter(state=LabelState.VERIFIED, valid_until__gte=today)
@@ -311,6 +325,8 @@ def labels_remind(today: datetime.date | None = None) -> int:
 
 
 def can_sign_for(user: AnyUser, manifesto: Manifesto, organization: Organization) -> bool:
+    """Whether `user` may sign the Manifesto in `organization`'s name: the alliance itself or one of
+    its partners, which `user` manages (an administrator manages every one)."""
     if not user.is_authenticated or not user.is_active:
         return False
     partner = AlliancePartner.objects.filter(alliance=manifesto.alliance, organization=organization).exists()
@@ -322,6 +338,7 @@ def can_sign_for(user: AnyUser, manifesto: Manifesto, organization: Organization
 
 
 def organizations_that_can_sign(user: AnyUser, manifesto: Manifesto) -> list[Organization]:
+    """The organizations `user` manages that may sign the Manifesto and have not signed it yet."""
     if not user.is_authenticated:
         return []
     managed = Organization.objects.filter(memberships__user=user, memberships__is_manager=True).distinct()
@@ -333,6 +350,8 @@ def organizations_that_can_sign(user: AnyUser, manifesto: Manifesto) -> list[Org
 def manifesto_sign(
     *, manifesto: Manifesto, organization: Organization, commitment: str, by: Any, request: HttpRequest | None = None
 ) -> ManifestoSignature:
+    """`organization` signs the published Manifesto; refused when unpublished, when `by` may not sign
+    for it (`can_sign_for`) or it already signed. Writes an audit record."""
     if not manifesto.published:
         raise LabelError("manifesto", NOT_PUBLISHED, code="not_published")
     if not can_sign_for(by, manifesto, organization):
@@ -358,4 +377,5 @@ def manifesto_sign(
 
 
 def checks_as_dicts(checks: list[Check]) -> list[dict[str, Any]]:
+    """The criteria checked, as plain dicts (to store on a label request)."""
     return [asdict(check) for check in checks]

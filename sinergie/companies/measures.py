@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Area:
+    """The areas the catalogue's measures and the self-assessment's questions belong to."""
+
     TIME = "flexible_time"
     SMART = "smart_working"
     LEAVE = "leave_and_return"
@@ -30,6 +32,8 @@ AREAS: dict[str, Promise] = {
 
 @dataclass(frozen=True)
 class Measure:
+    """One measure of the catalogue of conciliation measures."""
+
     code: str
     name: Promise
     area: str
@@ -107,4 +111,5 @@ BY_CODE: dict[str, Measure] = {measure.code: measure for measure in CATALOGUE}
 
 
 def measure_choices() -> list[tuple[str, Promise]]:
+    """The catalogue as (code, name) choices."""
     return [(measure.code, measure.name) for measure in CATALOGUE]

@@ -34,12 +34,16 @@ IN_THE_FUTURE = _("Progress is recorded for today or an earlier day.")
 
 
 class PlanError(ValidationError):
+    """Refused changes to a conciliation plan, as errors by field."""
+
     def __init__(self, errors: dict[str, list[Any]]) -> None:
         super().__init__({field: [ValidationError(m) for m in messages] for field, messages in errors.items()})
 
 
 @dataclass
 class MeasureData:
+    """A plan measure as the form gives it, before it is checked."""
+
     measure: str
     target: str
     owner: str
@@ -50,6 +54,8 @@ class MeasureData:
 
 
 def plan_of(company: Organization) -> ConciliationPlan:
+    """The company's conciliation plan, created empty the first time; PlanError for an organization
+    that is not a company."""
     if company.kind != OrganizationKind.COMPANY:
         raise PlanError({"company": [NOT_A_COMPANY]})
     plan, _created = ConciliationPlan.objects.get_or_create(company=company)
@@ -57,6 +63,8 @@ def plan_of(company: Organization) -> ConciliationPlan:
 
 
 def measure_errors(data: MeasureData) -> dict[str, list[Any]]:
+    """What is wrong with a measure, by field (empty when nothing): a catalogue code, a target and an
+    owner, dates in range with the end not before the start, a cost within the limit."""
     errors: dict[str, list[Any]] = {}
 
     def add(field: str, message: Any) -> None:
@@ -100,6 +108,8 @@ def _state(measure: PlanMeasure) -> dict[str, Any]:
 def measure_add(
     *, company: Organization, data: MeasureData, by: Any, request: HttpRequest | None = None
 ) -> PlanMeasure:
+    """Adds a measure to the company's plan (creating the plan); PlanError when `measure_errors`
+    finds any. Writes an audit record."""
     errors = measure_errors(data)
     if errors:
         raise PlanError(errors)
@@ -122,6 +132,8 @@ def measure_add(
 def measure_change(
     *, measure: PlanMeasure, data: MeasureData, by: Any, request: HttpRequest | None = None
 ) -> PlanMeasure:
+    """Changes a measure's details (not its progress); PlanError when `measure_errors` finds any.
+    Writes an audit record."""
     errors = measure_errors(data)
     if errors:
         raise PlanError(errors)
@@ -192,6 +204,7 @@ def progress_record(
 
 @transaction.atomic
 def goals_save(*, company: Organization, goals: str, by: Any, request: HttpRequest | None = None) -> ConciliationPlan:
+    """Saves the plan's goals (creating the plan); writes an audit record when they changed."""
     plan = plan_of(company)
     before = plan.goals
     plan.goals = (goals or "").strip()[:4000]
@@ -203,6 +216,8 @@ def goals_save(*, company: Organization, goals: str, by: Any, request: HttpReque
 
 @dataclass(frozen=True)
 class PlanSummary:
+    """Counts, cost and average progress of a plan's measures, for its page and PDF."""
+
     measures: int
     active: int  # planned or in progress
     done: int
@@ -212,6 +227,7 @@ class PlanSummary:
 
 
 def plan_summary(plan: ConciliationPlan | None) -> PlanSummary:
+    """The plan's summary (zeros for no plan); dropped measures count in `measures` only."""
     measures = list(plan.measures.all()) if plan is not None else []
     counted = [m for m in measures if m.status != MeasureStatus.DROPPED]
     by_area: dict[str, int] = {}

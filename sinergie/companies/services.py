@@ -39,6 +39,8 @@ class CompanyError(FieldError):
 
 @dataclass
 class ProfileData:
+    """A company profile as the form gives it, before it is checked."""
+
     vat_number: str = ""
     ateco_code: str = ""
     size_band: str = ""
@@ -133,6 +135,8 @@ def _state(organization: Organization, profile: CompanyProfile) -> dict[str, Any
 def join_request_create(
     *, company: Organization, alliance: Alliance, message: str, by: Any, request: HttpRequest | None = None
 ) -> JoinRequest:
+    """The company asks to join `alliance`; refused for an organization that is not a company, one
+    already a partner, or one with a request still pending. Writes an audit record."""
     if company.kind != OrganizationKind.COMPANY:
         raise CompanyError("company", NOT_A_COMPANY, code="not_a_company")
     if AlliancePartner.objects.filter(alliance=alliance, organization=company).exists():
@@ -192,6 +196,8 @@ def join_request_decide(
 
 @transaction.atomic
 def join_request_withdraw(*, join: JoinRequest, by: Any, request: HttpRequest | None = None) -> JoinRequest:
+    """The company withdraws its pending request (refused once decided or withdrawn). Writes an
+    audit record."""
     join = JoinRequest.objects.select_for_update().get(pk=join.pk)
     if join.state != JoinState.PENDING:
         raise CompanyError("state", NOT_PENDING, code="not_pending")
