@@ -62,7 +62,7 @@ class PrecheckForm(forms.Form):
                     label=_("I have already received a benefit from this call"), required=False
                 )
 
-    def clean_children_ages(self) -> list[int]:
+    def clean_children_ages(self) -> list[int] | None:  # None in a subclass: an optional field left empty
         parts = [part for part in re.split(r"[,;\s]+", self.cleaned_data["children_ages"]) if part]
         if (
             not parts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -35,6 +35,9 @@ from sinergie.calls.services import (
     rome_today,
 )
 from sinergie.organizations.models import Organization
+
+if TYPE_CHECKING:
+    from sinergie.accounts.models import User
 
 MONTH_INVALID = _("Choose a month between 1 and 12.")
 YEAR_INVALID = _("Choose a year between 2000 and 2100.")
@@ -272,7 +275,7 @@ def voucher_movements(voucher: Voucher) -> QuerySet[LedgerEntry]:
     return voucher.ledger_entries.filter(account=Account.VOUCHER).select_related("redemption__provider")
 
 
-def vouchers_for_beneficiary(user: AnyUser) -> QuerySet[Voucher]:
+def vouchers_for_beneficiary(user: User) -> QuerySet[Voucher]:
     """A beneficiary's own vouchers with their calls (the wallet), newest first."""
     return Voucher.objects.filter(beneficiary=user).select_related("call").order_by("-created_at", "-id")
 

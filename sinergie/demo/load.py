@@ -8,6 +8,7 @@ Loading is idempotent: re-running finds what exists by slug or e-mail.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -37,7 +38,7 @@ DEMO_EMAIL_DOMAIN = "demo.sinergie.invalid"
 
 # Member municipalities by social district, as listed in the alliances' public documents
 # (illustrative: staff can edit them).
-ALLIANCES: list[dict] = [
+ALLIANCES: list[dict[str, Any]] = [
     {
         "slug": "adda-martesana",
         "name": "Alleanza locale di conciliazione Adda Martesana",
@@ -299,7 +300,7 @@ def _organization(
     return organization
 
 
-def _alliance(spec: dict) -> Alliance:
+def _alliance(spec: dict[str, Any]) -> Alliance:
     area = AREA_NAMES[spec["slug"]]
     organization = _organization(
         spec["slug"],

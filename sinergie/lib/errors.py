@@ -16,6 +16,8 @@ class FieldError(ValidationError):
     """A refused step: `message` (with its `params`) names what is wrong with `field`, `code` says
     which rule refused it; the service that raised it wrote nothing."""
 
+    code: str  # always given, where a plain ValidationError's may be None
+
     def __init__(self, field: str, message: Any, params: dict[str, Any] | None = None, *, code: str) -> None:
         super().__init__({field: ValidationError(message, code=code, params=params)})
         self.field = field

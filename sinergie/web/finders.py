@@ -61,7 +61,9 @@ class ThemeStylesheetFinder(BaseFinder):
     def check(self, **kwargs: Any) -> list[Any]:
         return []
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    # django-stubs says a single find returns None when nothing is found; Django's own finders
+    # return [] (finders.find() relies on it), and so does this one.
+    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:  # type: ignore[override]
         find_all = find_all or kwargs.get("all", False)
         if path not in self.paths:
             return []  # as Django's own finders: a "" would count as a match in finders.find()

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from sinergie.accounts.typing import signed_in_user
 from sinergie.organizations.selectors import alliances_public
 
 
@@ -26,5 +27,6 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    memberships = request.user.memberships.select_related("organization").order_by("organization__name", "role")
+    user = signed_in_user(request)
+    memberships = user.memberships.select_related("organization").order_by("organization__name", "role")
     return render(request, "web/dashboard.html", {"memberships": memberships})

@@ -112,7 +112,8 @@ class ApplicationForm(PrecheckForm):
         return super().clean_children_ages()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.draft and "lives_in" in self.fields and not data.get("lives_in") and not data.get("works_in"):
             self.add_error("lives_in", NO_PLACE)
         for index in range(len(self.documents)):
@@ -164,7 +165,9 @@ def answers_for_display(call: Call, answers: dict[str, Any], language: str) -> l
         if isinstance(field, forms.BooleanField):
             text = str(_("yes") if value else _("no"))
         elif isinstance(field, forms.ChoiceField):
-            choices = {str(key): label for key, label in field.choices}
+            # django-stubs types the getter as what the setter takes (a Choices class, a mapping, a
+            # callable); Django keeps them as a list of pairs (or a CallableChoiceIterator of them).
+            choices = {str(key): label for key, label in field.choices}  # type: ignore[misc, union-attr]
             text = str(choices.get(str(value), "—")) if value not in (None, "", OTHER) else "—"
             if value == OTHER:
                 text = str(choices[OTHER])

@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sinergie.accounts.typing import AnyUser
+from sinergie.accounts.typing import AnyUser, signed_in_user
 from sinergie.calls.access import (
     get_application_for_user,
     get_call_for_applying,
@@ -131,7 +131,7 @@ def _form_page(request: HttpRequest, call: Call, application: Application | None
 def apply(request: HttpRequest, call_id: int) -> HttpResponse:
     """Apply to an open worker-voucher call; one with a live application is sent to it."""
     call = get_call_for_applying(call_id)
-    existing = _live_application(call, request.user)
+    existing = _live_application(call, signed_in_user(request))
     if existing is not None:
         if request.method == "POST":
             messages.error(request, A.ALREADY_APPLIED)

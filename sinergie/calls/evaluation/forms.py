@@ -4,14 +4,38 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from sinergie.accounts.models import User
 from sinergie.calls.evaluation.review import MAX_NOTE
 
 YES_NO = [("", _("Choose…")), ("yes", _("Yes")), ("no", _("No"))]
+
+# Django's model choice fields are generic to django-stubs only: subscripted for mypy, plain at run time.
+if TYPE_CHECKING:
+    _UserChoiceField = forms.ModelChoiceField[User]
+    _UsersChoiceField = forms.ModelMultipleChoiceField[User]
+else:
+    _UserChoiceField = forms.ModelChoiceField
+    _UsersChoiceField = forms.ModelMultipleChoiceField
+
+
+def _evaluator_label(user: User) -> str:
+    return user.get_full_name() or user.email
+
+
+class EvaluatorChoiceField(_UserChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return _evaluator_label(obj)
+
+
+class EvaluatorsChoiceField(_UsersChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return _evaluator_label(obj)
 
 
 class AdmissibilityForm(forms.Form):
@@ -24,7 +48,8 @@ class AdmissibilityForm(forms.Form):
     )
 
     def decision(self) -> bool:
-        return self.cleaned_data["admissible"] == "yes"
+        answer: str = self.cleaned_data["admissible"]
+        return answer == "yes"
 
 
 class PointsForm(forms.Form):
@@ -44,25 +69,27 @@ class PointsForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    evaluator = forms.ModelChoiceField(label=_("Evaluator"), queryset=None, empty_label=_("Choose…"))
+    evaluator = EvaluatorChoiceField(label=_("Evaluator"), queryset=None, empty_label=_("Choose…"))
 
-    def __init__(self, *args: Any, evaluators: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, evaluators: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evaluator"].queryset = evaluators
-        self.fields["evaluator"].label_from_instance = lambda user: user.get_full_name() or user.email
+        field = self.fields["evaluator"]
+        assert isinstance(field, EvaluatorChoiceField)  # a copy of the one declared above
+        field.queryset = evaluators
 
 
 class SpreadForm(forms.Form):
-    evaluators = forms.ModelMultipleChoiceField(
+    evaluators = EvaluatorsChoiceField(
         label=_("Evaluators"),
         queryset=None,
         help_text=_("The applications without an evaluator are spread evenly among those chosen."),
     )
 
-    def __init__(self, *args: Any, evaluators: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, evaluators: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evaluators"].queryset = evaluators
-        self.fields["evaluators"].label_from_instance = lambda user: user.get_full_name() or user.email
+        field = self.fields["evaluators"]
+        assert isinstance(field, EvaluatorsChoiceField)  # a copy of the one declared above
+        field.queryset = evaluators
 
 
 class DeclarationForm(forms.Form):
@@ -87,13 +114,15 @@ class DeclarationForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("has_conflict") == "yes" and not (data.get("statement") or "").strip():
             self.add_error("statement", _("Describe the conflict of interest."))
         return data
 
     def conflict(self) -> bool:
-        return self.cleaned_data["has_conflict"] == "yes"
+        answer: str = self.cleaned_data["has_conflict"]
+        return answer == "yes"
 
 
 class RankingComputeForm(forms.Form):

@@ -139,10 +139,12 @@ def candidates_for(call: Call, tie_breakers: Sequence[tuple[str, str]]) -> list[
         .annotate(points=F("evaluation__automatic_points") + F("evaluation__manual_points"))
         .values_list("pk", "points", "submitted_at", "protocol_year", "protocol_sequence", "evaluation__ranking_keys")
     )
-    return [
-        Candidate(pk, points, tie_values(answers, tie_breakers), submitted_at, (year, sequence))
-        for pk, points, submitted_at, year, sequence, answers in rows
-    ]
+    candidates = []
+    for pk, points, submitted_at, year, sequence, answers in rows:
+        if submitted_at is None:  # sending an application stamps it: a sent one without is a broken row
+            raise ValueError(f"Sent application {pk} has no submitted_at.")
+        candidates.append(Candidate(pk, points, tie_values(answers, tie_breakers), submitted_at, (year, sequence)))
+    return candidates
 
 
 def _tie_sql(key: str, direction: str, params: list[Any]) -> list[str]:
@@ -173,7 +175,7 @@ def _amount_sql(amount_cents: int, bands: Sequence[Sequence[int]], params: list[
         params.append(amount_cents)
         return "%s"
     terms = []
-    for score, cents in sorted(bands, reverse=True):  # the highest band reached wins
+    for score, cents in sorted(bands, key=tuple, reverse=True):  # the highest band reached wins
         terms.append("WHEN points >= %s THEN %s")
         params.extend([score * POINTS_SCALE, cents])
     params.append(amount_cents)

@@ -225,14 +225,13 @@ def evaluators_assign_evenly(
             "application_id", "evaluator_id"
         )
     )
-    waiting = (
+    waiting = list(
         Application.objects.filter(call=call, state=ApplicationState.SUBMITTED)
         .exclude(assignments__has_conflict=False)
         .select_related("call__alliance")
         .order_by("protocol_year", "protocol_sequence")
         .select_for_update(of=("self",))  # a single assignment running meanwhile waits, or we wait for it
     )
-    waiting = list(waiting)
     # Read again once the rows are locked: an assignment committed while we waited counts.
     taken = set(
         EvaluatorAssignment.objects.filter(application__in=waiting, has_conflict=False).values_list(

@@ -163,7 +163,7 @@ def plan_for_display(plan: Any) -> AnswerBlock:
     for measure in found.get("measures") or []:
         if not isinstance(measure, dict):
             continue
-        name = str(MEASURE_LABELS.get(measure.get("code"), _("Other measure")))
+        name = str(MEASURE_LABELS.get(str(measure.get("code")), _("Other measure")))
         if measure.get("other"):
             name = f"{name}: {measure['other']}"
         workers = measure.get("workers")

@@ -158,8 +158,9 @@ def application_detail(request: HttpRequest, call_id: int, pk: str) -> HttpRespo
         return render(request, "calls/evaluation/application.html", _detail_context(call, application, evaluators))
     action = request.POST.get("azione")
     bound: dict[str, Form] = {}
+    form: Form
     if action == "ammissibilita":
-        form: Form = AdmissibilityForm(request.POST, prefix="adm")
+        form = AdmissibilityForm(request.POST, prefix="adm")
         bound["admissibility_form"] = form
         if form.is_valid():
             try:
@@ -390,8 +391,10 @@ def evaluator_application(request: HttpRequest, pk: str) -> HttpResponse:
     assignment = get_assignment_for_evaluator(request.user, pk)
     if request.method in ("GET", "HEAD"):
         return render(request, "calls/evaluation/evaluator_application.html", _evaluator_context(assignment))
+    form: Form
+    forms: dict[str, Form]
     if not assignment.cleared:
-        form: Form = DeclarationForm(request.POST, prefix="dec")
+        form = DeclarationForm(request.POST, prefix="dec")
         if form.is_valid():
             try:
                 review.conflict_declare(

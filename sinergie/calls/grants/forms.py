@@ -93,7 +93,8 @@ class PlanForm(forms.Form):
         return rows
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for code, _label in MEASURES:
             if not cleaned.get(code):
                 continue
@@ -159,7 +160,8 @@ class ReportForm(forms.Form):
             self.fields[f"{code}_end"] = _date_field(_("Ended on"), required=False)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for code in self.codes:
             if (cleaned.get(f"{code}_done") or "").strip():
                 for part in ("start", "end"):

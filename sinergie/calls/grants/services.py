@@ -424,7 +424,8 @@ def grant_create(
                 .get(pk=application.pk)
             )
             call = Call.objects.select_for_update(no_key=True).get(pk=application.call_id)
-            if call.kind not in COMPANY_KINDS or application.organization_id is None:
+            # The company as loaded above (select_related): no query, and the grant's is known to be set.
+            if call.kind not in COMPANY_KINDS or application.organization is None:
                 raise IncentiveError("application", NOT_A_COMPANY_CALL, code="not_a_company_call")
             if call.state not in {CallState.PUBLISHED, CallState.CLOSED}:
                 raise IncentiveError("application", CALL_NOT_LIVE, code="call_not_live")

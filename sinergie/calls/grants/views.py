@@ -66,7 +66,7 @@ def _plan_display(plan: dict[str, Any] | None) -> list[dict[str, Any]]:
             **measure,
             "start": _day(measure.get("start")),
             "end": _day(measure.get("end")),
-            "label": MEASURE_LABELS.get(measure.get("code"), ""),
+            "label": MEASURE_LABELS.get(str(measure.get("code")), ""),
             "cost": euro(measure["cost_cents"]) if type(measure.get("cost_cents")) is int else "",
         }
         for measure in (plan or {}).get("measures") or []

@@ -29,6 +29,7 @@ from sinergie.calls.models import (
     LedgerEntry,
     Redemption,
     Voucher,
+    VoucherState,
 )
 from sinergie.territory.models import Municipality
 
@@ -157,9 +158,7 @@ def _vouchers(call: Call, report: CallReport) -> None:
     vouchers = Voucher.objects.filter(call=call)
     by_state = dict(vouchers.values("state").annotate(n=Count("pk")).values_list("state", "n"))
     report.vouchers = [Line(str(_("Issued")), vouchers.count(), sum(vouchers.values_list("value_cents", flat=True)))]
-    report.vouchers += [
-        Line(str(label), by_state.get(value, 0)) for value, label in Voucher._meta.get_field("state").choices
-    ]
+    report.vouchers += [Line(str(label), by_state.get(value, 0)) for value, label in VoucherState.choices]
     report.vouchers.append(Line(str(_("Beneficiaries")), vouchers.values("beneficiary").distinct().count()))
 
 
@@ -207,7 +206,7 @@ def _beneficiaries(call: Call, report: CallReport) -> None:
     for code, n in codes.items():
         by_place[names.get(code, str(NOT_STATED))] += n
     report.municipalities = [Line(label, n) for label, n in sorted(by_place.items())]
-    genders = Counter(str(GENDERS.get(a.get(REPORT_ANSWERS["gender"]), NOT_STATED)) for a in answers)
+    genders = Counter(str(GENDERS.get(str(a.get(REPORT_ANSWERS["gender"])), NOT_STATED)) for a in answers)
     report.genders = [Line(label, n) for label, n in sorted(genders.items())]
     ages = Counter(_band(_youngest(a.get(REPORT_ANSWERS["children_ages"]))) for a in answers)
     order = [label for _low, _high, label in AGE_BANDS] + [str(NOT_STATED)]

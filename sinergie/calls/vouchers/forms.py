@@ -8,7 +8,7 @@ take (a code, whole cents, a date) and name the field at fault when they cannot.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -21,8 +21,14 @@ from sinergie.directory.models import ModerationState, Service, ServiceKind
 from sinergie.lib.money import EURO_HELP, MAX_CENTS, EuroField
 from sinergie.organizations.models import Organization
 
+# Django's model choice field is generic to django-stubs only: subscripted for mypy, plain at run time.
+if TYPE_CHECKING:
+    _ServiceChoiceBase = forms.ModelChoiceField[Service]
+else:
+    _ServiceChoiceBase = forms.ModelChoiceField
 
-class ServiceChoiceField(forms.ModelChoiceField):
+
+class ServiceChoiceField(_ServiceChoiceBase):
     """A choice among the provider's services; a tampered value (not even an id) reads "not a valid choice"."""
 
     def to_python(self, value: Any) -> Any:
@@ -94,6 +100,7 @@ class RedeemForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.service_required = service_required
         service = self.fields["service"]
+        assert isinstance(service, ServiceChoiceField)  # a copy of the one declared above
         # The provider's published services (not information points); the service checks eligibility.
         service.queryset = Service.objects.filter(
             organization=provider, kind=ServiceKind.SERVICE, state=ModerationState.PUBLISHED

@@ -23,6 +23,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sinergie.accounts.typing import signed_in_user
 from sinergie.calls import access, selectors, services
 from sinergie.calls.models import Call, EntryKind, Redemption, Voucher
 from sinergie.calls.services import CANCEL_WINDOW, KEY_MISSING, KEY_REUSED_CODE, OverridableRefusal, VoucherError
@@ -55,7 +56,7 @@ CANCEL_FIELDS = {"reason": "reason"}
 @require_safe
 def wallet(request: HttpRequest) -> HttpResponse:
     """The signed-in person's vouchers: call, value, balance, validity and state."""
-    vouchers = selectors.vouchers_for_beneficiary(request.user)
+    vouchers = selectors.vouchers_for_beneficiary(signed_in_user(request))
     return render(request, "calls/vouchers/wallet.html", {"vouchers": vouchers, "today": services.rome_today()})
 
 
@@ -376,7 +377,9 @@ def _filename(statement: selectors.Statement, extension: str) -> str:
 
 
 def _bad_statement_request(form: StatementForm) -> HttpResponse:
-    text = " ".join(f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items())
+    text = " ".join(
+        f"{form.fields[name].label}: {' '.join(str(error) for error in errors)}" for name, errors in form.errors.items()
+    )
     return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
 
 

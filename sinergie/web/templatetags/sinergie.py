@@ -28,12 +28,13 @@ WIDGET_CLASSES = {"checkbox": "form-check-input", "select": "form-select", "sele
 @register.simple_tag
 def field_widget(field: forms.BoundField) -> str:
     """Render a form field's widget with Bootstrap Italia classes and the ARIA links to its help and errors."""
-    attrs = {"class": WIDGET_CLASSES.get(field.widget_type, "form-control")}
+    classes = WIDGET_CLASSES.get(field.widget_type, "form-control")
+    attrs: dict[str, str | bool] = {"class": classes}
     described_by = []
     if field.help_text:
         described_by.append(f"{field.auto_id}_helptext")
     if field.errors:
-        attrs["class"] += " is-invalid"
+        attrs["class"] = f"{classes} is-invalid"
         attrs["aria-invalid"] = "true"
         described_by.append(f"{field.auto_id}_error")
     if described_by:
@@ -86,7 +87,8 @@ def file_size(size: object) -> str:
     try:
         count = int(size)  # type: ignore[call-overload]
     except (TypeError, ValueError):
-        return filesizeformat(size)
+        # django-stubs wants a number or a string; Django's filter takes anything ("0 bytes" when not a number).
+        return filesizeformat(size)  # type: ignore[arg-type]
     if 0 <= count < 1024:
         return avoid_wrapping(gettext("%s KB") % number_format(max(round(count / 1024, 1), 0.1), 1))
     return filesizeformat(count)

@@ -32,7 +32,8 @@ BENCHMARKS: dict[str, str] = {
 
 def _load(path: str) -> Callable[..., dict[str, Any]]:
     module, name = path.split(":")
-    return getattr(import_module(module), name)
+    benchmark: Callable[..., dict[str, Any]] = getattr(import_module(module), name)
+    return benchmark
 
 
 class Command(BaseCommand):

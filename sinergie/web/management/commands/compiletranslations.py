@@ -19,7 +19,8 @@ def compiled_bytes(po_path: Path) -> bytes:
     catalogue = polib.pofile(str(po_path))
     for entry in [e for e in catalogue if e.fuzzy]:
         catalogue.remove(entry)
-    return catalogue.to_binary()
+    content: bytes = catalogue.to_binary()  # polib has no type information
+    return content
 
 
 class Command(BaseCommand):
