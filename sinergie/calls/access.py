@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
@@ -48,6 +48,8 @@ from sinergie.calls.models import (
     Redemption,
     Voucher,
 )
+from sinergie.lib.lookups import get_or_404
+from sinergie.organizations.access import is_alliance_staff_of
 from sinergie.organizations.models import Alliance, Membership, Organization, OrganizationKind, Role
 
 if TYPE_CHECKING:
@@ -87,20 +89,14 @@ def get_redemption_for_provider_user(user: AnyUser, provider: Organization, rede
     """One of the provider's own redemptions, for its staff; 404 for anyone or anything else."""
     if not is_provider_staff(user, provider):
         raise Http404
-    try:
-        return Redemption.objects.select_related("voucher").get(pk=redemption_id, provider=provider)
-    except (Redemption.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(Redemption.objects.select_related("voucher"), pk=redemption_id, provider=provider)
 
 
 def get_voucher_for_beneficiary(user: AnyUser, voucher_id: Any) -> Voucher:
     """The beneficiary's own voucher (the wallet); 404 for anyone else's."""
     if not user.is_authenticated:
         raise Http404
-    try:
-        return Voucher.objects.select_related("call").get(pk=voucher_id, beneficiary=user)
-    except (Voucher.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(Voucher.objects.select_related("call"), pk=voucher_id, beneficiary=user)
 
 
 # --- Applications ------------------------------------------------------------------------------
@@ -108,11 +104,9 @@ def get_voucher_for_beneficiary(user: AnyUser, voucher_id: Any) -> Voucher:
 # application; the staff of the call's alliance may see it; anyone else gets 404.
 
 
-def _is_call_alliance_staff(user: User, call: Call) -> bool:
+def _is_call_alliance_staff(user: AnyUser, call: Call) -> bool:
     """`user` is staff of the alliance that runs `call` (platform administrators are not, by this)."""
-    return Membership.objects.filter(
-        user=user, organization_id=call.alliance.organization_id, role=Role.ALLIANCE_STAFF
-    ).exists()
+    return is_alliance_staff_of(user, call.alliance.organization_id)
 
 
 def application_can_change(user: AnyUser, application: Application) -> bool:
@@ -134,10 +128,7 @@ def application_can_view(user: AnyUser, application: Application) -> bool:
 
 def get_application_for_user(user: AnyUser, application_id: Any, *, change: bool = False) -> Application:
     """An application `user` may see (or, with `change`, change); 404 for anyone else."""
-    try:
-        application = Application.objects.select_related("call__alliance", "applicant").get(pk=application_id)
-    except (Application.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+    application = get_or_404(Application.objects.select_related("call__alliance", "applicant"), pk=application_id)
     allowed = application_can_change if change else application_can_view
     if not allowed(user, application):
         raise Http404
@@ -146,10 +137,7 @@ def get_application_for_user(user: AnyUser, application_id: Any, *, change: bool
 
 def get_document_for_user(user: AnyUser, document_id: Any) -> ApplicationDocument:
     """A document of an application `user` may see; 404 for anyone else."""
-    try:
-        document = ApplicationDocument.objects.select_related("application__call__alliance").get(pk=document_id)
-    except (ApplicationDocument.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+    document = get_or_404(ApplicationDocument.objects.select_related("application__call__alliance"), pk=document_id)
     if not application_can_view(user, document.application):
         raise Http404
     return document
@@ -157,10 +145,7 @@ def get_document_for_user(user: AnyUser, document_id: Any) -> ApplicationDocumen
 
 def get_document_for_change(user: AnyUser, document_id: Any) -> ApplicationDocument:
     """A document of an application `user` may change (to remove it); 404 for anyone else."""
-    try:
-        document = ApplicationDocument.objects.select_related("application__call").get(pk=document_id)
-    except (ApplicationDocument.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+    document = get_or_404(ApplicationDocument.objects.select_related("application__call"), pk=document_id)
     if not application_can_change(user, document.application):
         raise Http404
     return document
@@ -204,10 +189,7 @@ def providers_for_desk(user: AnyUser) -> list[Organization]:
 
 def get_provider_for_desk(user: AnyUser, slug: Any) -> Organization:
     """The provider with this slug when `user` is its staff (desk, redemptions, statements); 404 otherwise."""
-    try:
-        provider = Organization.objects.get(slug=slug, kind=OrganizationKind.PROVIDER)
-    except (Organization.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+    provider = get_or_404(Organization.objects.all(), slug=slug, kind=OrganizationKind.PROVIDER)
     if not is_provider_staff(user, provider):
         raise Http404
     return provider
@@ -237,24 +219,9 @@ def can_design_call(user: AnyUser, call: Call) -> bool:
     return alliances_for_call_design(user).filter(pk=call.alliance_id).exists()
 
 
-def _call_pk(call_id: Any) -> int:
-    """A call id from a URL, or 404: not a number, or outside what the database can hold."""
-    try:
-        pk = int(call_id)
-    except (ValueError, TypeError):
-        raise Http404 from None
-    if not 0 < pk < 2**63:
-        raise Http404
-    return pk
-
-
 def get_call_for_designer(user: AnyUser, call_id: Any) -> Call:
     """A call of an alliance `user` designs for; 404 for anything else (a draft's existence is not revealed)."""
-    pk = _call_pk(call_id)
-    try:
-        call = Call.objects.select_related("alliance__organization").get(pk=pk)
-    except (Call.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
+    call = get_or_404(Call.objects.select_related("alliance__organization"), pk=call_id)
     if not can_design_call(user, call):
         raise Http404
     return call
@@ -262,13 +229,11 @@ def get_call_for_designer(user: AnyUser, call_id: Any) -> Call:
 
 def get_public_call(call_id: Any) -> Call:
     """A published or closed call, for anyone; drafts and unknown ids are 404."""
-    pk = _call_pk(call_id)
-    try:
-        return Call.objects.select_related("alliance__organization").get(
-            pk=pk, state__in=[CallState.PUBLISHED, CallState.CLOSED]
-        )
-    except (Call.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
+    return get_or_404(
+        Call.objects.select_related("alliance__organization"),
+        pk=call_id,
+        state__in=[CallState.PUBLISHED, CallState.CLOSED],
+    )
 
 
 def may_read_report(user: AnyUser, call: Call) -> bool:
@@ -280,10 +245,7 @@ def get_call_for_report(user: AnyUser, call_id: Any) -> Call:
     """A call whose report `user` may read: staff of the call's alliance; 404 for anyone else."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404
-    try:
-        call = Call.objects.select_related("alliance__organization").get(pk=call_id)
-    except (Call.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+    call = get_or_404(Call.objects.select_related("alliance__organization"), pk=call_id)
     if not may_read_report(user, call):
         raise Http404
     return call
@@ -303,11 +265,7 @@ def get_call_for_evaluation(user: AnyUser, call_id: Any) -> Call:
     """A call whose applications `user` evaluates as staff of its alliance; 404 for anyone else."""
     if not _active(user):
         raise Http404
-    pk = _call_pk(call_id)
-    try:
-        call = Call.objects.select_related("alliance__organization").get(pk=pk)
-    except (Call.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
+    call = get_or_404(Call.objects.select_related("alliance__organization"), pk=call_id)
     if not _is_call_alliance_staff(user, call):
         raise Http404
     return call
@@ -320,12 +278,12 @@ def may_evaluate(user: AnyUser, call: Call) -> bool:
 
 def get_application_for_evaluation(user: AnyUser, call: Call, application_id: Any) -> Application:
     """A sent application of `call` (already checked with get_call_for_evaluation); 404 otherwise."""
-    try:
-        return Application.objects.select_related("call__alliance", "applicant", "evaluation").get(
-            pk=application_id, call=call, state=ApplicationState.SUBMITTED
-        )
-    except (Application.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(
+        Application.objects.select_related("call__alliance", "applicant", "evaluation"),
+        pk=application_id,
+        call=call,
+        state=ApplicationState.SUBMITTED,
+    )
 
 
 def is_call_evaluator(user: AnyUser, call: Call) -> bool:
@@ -359,14 +317,13 @@ def assignments_for_evaluator(user: AnyUser) -> QuerySet[EvaluatorAssignment]:
 def get_assignment_for_evaluator(user: AnyUser, application_id: Any, *, cleared: bool = False) -> EvaluatorAssignment:
     """`user`'s assignment on this application (with `cleared`: only once declared free of
     conflicts); a conflicted assignment, another's application or a forged id is 404."""
-    try:
-        assignment = (
-            assignments_for_evaluator(user)
-            .select_related("application__call__alliance", "application__applicant", "application__evaluation")
-            .get(application_id=application_id, has_conflict=False)
-        )
-    except (EvaluatorAssignment.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+    assignment = get_or_404(
+        assignments_for_evaluator(user).select_related(
+            "application__call__alliance", "application__applicant", "application__evaluation"
+        ),
+        application_id=application_id,
+        has_conflict=False,
+    )
     if cleared and not assignment.cleared:
         raise Http404
     return assignment
@@ -374,9 +331,6 @@ def get_assignment_for_evaluator(user: AnyUser, application_id: Any, *, cleared:
 
 def get_document_for_evaluator(user: AnyUser, document_id: Any) -> ApplicationDocument:
     """A document of an application assigned to `user` and declared free of conflicts; 404 otherwise."""
-    try:
-        document = ApplicationDocument.objects.get(pk=document_id)
-    except (ApplicationDocument.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+    document = get_or_404(ApplicationDocument.objects.all(), pk=document_id)
     get_assignment_for_evaluator(user, document.application_id, cleared=True)
     return document

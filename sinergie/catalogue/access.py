@@ -20,6 +20,7 @@ from django.http import Http404
 
 from sinergie.accounts.typing import AnyUser
 from sinergie.catalogue.models import ImportBatch
+from sinergie.lib.lookups import get_or_404
 from sinergie.organizations.models import Organization, OrganizationKind, Role
 
 # Organizations that run services: providers, and the hosts of information points.
@@ -75,8 +76,8 @@ def get_organization_for_import(user: AnyUser, value: str) -> Organization:
 
 def get_batch_for_user(user: AnyUser, batch_id: uuid.UUID) -> ImportBatch:
     """A batch only for the person who uploaded it (or an admin), while they may still import for its provider."""
-    batch = ImportBatch.objects.select_related("organization").filter(pk=batch_id).first()
-    if batch is None or not (_is_admin(user) or batch.created_by_id == getattr(user, "pk", None)):
+    batch = get_or_404(ImportBatch.objects.select_related("organization"), pk=batch_id)
+    if not (_is_admin(user) or batch.created_by_id == getattr(user, "pk", None)):
         raise Http404
     if not can_import_for(user, batch.organization):
         raise PermissionDenied

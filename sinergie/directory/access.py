@@ -29,7 +29,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from sinergie.accounts.typing import AnyUser
-from sinergie.directory.models import Service, ServiceRevision
+from sinergie.directory.models import ModerationState, Service, ServiceRevision
+from sinergie.lib.lookups import get_or_404
+from sinergie.organizations.access import Action, can
 from sinergie.organizations.models import Alliance, AlliancePartner, Membership, Organization, Role
 
 if TYPE_CHECKING:
@@ -151,11 +153,26 @@ def get_service_for_editor(user: AnyUser, pk: uuid.UUID) -> Service:
     return service
 
 
+def get_service_for_user(
+    user: AnyUser, pk: uuid.UUID, *, preview: bool = True, queryset: QuerySet[Service] | None = None
+) -> Service:
+    """The service at `pk` for its public page if published; with `preview`, also unpublished for
+    those who see its organization's private side (its members, the alliance staff over it, admins).
+
+    Anything else is a 404, not a 403: an unpublished service must not be known to exist.
+    """
+    queryset = queryset if queryset is not None else Service.objects.select_related("organization")
+    service = get_or_404(queryset, pk=pk)
+    if service.state == ModerationState.PUBLISHED:
+        return service
+    if preview and can(user, Action.ORGANIZATION_VIEW_PRIVATE, service.organization):
+        return service
+    raise Http404
+
+
 def get_service_for_viewer(user: AnyUser, pk: uuid.UUID) -> Service:
-    try:
-        service = Service.objects.select_related("organization__municipality").get(pk=pk)
-    except Service.DoesNotExist:
-        raise Http404 from None
+    """The service at `pk` for its back-office pages (drafts, revisions, history): 404 for anyone else."""
+    service = get_or_404(Service.objects.select_related("organization__municipality"), pk=pk)
     if not can_view(user, service):
         raise Http404
     return service
@@ -163,10 +180,7 @@ def get_service_for_viewer(user: AnyUser, pk: uuid.UUID) -> Service:
 
 def get_revision_for_moderator(user: AnyUser, pk: uuid.UUID) -> ServiceRevision:
     """A revision to review: 404 unseen, 403 for its provider (who sees it but may not decide)."""
-    try:
-        revision = ServiceRevision.objects.select_related("service__organization", "author", "moderator").get(pk=pk)
-    except ServiceRevision.DoesNotExist:
-        raise Http404 from None
+    revision = get_or_404(ServiceRevision.objects.select_related("service__organization", "author", "moderator"), pk=pk)
     if not can_view(user, revision.service):
         raise Http404
     if not can_moderate(user, revision.service):

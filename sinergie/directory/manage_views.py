@@ -31,16 +31,13 @@ from sinergie.directory import views as public_views
 from sinergie.directory.forms import ServiceEditor
 from sinergie.directory.models import OPEN_REVISION_STATES, ModerationState, RevisionState, ServiceRevision
 from sinergie.directory.revisions import base_payload, empty_payload, open_revision, payload_diff, payload_to_edit
+from sinergie.lib.errors import refusal_text
 
 PER_PAGE = 25
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(str(message) for message in error.messages)
-
-
 def _refuse(request: HttpRequest, error: ValidationError, to: str) -> HttpResponse:
-    messages.error(request, _error_text(error))
+    messages.error(request, refusal_text(error))
     return redirect(to)
 
 
@@ -103,7 +100,7 @@ def service_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, organization=organization, payload=editor.payload(), request=request
             )
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("Draft saved. Check the preview, then submit it for moderation."))
             return redirect("directory-manage:preview", revision.service_id)
@@ -124,7 +121,7 @@ def service_edit(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         try:
             editing.revision_save(actor=request.user, service=service, payload=editor.payload(), request=request)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("Draft saved. The published page has not changed."))
             return redirect("directory-manage:preview", service.pk)
@@ -182,7 +179,7 @@ def _render_preview(request: HttpRequest, service: Any, revision: ServiceRevisio
     except _Rollback:
         pass
     except ValidationError as error:
-        return _("This revision cannot be shown: %(error)s") % {"error": _error_text(error)}
+        return _("This revision cannot be shown: %(error)s") % {"error": refusal_text(error)}
     # Only what the public template puts inside its content container, one heading level down.
     start = html.find('<div class="container my-4')
     start = html.find(">", start) + 1
@@ -326,7 +323,7 @@ def moderation_review(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             return redirect(back)
         except ValidationError as error:
             if hasattr(error, "error_dict") and "comment" in error.error_dict:
-                comment_error = _error_text(error)
+                comment_error = refusal_text(error)
             else:
                 return _refuse(request, error, back)
     service = revision.service

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from django.utils.translation import get_language, get_language_info, ngettext, 
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from sinergie.accounts.typing import AnyUser
+from sinergie.directory.access import get_service_for_user
 from sinergie.directory.ics import service_ics
 from sinergie.directory.models import (
     ClosureAvailability,
@@ -44,7 +44,6 @@ from sinergie.directory.models import (
 from sinergie.directory.opening import intervals_text, next_openings, open_status, open_status_text
 from sinergie.lib.downloads import CALENDAR_TYPE, file_response
 from sinergie.lib.money import format_euro
-from sinergie.organizations.access import Action, can
 
 WEEKDAY_ORDER = list(Weekday.values)  # MO … SU, as iCalendar writes them
 # Categories whose services schema.org calls ChildCare; everything else is a plain Service.
@@ -57,28 +56,6 @@ NEXT_DATES = 5
 UNIT_CODES = {CostUnit.HOUR: "HUR", CostUnit.DAY: "DAY", CostUnit.WEEK: "WEE", CostUnit.MONTH: "MON"}
 # What json_script escapes, so that the data cannot close the <script> element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-# --- Access ---------------------------------------------------------------------------------
-
-
-def get_service_for_user(
-    user: AnyUser, pk: uuid.UUID, *, preview: bool = True, queryset: QuerySet[Service] | None = None
-) -> Service:
-    """The service at `pk` if published; with `preview`, also unpublished for its provider and admins.
-
-    Anything else is a 404, not a 403: an unpublished service must not be known to exist.
-    """
-    queryset = queryset if queryset is not None else Service.objects.select_related("organization")
-    try:
-        service = queryset.get(pk=pk)
-    except Service.DoesNotExist:
-        raise Http404 from None
-    if service.state == ModerationState.PUBLISHED:
-        return service
-    if preview and can(user, Action.ORGANIZATION_VIEW_PRIVATE, service.organization):
-        return service
-    raise Http404
 
 
 def _page_queryset(today: datetime.date) -> QuerySet[Service]:

@@ -1,5 +1,6 @@
 """The one shape of a refused step: a ValidationError about one field, which the services raise
-and the views put on that field of their form (`refuse_on_form`).
+and the views put on that field of their form (`refuse_on_form`), or show as one line of text when
+there is no form (`refusal_text`).
 
 A refusal carries a stable `code` ("key_reused", "call_not_open"): a view that must tell one
 refusal from another compares codes, never the translated message."""
@@ -40,6 +41,12 @@ def error_codes(error: ValidationError) -> set[str]:
     else:
         problems = error.error_list
     return {problem.code for problem in problems if problem.code}
+
+
+def refusal_text(error: ValidationError) -> str:
+    """A refusal as one line of text, for a flash message or a page that has no form to put it on:
+    every problem's message, in order, separated by spaces (the field names are left out)."""
+    return " ".join(str(message) for message in error.messages)
 
 
 def refuse_on_form(form: _Form, error: ValidationError, fields: Mapping[str, str | None] | None = None) -> None:

@@ -5,14 +5,36 @@ range), but passes `id__in=[99999999999999999999]` to the database, where SQLite
 OverflowError. Every ModelMultipleChoiceField checks the submitted ids with `pk__in`, so one
 huge id in a form (`municipalities=99999999999999999999` on the admin's district form) was a
 server error instead of "not a valid choice". Registered by `WebConfig.ready()`.
+
+`get_or_404` is the one way a view or an access helper turns an id it was given into a row: any id
+that names no row (not a number, too large for the column, a malformed UUID, or simply missing) is a
+404, never a server error.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import IntegerField
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import IntegerField, Model, QuerySet
 from django.db.models.lookups import In
+from django.http import Http404
+
+_M = TypeVar("_M", bound=Model)
+
+# What Django raises for an id the column cannot hold: "abc" or "1.5" for an integer (ValueError),
+# a list (TypeError), a malformed UUID (ValidationError), a number past the database's integers
+# (OverflowError, from some drivers).
+_BAD_ID = (ObjectDoesNotExist, ValueError, TypeError, ValidationError, OverflowError)
+
+
+def get_or_404(queryset: QuerySet[_M], /, **lookup: Any) -> _M:
+    """The one row of `queryset` that `lookup` names; Http404 when the values name none, whatever
+    they are (unchecked input from a URL or a form). More than one row is a bug, and raises."""
+    try:
+        return queryset.get(**lookup)
+    except _BAD_ID:
+        raise Http404 from None
 
 
 class IntegerFieldIn(In):

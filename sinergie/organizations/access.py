@@ -17,8 +17,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 
+from sinergie.lib.lookups import get_or_404
 from sinergie.organizations.models import Alliance, Membership, Organization, Role
 
 if TYPE_CHECKING:
@@ -56,9 +56,23 @@ def user_roles(user: AnyUser) -> set[str]:
 
 
 def user_has_staff_role(user: AnyUser) -> bool:
+    """Whether `user` is staff anywhere: a platform administrator or the holder of any role (every
+    role needs a second factor and a staff session). Not "staff of this alliance": see
+    `is_alliance_staff_of`."""
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_superuser or user.is_staff or user_roles(user) & STAFF_ROLES)
+
+
+def is_alliance_staff_of(user: AnyUser, alliance_organization_id: int) -> bool:
+    """Whether `user` (signed in and active) holds the `alliance_staff` role in this alliance's own
+    organization, read from the database now. Platform administrators are not, by this: a door that
+    lets them in says so."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return Membership.objects.filter(
+        user=user, organization_id=alliance_organization_id, role=Role.ALLIANCE_STAFF
+    ).exists()
 
 
 def _is_admin(user: AnyUser) -> bool:
@@ -106,14 +120,14 @@ def can(user: AnyUser, action: Action | str, obj: Organization | Alliance) -> bo
 
 def get_organization_for_user(user: AnyUser, slug: str, action: Action | None = None) -> Organization:
     """The organization at `slug`; public data needs no action, anything else is checked here."""
-    organization = get_object_or_404(Organization.objects.select_related("municipality__province"), slug=slug)
+    organization = get_or_404(Organization.objects.select_related("municipality__province"), slug=slug)
     if action is not None and not can(user, action, organization):
         raise PermissionDenied
     return organization
 
 
 def get_alliance_for_user(user: AnyUser, slug: str, action: Action | None = None) -> Alliance:
-    alliance = get_object_or_404(Alliance.objects.select_related("organization"), organization__slug=slug)
+    alliance = get_or_404(Alliance.objects.select_related("organization"), organization__slug=slug)
     if action is not None and not can(user, action, alliance):
         raise PermissionDenied
     return alliance

@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sinergie.audit.services import audit_events_for
-from sinergie.lib.errors import refuse_on_form
+from sinergie.lib.errors import refusal_text, refuse_on_form
+from sinergie.lib.lookups import get_or_404
 from sinergie.organizations import services
 from sinergie.organizations.access import Action, can, get_alliance_for_user, get_organization_for_user
 from sinergie.organizations.forms import (
@@ -30,10 +31,6 @@ from sinergie.organizations.selectors import (
 from sinergie.organizations.selectors import (
     organization_members as members_of,
 )
-
-
-def _form_error_message(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @require_safe
@@ -74,7 +71,7 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user, organization=organization, data=form.cleaned_data, request=request
             )
         except ValidationError as error:
-            messages.error(request, _form_error_message(error))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("The organization's profile has been saved."))
             return redirect("organizations:detail", slug=organization.slug)
@@ -114,13 +111,11 @@ def organization_members(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def membership_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     organization = get_organization_for_user(request.user, slug, Action.ORGANIZATION_MANAGE_MEMBERS)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "organization"), pk=pk, organization=organization
-    )
+    membership = get_or_404(Membership.objects.select_related("user", "organization"), pk=pk, organization=organization)
     try:
         services.membership_remove(actor=request.user, membership=membership, request=request)
     except ValidationError as error:
-        messages.error(request, _form_error_message(error))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("The role has been removed."))
     return redirect("organizations:members", slug=organization.slug)

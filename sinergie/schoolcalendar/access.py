@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
+from sinergie.lib.lookups import get_or_404
 from sinergie.organizations.models import Membership, Role
 from sinergie.territory.models import Municipality
 
@@ -34,7 +34,7 @@ def get_municipality_for_user(user: AnyUser, istat_code: str, *, manage: bool = 
     """The municipality at `istat_code` (404 if unknown); with `manage`, only for its managers."""
     if "\x00" in istat_code:
         raise Http404  # no code has one, and PostgreSQL refuses it in a query (it was a server error)
-    municipality = get_object_or_404(Municipality.objects.select_related("province"), istat_code=istat_code)
+    municipality = get_or_404(Municipality.objects.select_related("province"), istat_code=istat_code)
     if manage and not can_manage_calendar(user, municipality):
         raise PermissionDenied
     return municipality

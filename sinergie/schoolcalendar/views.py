@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from sinergie.audit.services import audit_events_for
 from sinergie.lib.downloads import CALENDAR_TYPE, file_response
 from sinergie.lib.errors import refuse_on_form
+from sinergie.lib.lookups import get_or_404
 from sinergie.lib.school_calendar import Level, default_rite
 from sinergie.schoolcalendar import services
 from sinergie.schoolcalendar.access import can_manage_calendar, get_municipality_for_user
@@ -122,7 +123,7 @@ def calendar_manage(request: HttpRequest, istat_code: str) -> HttpResponse:
 @require_POST
 def closure_remove(request: HttpRequest, istat_code: str, pk: int) -> HttpResponse:
     municipality = get_municipality_for_user(request.user, istat_code, manage=True)
-    closure = get_object_or_404(LocalClosure, pk=pk, municipality=municipality)
+    closure = get_or_404(LocalClosure.objects.all(), pk=pk, municipality=municipality)
     services.local_closure_remove(actor=request.user, closure=closure, request=request)
     messages.success(request, _("The closure has been removed."))
     return redirect("schoolcalendar:manage", istat_code=municipality.istat_code)

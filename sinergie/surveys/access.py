@@ -21,6 +21,7 @@ from typing import Any
 from django.http import Http404
 
 from sinergie.accounts.typing import AnyUser
+from sinergie.lib.lookups import get_or_404
 from sinergie.organizations.access import _is_admin, _memberships
 from sinergie.organizations.models import AlliancePartner, OrganizationKind, Role
 from sinergie.surveys.models import Campaign, Survey
@@ -77,9 +78,7 @@ def can_manage_campaign(user: AnyUser, campaign: Campaign) -> bool:
 
 def get_campaign_for_user(user: AnyUser, campaign_id: int) -> tuple[Campaign, str]:
     """The campaign and the viewer's side, or 404 for anyone who may not see it."""
-    campaign = Campaign.objects.select_related("organization", "survey").filter(pk=campaign_id).first()
-    if campaign is None:
-        raise Http404
+    campaign = get_or_404(Campaign.objects.select_related("organization", "survey"), pk=campaign_id)
     side = viewer_side(user, campaign)
     if side is None:
         raise Http404
@@ -126,9 +125,7 @@ def can_copy_survey(user: AnyUser, survey: Survey) -> bool:
 
 def get_survey_for_editor(user: AnyUser, survey_id: int, *, copy: bool = False) -> Survey:
     """The survey the user may edit (or copy, with `copy`), or 404."""
-    survey = Survey.objects.select_related("owner").filter(pk=survey_id).first()
-    if survey is None:
-        raise Http404
+    survey = get_or_404(Survey.objects.select_related("owner"), pk=survey_id)
     allowed = can_copy_survey(user, survey) if copy else can_edit_survey(user, survey)
     if not allowed:
         raise Http404

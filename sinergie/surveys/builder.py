@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sinergie.audit.services import audit_record
+from sinergie.lib.errors import refusal_text
 from sinergie.organizations.models import Organization
 from sinergie.surveys.models import SURVEY_FROZEN, SURVEY_FROZEN_CODE, Question, Section, Survey
 
@@ -59,7 +60,7 @@ def check_skip_logic(survey: Survey) -> None:
             question.clean()
         except ValidationError as error:
             raise ValidationError(
-                _("Question “%(code)s”: %(problem)s") % {"code": question.code, "problem": " ".join(error.messages)}
+                _("Question “%(code)s”: %(problem)s") % {"code": question.code, "problem": refusal_text(error)}
             ) from error
 
 

@@ -12,13 +12,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from sinergie.accounts.typing import AnyUser
-from sinergie.lib.errors import error_codes, refuse_on_form
+from sinergie.lib.errors import error_codes, refusal_text, refuse_on_form
+from sinergie.lib.lookups import get_or_404
 from sinergie.organizations.access import _is_admin
 from sinergie.organizations.models import Organization
 from sinergie.surveys import builder, selectors, services
@@ -71,7 +72,7 @@ def _detail(
             "texts_form": texts_form,
             "section_form": section_form or SectionForm(prefix="section"),
             "copy_form": copy_form or _copy_form(request.user),
-            "problem": " ".join(error.messages) if error else "",
+            "problem": refusal_text(error) if error else "",
         },
         status=status if error is None else _status(error),
     )
@@ -170,7 +171,7 @@ def survey_preview(request: HttpRequest, survey_id: int) -> HttpResponse:
 
 
 def _section(survey: Survey, section_id: int) -> Section:
-    return get_object_or_404(Section, pk=section_id, survey=survey)
+    return get_or_404(Section.objects.all(), pk=section_id, survey=survey)
 
 
 @login_required
@@ -301,7 +302,7 @@ def question_add(request: HttpRequest, survey_id: int, section_id: int) -> HttpR
 
 
 def _question(survey: Survey, question_id: int) -> Question:
-    return get_object_or_404(Question.objects.select_related("section"), pk=question_id, section__survey=survey)
+    return get_or_404(Question.objects.select_related("section"), pk=question_id, section__survey=survey)
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sinergie.audit.services import audit_record
+from sinergie.lib.errors import refusal_text
 from sinergie.organizations.models import Organization
 from sinergie.surveys.models import (
     SURVEY_FROZEN,
@@ -319,7 +320,7 @@ def section_parse(
         try:
             value = parse_answer(question, data)
         except ValidationError as error:
-            errors[question.code] = " ".join(error.messages)
+            errors[question.code] = refusal_text(error)
             continue
         if value is None:
             merged.pop(question.code, None)

@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from sinergie.lib.downloads import csv_response
+from sinergie.lib.errors import refusal_text
 from sinergie.lib.http import client_ip
 from sinergie.lib.qr import qr_svg
 from sinergie.surveys import charts, exports, selectors, services, summary
@@ -301,7 +302,7 @@ def campaign_links(request: HttpRequest, campaign_id: int) -> HttpResponse:
     try:
         tokens = services.tokens_generate(campaign=campaign, count=count, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
         return redirect("surveys:campaign-report", campaign_id=campaign.pk)
     rows = [[_("link")]]
     rows.extend([request.build_absolute_uri(reverse("surveys:respond", kwargs={"code": token}))] for token in tokens)
@@ -317,7 +318,7 @@ def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
     try:
         services.campaign_close(campaign=campaign, by=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("The campaign is closed: nobody can answer any more."))
     return redirect("surveys:campaign-report", campaign_id=campaign.pk)

@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from sinergie.calls.access import application_can_change, get_application_for_user, get_document_for_user
+from sinergie.calls.access import (
+    application_can_change,
+    get_application_for_user,
+    get_document_for_user,
+    get_public_call,
+)
 from sinergie.calls.applications.forms import answers_for_display
 from sinergie.calls.evaluation.exports import public_export
 from sinergie.calls.evaluation.ranking import published_ranking
 from sinergie.calls.evaluation.selectors import ranking_is_correction
-from sinergie.calls.models import ApplicationState, Call, CallState
+from sinergie.calls.models import ApplicationState
 from sinergie.calls.services import decimal_text, euro
 from sinergie.lib.downloads import file_response
 
@@ -46,7 +51,7 @@ def document(request: HttpRequest, pk: str) -> HttpResponse:
 @require_safe
 def ranking(request: HttpRequest, call_id: int) -> HttpResponse:
     """A call's published ranking, by protocol number only: no name, no answer."""
-    call = get_object_or_404(Call, pk=call_id, state__in=[CallState.PUBLISHED, CallState.CLOSED])
+    call = get_public_call(call_id)
     published = published_ranking(call)
     if published is None:
         raise Http404

@@ -33,7 +33,7 @@ from sinergie.calls.models import (
     ProtocolCounter,
 )
 from sinergie.lib import privacy
-from sinergie.lib.errors import FieldError
+from sinergie.lib.errors import FieldError, refusal_text
 from sinergie.lib.tasks import send_email
 from sinergie.organizations.models import Organization
 
@@ -479,5 +479,5 @@ def application_fill(
                     request=request,
                 )
             except ApplicationError as error:
-                raise ApplicationError(field, " ".join(error.messages), code=error.code) from None
+                raise ApplicationError(field, refusal_text(error), code=error.code) from None
     return application

@@ -40,7 +40,7 @@ from sinergie.calls.applications.forms import (
 )
 from sinergie.calls.models import Application, ApplicationState, Call, CallKind
 from sinergie.calls.selectors import applications_for_user
-from sinergie.lib.errors import refuse_on_form
+from sinergie.lib.errors import refusal_text, refuse_on_form
 from sinergie.lib.pdf import pdf_response
 
 if TYPE_CHECKING:
@@ -196,7 +196,7 @@ def withdraw(request: HttpRequest, pk: str) -> HttpResponse:
         try:
             A.application_withdraw(application=application, by=request.user, request=request)
         except ValidationError as error:
-            problem = " ".join(error.messages)
+            problem = refusal_text(error)
         else:
             messages.success(request, _("The application has been withdrawn."))
             return redirect("applications:mine")
@@ -217,7 +217,7 @@ def document_remove(request: HttpRequest, pk: str) -> HttpResponse:
     try:
         A.document_remove(document=document, by=request.user, request=request)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("The document has been removed."))
     return redirect("applications:edit", pk=application.pk)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from sinergie.accounts.typing import AnyUser
-from sinergie.calls.access import _call_pk
 from sinergie.calls.grants.services import COMPANY_KINDS
 from sinergie.calls.models import Application, Call, GrantDocument, IncentiveGrant
+from sinergie.lib.lookups import get_or_404
+from sinergie.organizations.access import is_alliance_staff_of
 from sinergie.organizations.models import Membership, Organization, OrganizationKind, Role
 
 if TYPE_CHECKING:
@@ -52,19 +52,13 @@ def _is_referent(user: User, organization_id: int | None) -> bool:
     )
 
 
-def _is_staff(user: User, call: Call) -> bool:
-    return Membership.objects.filter(
-        user=user, organization_id=call.alliance.organization_id, role=Role.ALLIANCE_STAFF
-    ).exists()
-
-
 def side_of(user: AnyUser, organization_id: int | None, call: Call) -> Side | None:
     """ "company" for a referent of the company, "staff" for the call's alliance staff, None for anyone else."""
     if not _active(user):
         return None
     if _is_referent(user, organization_id):
         return "company"
-    if _is_staff(user, call):
+    if is_alliance_staff_of(user, call.alliance.organization_id):
         return "staff"
     return None
 
@@ -74,12 +68,12 @@ def get_company_application_for_user(
 ) -> tuple[Application, Side]:
     """A company's application to a company call that `user` may see (with `change`, change: its
     referents only), and on which side `user` stands; 404 for anyone or anything else."""
-    try:
-        application = Application.objects.select_related("call__alliance", "organization", "applicant").get(
-            pk=application_id, organization__isnull=False, call__kind__in=COMPANY_KINDS
-        )
-    except (Application.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+    application = get_or_404(
+        Application.objects.select_related("call__alliance", "organization", "applicant"),
+        pk=application_id,
+        organization__isnull=False,
+        call__kind__in=COMPANY_KINDS,
+    )
     side = side_of(user, application.organization_id, application.call)
     if side is None or (change and side != "company"):
         raise Http404
@@ -88,24 +82,17 @@ def get_company_application_for_user(
 
 def get_company_call_for_staff(user: AnyUser, call_id: Any) -> Call:
     """A company call of an alliance `user` is staff of; 404 otherwise."""
-    pk = _call_pk(call_id)
-    try:
-        call = Call.objects.select_related("alliance__organization").get(pk=pk, kind__in=COMPANY_KINDS)
-    except (Call.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
-    if not _active(user) or not _is_staff(user, call):
+    call = get_or_404(Call.objects.select_related("alliance__organization"), pk=call_id, kind__in=COMPANY_KINDS)
+    if not is_alliance_staff_of(user, call.alliance.organization_id):
         raise Http404
     return call
 
 
 def get_grant_for_user(user: AnyUser, grant_id: Any, *, side: Side | None = None) -> tuple[IncentiveGrant, Side]:
     """A grant `user` may see as its company or as staff (with `side`, only as that side); 404 otherwise."""
-    try:
-        grant = IncentiveGrant.objects.select_related("call__alliance", "organization", "application").get(
-            pk=int(grant_id)
-        )
-    except (IncentiveGrant.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
+    grant = get_or_404(
+        IncentiveGrant.objects.select_related("call__alliance", "organization", "application"), pk=grant_id
+    )
     found = side_of(user, grant.organization_id, grant.call)
     if found is None or (side is not None and found != side):
         raise Http404
@@ -114,10 +101,7 @@ def get_grant_for_user(user: AnyUser, grant_id: Any, *, side: Side | None = None
 
 def get_grant_document_for_user(user: AnyUser, document_id: Any) -> GrantDocument:
     """A document of a grant `user` may see; 404 for anyone else."""
-    try:
-        document = GrantDocument.objects.select_related("grant__call__alliance").get(pk=document_id)
-    except (GrantDocument.DoesNotExist, ValidationError, ValueError, TypeError):
-        raise Http404 from None
+    document = get_or_404(GrantDocument.objects.select_related("grant__call__alliance"), pk=document_id)
     if side_of(user, document.grant.organization_id, document.grant.call) is None:
         raise Http404
     return document

@@ -43,7 +43,7 @@ from sinergie.calls.grants.services import MEASURE_LABELS, IncentiveError
 from sinergie.calls.models import Application, ApplicationState, Call, GrantState, IncentiveGrant, PaymentState
 from sinergie.calls.services import euro, rome_today
 from sinergie.lib.downloads import file_response
-from sinergie.lib.errors import refuse_on_form
+from sinergie.lib.errors import refusal_text, refuse_on_form
 
 MAX_UPLOAD_READ = 10 * 1024 * 1024 + 1  # one byte more than allowed: enough to tell it is too large
 
@@ -123,7 +123,7 @@ def apply(request: HttpRequest, call_id: int) -> HttpResponse:
         try:
             application = incentives.incentive_apply(call=call, organization=company, by=request.user, request=request)
         except IncentiveError as refused:
-            error = " ".join(refused.messages)
+            error = refusal_text(refused)
         else:
             return redirect("incentives:plan", pk=application.pk)
     choices = [{"company": c, "application": live.get(c.pk)} for c in companies]
@@ -188,7 +188,7 @@ def withdraw(request: HttpRequest, pk: Any) -> HttpResponse:
     try:
         incentives.incentive_withdraw(application=application, by=request.user, request=request)
     except IncentiveError as refused:
-        messages.error(request, " ".join(refused.messages))
+        messages.error(request, refusal_text(refused))
     else:
         messages.success(request, _("Application withdrawn."))
     return redirect("incentives:plan", pk=application.pk)
@@ -427,7 +427,7 @@ def grant_payment(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return HttpResponse(_("Unknown step."), status=400, content_type="text/plain; charset=utf-8")
     except IncentiveError as refused:
-        messages.error(request, " ".join(refused.messages))
+        messages.error(request, refusal_text(refused))
         return _render_grant(request, grant, side, status=400)
     messages.success(request, _("Payment updated."))
     return redirect("incentives:grant", pk=grant.pk)
