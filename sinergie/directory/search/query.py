@@ -212,7 +212,7 @@ def municipality_code(text: str) -> str:
     MunicipalityNameError with the message to show otherwise.
     """
     value = text.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return value
     name, province = value, None
     match = _WITH_PROVINCE.match(value)
@@ -323,7 +323,7 @@ def _read_municipality(parser: _Parser) -> None:
             # an order by distance is refused too (as the page has always said).
             parser.errors["municipality"] = str(error)
             return
-    municipality = municipality_get(istat_code=code) if code.isdigit() and len(code) <= 6 else None
+    municipality = municipality_get(istat_code=code) if code.isascii() and code.isdigit() and len(code) <= 6 else None
     if municipality is None:
         parser.errors["municipality"] = str(UNKNOWN_MUNICIPALITY)
         parser.centre_refused = True
@@ -365,7 +365,7 @@ def _read_ages(parser: _Parser) -> None:
         ages = [bare for token in ages if (bare := token.replace("\x00", ""))]
     if not ages:
         return
-    if not all(token.isdigit() and 0 <= int(token) <= MAX_AGE_YEARS for token in ages):
+    if not all(token.isascii() and token.isdigit() and 0 <= int(token) <= MAX_AGE_YEARS for token in ages):
         parser.errors["age"] = str(BAD_AGE % {"max": MAX_AGE_YEARS})
     elif len(set(ages)) > MAX_AGES:
         parser.errors["age"] = str(TOO_MANY_AGES % {"max": MAX_AGES})
