@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeGuard
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -47,6 +47,7 @@ from sinergie.companies.models import (
     Pairing,
     PlanMeasure,
 )
+from sinergie.lib.lookups import get_or_404
 from sinergie.organizations.models import Alliance, Membership, Organization, OrganizationKind, Role
 
 if TYPE_CHECKING:
@@ -62,10 +63,7 @@ def _admin(user: AnyUser) -> bool:
 
 
 def _company(slug: Any) -> Organization:
-    try:
-        return Organization.objects.get(slug=str(slug), kind=OrganizationKind.COMPANY)
-    except (Organization.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(Organization.objects.all(), slug=str(slug), kind=OrganizationKind.COMPANY)
 
 
 def is_referent(user: AnyUser, company: Organization) -> bool:
@@ -125,10 +123,7 @@ def companies_of_referent(user: AnyUser) -> QuerySet[Organization]:
 
 def join_request_for_staff(user: AnyUser, pk: Any) -> JoinRequest:
     """A request to join one of the alliances `user` works for; 404 for any other."""
-    try:
-        join = JoinRequest.objects.select_related("company", "alliance__organization").get(pk=int(pk))
-    except (JoinRequest.DoesNotExist, ValueError, TypeError, ValidationError):
-        raise Http404 from None
+    join = get_or_404(JoinRequest.objects.select_related("company", "alliance__organization"), pk=pk)
     if not (_admin(user) or staff_alliances(user).filter(pk=join.alliance_id).exists()):
         raise Http404
     return join
@@ -136,10 +131,7 @@ def join_request_for_staff(user: AnyUser, pk: Any) -> JoinRequest:
 
 def join_request_for_referent(user: AnyUser, company: Organization, pk: Any) -> JoinRequest:
     """The company's own request `pk`, for one of its referents; 404 for any other."""
-    try:
-        return JoinRequest.objects.get(pk=int(pk), company=company_for_referent(user, company.slug))
-    except (JoinRequest.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(JoinRequest.objects.all(), pk=pk, company=company_for_referent(user, company.slug))
 
 
 def is_alliance_staff(user: AnyUser, alliance: Alliance) -> bool:
@@ -149,10 +141,7 @@ def is_alliance_staff(user: AnyUser, alliance: Alliance) -> bool:
 
 def alliance_for_staff(user: AnyUser, slug: Any) -> Alliance:
     """The alliance at `slug`, for its staff (the label's rules, the Manifesto's text); 404 otherwise."""
-    try:
-        alliance = Alliance.objects.select_related("organization").get(organization__slug=str(slug))
-    except (Alliance.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    alliance = get_or_404(Alliance.objects.select_related("organization"), organization__slug=str(slug))
     if not is_alliance_staff(user, alliance):
         raise Http404
     return alliance
@@ -166,19 +155,13 @@ def label_awards_for_staff(user: AnyUser) -> QuerySet[LabelAward]:
 
 def label_award_for_staff(user: AnyUser, pk: Any) -> LabelAward:
     """One of `label_awards_for_staff`; 404 for any other."""
-    try:
-        return label_awards_for_staff(user).get(pk=int(pk))
-    except (LabelAward.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(label_awards_for_staff(user), pk=pk)
 
 
 def pairing_roles(user: AnyUser, pk: Any) -> tuple[Pairing, set[str]]:
     """A pairing with what `user` is in it: "staff" of its alliance, referent of the "company" or
     of the "witness"; 404 for anyone with no part in it."""
-    try:
-        pairing = Pairing.objects.select_related("company", "witness", "alliance__organization").get(pk=int(pk))
-    except (Pairing.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    pairing = get_or_404(Pairing.objects.select_related("company", "witness", "alliance__organization"), pk=pk)
     roles = set()
     if is_alliance_staff(user, pairing.alliance):
         roles.add("staff")
@@ -193,10 +176,7 @@ def pairing_roles(user: AnyUser, pk: Any) -> tuple[Pairing, set[str]]:
 
 def agreement_get(pk: Any) -> Agreement:
     """Any agreement (they are public); 404 for an unknown id."""
-    try:
-        return Agreement.objects.select_related("alliance__organization", "provider").get(pk=int(pk))
-    except (Agreement.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(Agreement.objects.select_related("alliance__organization", "provider"), pk=pk)
 
 
 def join_requests_for_staff(user: AnyUser) -> QuerySet[JoinRequest]:
@@ -239,10 +219,7 @@ def witness_desk_target(user: AnyUser, alliance_pk: int, company_pk: int) -> tup
 
 def measure_of_company(company: Organization, pk: Any) -> PlanMeasure:
     """A measure of `company`'s plan (the company already checked for the user); 404 for any other."""
-    try:
-        return PlanMeasure.objects.select_related("plan").get(pk=int(pk), plan__company=company)
-    except (PlanMeasure.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return get_or_404(PlanMeasure.objects.select_related("plan"), pk=pk, plan__company=company)
 
 
 PAIRING_ACTIONS: dict[str, frozenset[str]] = {
@@ -263,12 +240,9 @@ def may_act_on_pairing(roles: set[str], action: str) -> bool:
 def manifesto_for_reader(user: AnyUser, alliance_slug: Any) -> tuple[Manifesto, bool]:
     """The Manifesto of the alliance at `alliance_slug` and whether `user` is its staff; 404 when
     there is none, or it is unpublished and `user` is not its staff."""
-    try:
-        text = Manifesto.objects.select_related("alliance__organization").get(
-            alliance__organization__slug=str(alliance_slug)
-        )
-    except Manifesto.DoesNotExist:
-        raise Http404 from None
+    text = get_or_404(
+        Manifesto.objects.select_related("alliance__organization"), alliance__organization__slug=str(alliance_slug)
+    )
     staff = is_alliance_staff(user, text.alliance)
     if not text.published and not staff:
         raise Http404

@@ -22,7 +22,7 @@ from sinergie.companies.forms import (
 )
 from sinergie.companies.measures import BY_CODE
 from sinergie.companies.models import PairingState
-from sinergie.lib.errors import refuse_on_form
+from sinergie.lib.errors import refusal_text, refuse_on_form
 
 
 def _number(value: object) -> int:
@@ -54,7 +54,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
             else:
                 contamination.witness_mark(alliance=alliance, company=company, by=request.user, request=request)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            messages.error(request, refusal_text(error))
         else:
             messages.success(request, _("Saved."))
         return redirect("companies:witness-staff")
@@ -153,7 +153,7 @@ def pairing(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             target = {"propose": propose, "meeting": meeting, "complete": outcome}.get(action)
             if target is None:
-                messages.error(request, " ".join(error.messages))
+                messages.error(request, refusal_text(error))
                 return redirect("companies:pairing", pk=found.pk)
             refuse_on_form(target, error)
         status = 400

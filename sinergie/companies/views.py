@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from sinergie.companies import access, ateco_codes, selectors, services
 from sinergie.companies.forms import AtecoSearchForm, DecisionForm, JoinRequestForm, ProfileForm
 from sinergie.companies.models import JoinState
-from sinergie.lib.errors import refuse_on_form
+from sinergie.lib.errors import refusal_text, refuse_on_form
 
 
 @login_required
@@ -108,7 +108,7 @@ def join_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.join_request_withdraw(join=join, by=request.user, request=request)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, refusal_text(error))
     else:
         messages.success(request, _("The request is withdrawn."))
     return redirect("companies:alliances", slug=company.slug)
