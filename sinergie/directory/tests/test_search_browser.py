@@ -94,8 +94,11 @@ def test_a_visitor_finds_christmas_camps_near_melzo_and_adds_one_to_a_calendar(
 ) -> None:
     page = visitor
     _search(page, live_server.url, prefix)
-    # htmx updates the results in place and puts the filters in the address bar.
-    page.wait_for_url(re.compile(r"age=7"))
+    # htmx updates the results in place and puts the filters in the address bar. Each change sends
+    # the form after 300 ms, so an answer to an earlier state (before the category was chosen) may
+    # come first: wait for the one that carries every filter, and for htmx to be idle.
+    page.wait_for_url(re.compile(r"age=7.*category=holiday_camps|category=holiday_camps.*age=7"))
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
     page.locator("#search-map .search-map__marker").first.wait_for()
     names = _results(page)
     assert names, page.locator("#search-results").inner_text()
